@@ -1,0 +1,2 @@
+export { hostTransport } from './host.js';
+export type * from './types.js';

@@ -1,0 +1,186 @@
+/**
+ * The handle contract: the small surface `net` and `dgram` are written
+ * against, with one implementation per transport (host: the OS's sockets;
+ * userspace: wirestack's own TCP/IP stack). Modelled on libuv's stream and
+ * udp handles, which Node's own net/dgram sit on, so a libuv-backed host
+ * implementation (`tcp_wrap`, `pipe_wrap`, `udp_wrap`) can replace the
+ * node:net-backed one without touching `net` or `dgram`.
+ *
+ * Conventions:
+ * - Callbacks are plain properties (`onread`, `onconnection`, ...) set once by
+ *   the owner, not events: this is a hot path.
+ * - Errors passed to callbacks are Node-shaped system errors (`code`, `errno`,
+ *   `syscall`, `address`, `port`) from `src/errors`.
+ * - Times are milliseconds.
+ */
+
+/** An endpoint address, as `socket.address()` reports it. */
+export interface AddressInfo {
+  address: string;
+  family: 'IPv4' | 'IPv6';
+  port: number;
+}
+
+export type ErrorCallback = (err: Error | null) => void;
+
+/** A connected byte stream: TCP connection or IPC (Unix domain socket) connection. */
+export interface StreamHandle {
+  /** Called with each received chunk while reading is started. The chunk is the caller's to keep. */
+  onread: (chunk: Buffer) => void;
+  /** Called once when the peer has finished sending (TCP FIN / EOF). */
+  onend: () => void;
+  /** Called once on a fatal transport error (`ECONNRESET`, `ETIMEDOUT`, ...); the handle is then unusable. */
+  onerror: (err: Error) => void;
+  /** Bytes handed to `writev` whose callback has not yet run. */
+  readonly writeQueueSize: number;
+  /** The OS file descriptor, or -1 when there is none (userspace stack). */
+  readonly fd: number;
+  readStart(): void;
+  readStop(): void;
+  /**
+   * Queues `chunks` for sending in order. `cb` runs once they have been
+   * accepted by the transport (kernel buffer or TCP send buffer), with an error
+   * (`EPIPE`, `ECONNRESET`, ...) if they never will be.
+   */
+  writev(chunks: Buffer[], cb: ErrorCallback): void;
+  /** Sends FIN after every queued write (half-close, RFC 9293 §3.6). */
+  shutdown(cb: ErrorCallback): void;
+  /** Releases the handle; `cb` runs once it is closed. Unflushed data is discarded. */
+  close(cb?: () => void): void;
+  /** Aborts the connection with a RST (SO_LINGER 0), then closes. */
+  reset(cb?: () => void): void;
+  setNoDelay(enable: boolean): void;
+  /** `initialDelay` in milliseconds (Node rounds it down to whole seconds for the OS). */
+  setKeepAlive(enable: boolean, initialDelay: number): void;
+  /** Local endpoint; undefined for IPC or when not connected. */
+  getsockname(): AddressInfo | undefined;
+  /** Remote endpoint; undefined for IPC or when not connected. */
+  getpeername(): AddressInfo | undefined;
+  ref(): void;
+  unref(): void;
+}
+
+/** A listening TCP or IPC server. */
+export interface ServerHandle {
+  /** Called with each accepted connection, already established, not yet reading. */
+  onconnection: (handle: StreamHandle) => void;
+  /** Called on an error after listening started (e.g. `EMFILE` on accept). */
+  onerror: (err: Error) => void;
+  /** The bound address; a path string for IPC servers. */
+  address(): AddressInfo | string | null;
+  readonly fd: number;
+  close(cb?: () => void): void;
+  ref(): void;
+  unref(): void;
+}
+
+/** Options for a TCP connect, after name resolution (`address` is an IP literal). */
+export interface TcpConnectOptions {
+  address: string;
+  port: number;
+  family: 4 | 6;
+  localAddress?: string;
+  localPort?: number;
+}
+
+/** Options for a TCP or IPC listen. Exactly one of `port` (TCP), `path` (IPC) or `fd` is used. */
+export interface ListenOptions {
+  address?: string;
+  port?: number;
+  path?: string;
+  fd?: number;
+  /** An already-listening server handle to share (from `server.listen(handle)`). */
+  handle?: unknown;
+  backlog?: number;
+  exclusive?: boolean;
+  ipv6Only?: boolean;
+  reusePort?: boolean;
+  readableAll?: boolean;
+  writableAll?: boolean;
+}
+
+/** A pending connect; `cancel()` abandons it and releases what it holds. */
+export interface ConnectRequest {
+  cancel(): void;
+}
+
+/** The receive info of a datagram, as dgram's `'message'` event gives it. */
+export interface RemoteInfo extends AddressInfo {
+  size: number;
+}
+
+/** A UDP socket. Addresses passed in are IP literals (names are resolved above). */
+export interface DatagramHandle {
+  /** Called for each datagram received while receiving is started. */
+  onmessage: (msg: Buffer, rinfo: RemoteInfo) => void;
+  /** Called on an asynchronous error not tied to one send. */
+  onerror: (err: Error) => void;
+  bind(
+    options: { address: string; port: number; exclusive?: boolean; reuseAddr?: boolean; ipv6Only?: boolean },
+    cb: ErrorCallback,
+  ): void;
+  /** Sends one datagram made of `chunks`; `cb(err, bytes)` once it is sent or failed (`EMSGSIZE`, ...). */
+  send(
+    chunks: Buffer[],
+    port: number | undefined,
+    address: string | undefined,
+    cb: (err: Error | null, bytes: number) => void,
+  ): void;
+  connect(port: number, address: string, cb: ErrorCallback): void;
+  disconnect(): void;
+  recvStart(): void;
+  recvStop(): void;
+  getsockname(): AddressInfo | undefined;
+  getpeername(): AddressInfo | undefined;
+  setBroadcast(flag: boolean): void;
+  setTTL(ttl: number): number;
+  setMulticastTTL(ttl: number): number;
+  setMulticastLoopback(flag: boolean): boolean;
+  setMulticastInterface(interfaceAddress: string): void;
+  addMembership(multicastAddress: string, interfaceAddress?: string): void;
+  dropMembership(multicastAddress: string, interfaceAddress?: string): void;
+  addSourceSpecificMembership(source: string, group: string, interfaceAddress?: string): void;
+  dropSourceSpecificMembership(source: string, group: string, interfaceAddress?: string): void;
+  getRecvBufferSize(): number;
+  setRecvBufferSize(size: number): void;
+  getSendBufferSize(): number;
+  setSendBufferSize(size: number): void;
+  getSendQueueSize(): number;
+  getSendQueueCount(): number;
+  readonly fd: number;
+  close(cb?: () => void): void;
+  ref(): void;
+  unref(): void;
+}
+
+/** A name lookup result, as dns.lookup gives it. */
+export interface LookupAddress {
+  address: string;
+  family: 4 | 6;
+}
+
+export type LookupFunction = (
+  hostname: string,
+  options: { family?: number; hints?: number; all: true },
+  cb: (err: Error | null, addresses: LookupAddress[]) => void,
+) => void;
+
+/**
+ * A transport: where sockets come from. `net` and `dgram` take one (default:
+ * the host transport) and never look past this interface.
+ */
+export interface Transport {
+  readonly name: string;
+  /** Resolves a host name (dns.lookup semantics; errors are `getaddrinfo ENOTFOUND name`). */
+  lookup: LookupFunction;
+  connectTcp(
+    options: TcpConnectOptions,
+    cb: (err: Error | null, handle?: StreamHandle) => void,
+  ): ConnectRequest;
+  connectPipe(path: string, cb: (err: Error | null, handle?: StreamHandle) => void): ConnectRequest;
+  /** Wraps an existing file descriptor (`new net.Socket({ fd })`). */
+  openStream(fd: number, options: { readable: boolean; writable: boolean }): StreamHandle;
+  /** Starts listening; `cb` runs once bound (or failed with `EADDRINUSE`, `EACCES`, ...). */
+  listen(options: ListenOptions, cb: (err: Error | null, handle?: ServerHandle) => void): void;
+  createDatagram(type: 'udp4' | 'udp6'): DatagramHandle;
+}

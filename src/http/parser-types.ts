@@ -1,0 +1,63 @@
+/**
+ * The contract of the sans-IO HTTP/1.1 parser (RFC 9112). Bytes go in through
+ * `execute`, events come out through callbacks set on the parser; it never
+ * touches a socket or a clock. One parser instance parses a sequence of
+ * messages on one connection (keep-alive, pipelining).
+ */
+
+/** What the parser knows once a message's header section is complete. */
+export interface HeadersInfo {
+  /** HTTP version from the start line, e.g. 1 and 1 for `HTTP/1.1`. */
+  versionMajor: number;
+  versionMinor: number;
+  /**
+   * Field lines in arrival order, flattened: `[name, value, name, value, ...]`.
+   * Names keep their case; values have leading/trailing OWS removed. Bytes are
+   * decoded as latin1 (as Node does).
+   */
+  rawHeaders: string[];
+  /** Requests only: the method token and the request-target, as received. */
+  method: string;
+  url: string;
+  /** Responses only: status code and reason phrase. */
+  statusCode: number;
+  statusMessage: string;
+  /**
+   * True for a request with `Upgrade` + `Connection: upgrade`, for a CONNECT
+   * request, and for a `101` response. After `onHeadersComplete` returns for an
+   * upgrade message, `execute` stops and returns the offset just past the
+   * header section: the remaining bytes belong to the new protocol.
+   */
+  upgrade: boolean;
+  /** RFC 9112 §9.3: whether the connection persists after this message. */
+  shouldKeepAlive: boolean;
+  /** Body framing chosen by RFC 9112 §6.3: Content-Length value, or -1. */
+  contentLength: number;
+  /** Body uses the chunked transfer coding. */
+  chunked: boolean;
+}
+
+/** Return values of `onHeadersComplete`. */
+export const enum HeadersResult {
+  /** Parse the body as framed by the headers. */
+  Normal = 0,
+  /** The message has no body whatever the headers say (response to HEAD, 1xx, 204, 304). */
+  SkipBody = 1,
+}
+
+/** A parse failure, shaped like Node's: `code` is an `HPE_*` name, `bytesParsed` counts bytes consumed. */
+export interface HttpParseError extends Error {
+  code: string;
+  reason: string;
+  bytesParsed: number;
+  rawPacket?: Buffer;
+}
+
+export interface HttpParserHandlers {
+  /** Header section complete. Return `HeadersResult.SkipBody` to treat the message as bodiless. */
+  onHeadersComplete: (info: HeadersInfo) => HeadersResult;
+  /** A piece of body (after de-chunking). A view into the input buffer: copy it to keep it past the call. */
+  onBody: (chunk: Buffer) => void;
+  /** Message complete; `rawTrailers` is `[name, value, ...]` (empty when none). */
+  onMessageComplete: (rawTrailers: string[]) => void;
+}
