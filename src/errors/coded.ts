@@ -9,6 +9,13 @@ type Message = (...args: never[]) => string;
  * message (lib/internal/errors.js). Keep entries sorted by code.
  */
 const CODES = {
+  ERR_BUFFER_OUT_OF_BOUNDS: [
+    RangeError,
+    (name?: string) =>
+      name
+        ? `"${name}" is outside of buffer bounds`
+        : 'Attempt to access memory outside buffer bounds',
+  ],
   ERR_HTTP_BODY_NOT_ALLOWED: [
     Error,
     () => 'Adding content for this request method or response status is not allowed.',
@@ -26,7 +33,10 @@ const CODES = {
     TypeError,
     (value: unknown, name: string) => `Invalid value "${String(value)}" for header "${name}"`,
   ],
-  ERR_HTTP_INVALID_STATUS_CODE: [RangeError, (code: unknown) => `Invalid status code: ${String(code)}`],
+  ERR_HTTP_INVALID_STATUS_CODE: [
+    RangeError,
+    (code: unknown) => `Invalid status code: ${String(code)}`,
+  ],
   ERR_HTTP_REQUEST_TIMEOUT: [Error, () => 'Request timeout'],
   ERR_HTTP_SOCKET_ASSIGNED: [Error, () => 'ServerResponse has an already assigned socket'],
   ERR_HTTP_SOCKET_ENCODING: [
@@ -71,18 +81,28 @@ const CODES = {
       `Protocol "${protocol}" not supported. Expected "${expected}"`,
   ],
   ERR_INVALID_URL: [TypeError, () => 'Invalid URL'],
-  ERR_METHOD_NOT_IMPLEMENTED: [Error, (method: string) => `The ${method} method is not implemented`],
+  ERR_METHOD_NOT_IMPLEMENTED: [
+    Error,
+    (method: string) => `The ${method} method is not implemented`,
+  ],
   ERR_MISSING_ARGS: [
     TypeError,
-    (...names: string[]) => {
-      const quoted = names.map((n) => `"${n}"`);
+    // An array names alternatives: ['a', 'b'] reads `"a" or "b"`.
+    (...names: Array<string | readonly string[]>) => {
+      const quoted = names.map((n) =>
+        typeof n === 'string' ? `"${n}"` : n.map((a) => `"${a}"`).join(' or '),
+      );
       if (quoted.length === 1) return `The ${quoted[0]} argument must be specified`;
-      if (quoted.length === 2) return `The ${quoted[0]} and ${quoted[1]} arguments must be specified`;
+      if (quoted.length === 2)
+        return `The ${quoted[0]} and ${quoted[1]} arguments must be specified`;
       const last = quoted.pop();
       return `The ${quoted.join(', ')}, and ${last} arguments must be specified`;
     },
   ],
-  ERR_NOT_IMPLEMENTED: [Error, (feature: string) => `${feature} is not implemented yet in wirestack`],
+  ERR_NOT_IMPLEMENTED: [
+    Error,
+    (feature: string) => `${feature} is not implemented yet in wirestack`,
+  ],
   ERR_OUT_OF_RANGE: [
     RangeError,
     (name: string, range: string, received: unknown) =>
@@ -100,11 +120,11 @@ const CODES = {
     (name: string, port: unknown, allowZero = true) =>
       `${name} should be ${allowZero ? '>=' : '>'} 0 and < 65536. Received ${describeReceived(port)}.`,
   ],
-  ERR_SOCKET_BAD_TYPE: [
-    TypeError,
-    () => 'Bad socket type specified. Valid types are: udp4, udp6',
+  ERR_SOCKET_BAD_TYPE: [TypeError, () => 'Bad socket type specified. Valid types are: udp4, udp6'],
+  ERR_SOCKET_BUFFER_SIZE: [
+    Error,
+    (detail: string) => `Could not get or set buffer size: ${detail}`,
   ],
-  ERR_SOCKET_BUFFER_SIZE: [Error, (detail: string) => `Could not get or set buffer size: ${detail}`],
   ERR_SOCKET_CLOSED: [Error, () => 'Socket is closed'],
   ERR_SOCKET_CLOSED_BEFORE_CONNECTION: [
     Error,
@@ -151,7 +171,7 @@ export function codedError<C extends CodedErrorCode>(code: C, ...args: ArgsOf<C>
   err.name = `${name} [${code}]`;
   void err.stack;
   delete (err as { name?: string }).name;
-  err.toString = function toString(this: Error) {
+  err.toString = function codedToString(this: Error) {
     return `${this.name} [${code}]: ${this.message}`;
   };
   return err;

@@ -11,6 +11,7 @@
  *   message `connect ECONNREFUSED 127.0.0.1:8124`.
  * - `dnsError(code, syscall, hostname)` builds `getaddrinfo ENOTFOUND host`.
  */
-export { codedError, type CodedErrorCode, isCodedError } from './coded.js';
+
 export { AbortError } from './abort.js';
+export { type CodedErrorCode, codedError, isCodedError } from './coded.js';
 export { dnsError, type SystemError, systemError, uvErrno } from './system.js';

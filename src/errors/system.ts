@@ -82,7 +82,8 @@ export function systemError(
   detail?: string,
 ): SystemError {
   let where = '';
-  if (address !== undefined) where = port !== undefined && port > 0 ? ` ${address}:${port}` : ` ${address}`;
+  if (address !== undefined)
+    where = port !== undefined && port > 0 ? ` ${address}:${port}` : ` ${address}`;
   const message = `${syscall} ${code}${detail ? `: ${detail}` : ''}${where}`;
   const err = new Error(message) as SystemError;
   err.errno = uvErrno(code);

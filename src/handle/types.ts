@@ -115,8 +115,22 @@ export interface DatagramHandle {
   onmessage: (msg: Buffer, rinfo: RemoteInfo) => void;
   /** Called on an asynchronous error not tied to one send. */
   onerror: (err: Error) => void;
+  /**
+   * Binds to `address:port` (an IP literal; port 0 picks a free port), or, when
+   * `fd` is given, adopts that already-open UDP socket (`address`/`port` are
+   * then ignored). `cb` runs asynchronously, with the bind error
+   * (`EADDRINUSE`, `EACCES`, `EINVAL`, ...) if any. Throws synchronously only
+   * for an unusable `fd` (`ERR_INVALID_FD_TYPE`, `open EBADF`).
+   */
   bind(
-    options: { address: string; port: number; exclusive?: boolean; reuseAddr?: boolean; ipv6Only?: boolean },
+    options: {
+      address: string;
+      port: number;
+      fd?: number;
+      exclusive?: boolean;
+      reuseAddr?: boolean;
+      ipv6Only?: boolean;
+    },
     cb: ErrorCallback,
   ): void;
   /** Sends one datagram made of `chunks`; `cb(err, bytes)` once it is sent or failed (`EMSGSIZE`, ...). */
@@ -180,7 +194,13 @@ export interface Transport {
   connectPipe(path: string, cb: (err: Error | null, handle?: StreamHandle) => void): ConnectRequest;
   /** Wraps an existing file descriptor (`new net.Socket({ fd })`). */
   openStream(fd: number, options: { readable: boolean; writable: boolean }): StreamHandle;
-  /** Starts listening; `cb` runs once bound (or failed with `EADDRINUSE`, `EACCES`, ...). */
-  listen(options: ListenOptions, cb: (err: Error | null, handle?: ServerHandle) => void): void;
+  /**
+   * Starts listening. The handle is returned at once (bound synchronously where
+   * the transport can, so `address()` works right after `listen()`, as in
+   * Node); `cb` runs asynchronously once the outcome is known: null when
+   * listening, or the bind/listen error (`EADDRINUSE`, `EACCES`, ...), after
+   * which the handle is closed.
+   */
+  listen(options: ListenOptions, cb: ErrorCallback): ServerHandle;
   createDatagram(type: 'udp4' | 'udp6'): DatagramHandle;
 }

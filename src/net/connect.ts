@@ -1,0 +1,29 @@
+import { type ConnectOptions, normalizeConnectArgs } from './normalize-args.js';
+import { Socket, type SocketConstructorOpts } from './socket.js';
+
+/**
+ * `net.createConnection()` / `net.connect()`: a new `Socket` already connecting
+ * (Node's net doc, "net.createConnection()"): `(options[, connectListener])`,
+ * `(path[, connectListener])` for IPC, `(port[, host][, connectListener])` for TCP.
+ * `options.timeout` (milliseconds) sets the idle timeout.
+ * @throws ERR_MISSING_ARGS, ERR_SOCKET_BAD_PORT, ERR_INVALID_ARG_TYPE
+ */
+export function createConnection(
+  options: ConnectOptions & SocketConstructorOpts,
+  connectListener?: () => void,
+): Socket;
+export function createConnection(path: string, connectListener?: () => void): Socket;
+export function createConnection(
+  port: number | string,
+  host?: string,
+  connectListener?: () => void,
+): Socket;
+export function createConnection(port: number | string, connectListener?: () => void): Socket;
+export function createConnection(...args: unknown[]): Socket {
+  const [options] = normalizeConnectArgs(args);
+  const socket = new Socket(options as SocketConstructorOpts);
+  if (options.timeout) socket.setTimeout(options.timeout);
+  return (socket.connect as (...a: unknown[]) => Socket)(...args);
+}
+
+export { createConnection as connect };

@@ -1,0 +1,618 @@
+import { Duplex, type DuplexOptions } from 'node:stream';
+import { codedError, type SystemError } from '../errors/index.js';
+import { hostTransport } from '../handle/host.js';
+import type {
+  AddressInfo,
+  ConnectRequest,
+  LookupAddress,
+  StreamHandle,
+  Transport,
+} from '../handle/types.js';
+import { isIP } from '../wire/ip-address.js';
+import { type ConnectOptions, normalizeConnectArgs } from './normalize-args.js';
+import { SocketTimer } from './socket-timer.js';
+import {
+  validateFunction,
+  validateNumber,
+  validatePort,
+  validateString,
+  validateTimeout,
+} from './validate.js';
+
+/** Options of `new net.Socket([options])` (Node's net doc, "new net.Socket"). */
+export interface SocketConstructorOpts {
+  /** Wrap an existing file descriptor. */
+  fd?: number;
+  /** Keep the writable side open after the peer's FIN (default false). */
+  allowHalfOpen?: boolean;
+  readable?: boolean;
+  writable?: boolean;
+  /** Destroys the socket when aborted (with an `AbortError`). */
+  signal?: AbortSignal;
+  /** Disable Nagle's algorithm once connected (default false). */
+  noDelay?: boolean;
+  /** Enable TCP keep-alive once connected (default false). */
+  keepAlive?: boolean;
+  /** Milliseconds of idleness before the first keep-alive probe (default 0). */
+  keepAliveInitialDelay?: number;
+  highWaterMark?: number;
+  readableHighWaterMark?: number;
+  writableHighWaterMark?: number;
+  /** wirestack: the transport this socket runs on (default: the host's sockets). */
+  transport?: Transport;
+  /** @internal An established handle (accepted by a server). */
+  handle?: StreamHandle;
+  /** @internal Start paused (server option `pauseOnConnect`). */
+  pauseOnCreate?: boolean;
+}
+
+interface ServerLike {
+  _connections: number;
+  _emitCloseIfDrained(): void;
+}
+
+const noop = () => {};
+
+/**
+ * `net.Socket`: a TCP or IPC connection as a `stream.Duplex` (Node's net doc,
+ * "Class: net.Socket"). Runs on any `Transport`'s `StreamHandle`.
+ *
+ * Events: `lookup`, `connect`, `ready`, `data`, `end`, `drain`, `timeout`,
+ * `error` (system errors such as `ECONNREFUSED`, `ECONNRESET`, `EPIPE`,
+ * `ENOTFOUND`, or `ERR_SOCKET_CLOSED`), `close(hadError)`.
+ */
+export class Socket extends Duplex {
+  /** True between `connect()` and the `'connect'` event. */
+  connecting = false;
+  /** @internal The transport handle; null before connect and after close. */
+  _handle: StreamHandle | null = null;
+  /** @internal The server that accepted this socket. */
+  _server: ServerLike | null = null;
+  /** The server that accepted this socket, if any. */
+  server: unknown = null;
+  private readonly transport: Transport;
+  private connectRequest: ConnectRequest | null = null;
+  private reading = false;
+  private peername: AddressInfo | undefined;
+  private sockname: AddressInfo | undefined;
+  private bytesReadTotal = 0;
+  /** @internal Bytes handed to the handle so far. */
+  _bytesDispatched = 0;
+  private pendingNoDelay: boolean | undefined;
+  private pendingKeepAlive: { enable: boolean; initialDelay: number } | undefined;
+  private wantsUnref = false;
+  private readonly timer = new SocketTimer(this);
+  private resetAndClosing = false;
+  private pendingWriteBytes = 0;
+
+  constructor(options: SocketConstructorOpts = {}) {
+    if (options === null || typeof options !== 'object') {
+      throw codedError('ERR_INVALID_ARG_TYPE', 'options', 'object', options);
+    }
+    const duplexOptions: DuplexOptions = {
+      allowHalfOpen: Boolean(options.allowHalfOpen),
+      // Node emits 'close' itself, once the handle is closed, with `hadError`.
+      emitClose: false,
+      autoDestroy: true,
+      decodeStrings: false,
+    };
+    // Node passes these through to stream.Duplex (absent from @types/node's DuplexOptions).
+    const sides = duplexOptions as { readable?: boolean; writable?: boolean };
+    if (options.readable !== undefined) sides.readable = options.readable;
+    if (options.writable !== undefined) sides.writable = options.writable;
+    if (options.highWaterMark !== undefined) duplexOptions.highWaterMark = options.highWaterMark;
+    if (options.readableHighWaterMark !== undefined) {
+      duplexOptions.readableHighWaterMark = options.readableHighWaterMark;
+    }
+    if (options.writableHighWaterMark !== undefined) {
+      duplexOptions.writableHighWaterMark = options.writableHighWaterMark;
+    }
+    if (options.signal !== undefined) duplexOptions.signal = options.signal;
+    super(duplexOptions);
+    this.transport = options.transport ?? hostTransport;
+
+    if (options.handle) {
+      this.attach(options.handle);
+    } else if (options.fd !== undefined) {
+      validateNumber(options.fd, 'options.fd');
+      this.attach(
+        this.transport.openStream(options.fd, {
+          readable: options.readable !== false,
+          writable: options.writable !== false,
+        }),
+      );
+    }
+    if (options.noDelay) this.setNoDelay(true);
+    if (options.keepAlive) this.setKeepAlive(true, options.keepAliveInitialDelay ?? 0);
+
+    this.on('end', onReadableStreamEnd);
+    if (this._handle && options.readable !== false) {
+      if (options.pauseOnCreate) {
+        // Paused until the user resumes; nothing is read from the transport meanwhile.
+        (this as unknown as { readableFlowing: boolean }).readableFlowing = false;
+      } else {
+        this.read(0);
+      }
+    }
+  }
+
+  /** Wires a handle's callbacks to this socket. */
+  private attach(handle: StreamHandle): void {
+    this._handle = handle;
+    handle.onread = (chunk) => this.onHandleRead(chunk);
+    handle.onend = () => this.onHandleEnd();
+    handle.onerror = (err) => this.destroy(err);
+    if (this.pendingNoDelay !== undefined) handle.setNoDelay(this.pendingNoDelay);
+    if (this.pendingKeepAlive) {
+      handle.setKeepAlive(this.pendingKeepAlive.enable, this.pendingKeepAlive.initialDelay);
+    }
+    if (this.wantsUnref) handle.unref();
+  }
+
+  // Hot path: one call per received chunk.
+  private onHandleRead(chunk: Buffer): void {
+    this.bytesReadTotal += chunk.length;
+    this.timer.touch();
+    if (!this.push(chunk) && this._handle) {
+      this.reading = false;
+      this._handle.readStop();
+    }
+  }
+
+  private onHandleEnd(): void {
+    if (this._handle && this.reading) {
+      this.reading = false;
+      this._handle.readStop();
+    }
+    this.push(null);
+    this.read(0);
+  }
+
+  override _read(_size: number): void {
+    if (this.connecting || !this._handle) {
+      this.once('connect', () => this._read(_size));
+      return;
+    }
+    if (!this.reading) {
+      this.reading = true;
+      this._handle.readStart();
+    }
+  }
+
+  override _write(chunk: Buffer | string, encoding: BufferEncoding, cb: ErrorCb): void {
+    this.writeGeneric([typeof chunk === 'string' ? Buffer.from(chunk, encoding) : chunk], cb);
+  }
+
+  override _writev(
+    chunks: Array<{ chunk: Buffer | string; encoding: BufferEncoding }>,
+    cb: ErrorCb,
+  ): void {
+    const buffers = new Array<Buffer>(chunks.length);
+    for (let i = 0; i < chunks.length; i++) {
+      const { chunk, encoding } = chunks[i]!;
+      buffers[i] = typeof chunk === 'string' ? Buffer.from(chunk, encoding) : chunk;
+    }
+    this.writeGeneric(buffers, cb);
+  }
+
+  private writeGeneric(buffers: Buffer[], cb: ErrorCb): void {
+    if (this.connecting) {
+      // Held until 'connect'; fails with ERR_SOCKET_CLOSED_BEFORE_CONNECTION if closed first.
+      for (const b of buffers) this.pendingWriteBytes += b.length;
+      const onClose = () => cb(codedError('ERR_SOCKET_CLOSED_BEFORE_CONNECTION'));
+      this.once('close', onClose);
+      this.once('connect', () => {
+        this.off('close', onClose);
+        for (const b of buffers) this.pendingWriteBytes -= b.length;
+        this.writeGeneric(buffers, cb);
+      });
+      return;
+    }
+    const handle = this._handle;
+    if (!handle) {
+      cb(codedError('ERR_SOCKET_CLOSED'));
+      return;
+    }
+    this.timer.touch();
+    for (const b of buffers) this._bytesDispatched += b.length;
+    handle.writev(buffers, (err) => {
+      if (err) {
+        this.destroy(err);
+        cb(err);
+        return;
+      }
+      this.timer.touch();
+      cb(null);
+    });
+  }
+
+  override _final(cb: ErrorCb): void {
+    if (this.connecting) {
+      this.once('connect', () => this._final(cb));
+      return;
+    }
+    if (!this._handle) {
+      cb(null);
+      return;
+    }
+    this._handle.shutdown(() => cb(null));
+  }
+
+  override _destroy(err: Error | null, cb: ErrorCb): void {
+    this.connecting = false;
+    this.timer.clear();
+    if (this.connectRequest) {
+      this.connectRequest.cancel();
+      this.connectRequest = null;
+    }
+    const handle = this._handle;
+    if (handle) {
+      const hadError = Boolean(err);
+      handle.onread = noop;
+      handle.onend = noop;
+      handle.onerror = noop;
+      const emitClose = () => this.emit('close', hadError);
+      if (this.resetAndClosing) {
+        this.resetAndClosing = false;
+        handle.reset(emitClose);
+      } else {
+        handle.close(emitClose);
+      }
+      this._handle = null;
+      this.reading = false;
+      cb(err);
+    } else {
+      cb(err);
+      process.nextTick(() => this.emit('close', Boolean(err)));
+    }
+    const server = this._server;
+    if (server) {
+      this._server = null;
+      server._connections--;
+      server._emitCloseIfDrained();
+    }
+  }
+
+  /**
+   * Opens the connection: `connect(options[, listener])`, `connect(path[, listener])`
+   * or `connect(port[, host][, listener])` (Node's net doc, "socket.connect()").
+   * Host names are resolved first (`'lookup'` event); errors are emitted, not thrown,
+   * except for invalid arguments (`ERR_INVALID_ARG_TYPE`, `ERR_SOCKET_BAD_PORT`,
+   * `ERR_INVALID_IP_ADDRESS`, `ERR_MISSING_ARGS`).
+   */
+  connect(options: ConnectOptions, connectListener?: () => void): this;
+  connect(port: number | string, host?: string, connectListener?: () => void): this;
+  connect(port: number | string, connectListener?: () => void): this;
+  connect(path: string, connectListener?: () => void): this;
+  connect(...args: unknown[]): this {
+    const [options, listener] = normalizeConnectArgs(args);
+    if (this.write !== Socket.prototype.write) {
+      delete (this as { write?: unknown }).write;
+    }
+    if (this.destroyed) {
+      this.peername = undefined;
+      this.sockname = undefined;
+      this._undestroyForReconnect();
+    }
+    if (listener) this.once('connect', listener);
+    if (this._handle || this.connecting) {
+      // Node closes the previous handle when connect() is called again.
+      this._handle?.close();
+      this._handle = null;
+    }
+    this.connecting = true;
+    if (options.timeout !== undefined) this.setTimeout(options.timeout);
+    if (options.noDelay) this.setNoDelay(true);
+    if (options.keepAlive) this.setKeepAlive(true, options.keepAliveInitialDelay ?? 0);
+
+    if (options.path !== undefined) {
+      validateString(options.path, 'options.path');
+      this.connectRequest = this.transport.connectPipe(options.path, (err, handle) =>
+        this.afterConnect(err, handle),
+      );
+      return this;
+    }
+    this.lookupAndConnect(options);
+    return this;
+  }
+
+  private _undestroyForReconnect(): void {
+    (this as unknown as { _undestroy(): void })._undestroy();
+  }
+
+  private lookupAndConnect(options: ConnectOptions): void {
+    const host = options.host || 'localhost';
+    const { localAddress, localPort } = options;
+    if (localAddress && !isIP(localAddress)) {
+      throw codedError('ERR_INVALID_IP_ADDRESS', localAddress);
+    }
+    if (localPort) validateNumber(localPort, 'options.localPort');
+    let port = 0;
+    if (options.port !== undefined) {
+      if (typeof options.port !== 'number' && typeof options.port !== 'string') {
+        throw codedError(
+          'ERR_INVALID_ARG_TYPE',
+          'options.port',
+          ['number', 'string'],
+          options.port,
+        );
+      }
+      port = validatePort(options.port);
+    }
+    validateString(host, 'options.host');
+
+    const family = isIP(host);
+    if (family !== 0) {
+      process.nextTick(() => {
+        if (this.connecting) this.connectTo([{ address: host, family }], port, options);
+      });
+      return;
+    }
+    if (options.lookup !== undefined) validateFunction(options.lookup, 'options.lookup');
+    const lookup = (options.lookup as Transport['lookup'] | undefined) ?? this.transport.lookup;
+    const dnsOptions: { family?: number; hints?: number; all: true } = { all: true };
+    if (options.family) dnsOptions.family = Number(options.family);
+    if (options.hints) dnsOptions.hints = options.hints;
+    const onLookup = (err: Error | null, addresses: LookupAddress[] | string, family?: number) => {
+      // A user's lookup may answer in dns.lookup's single-address shape (address, family).
+      const list: LookupAddress[] =
+        typeof addresses === 'string'
+          ? [{ address: addresses, family: family === 6 ? 6 : 4 }]
+          : (addresses ?? []);
+      const first = list?.[0];
+      this.emit('lookup', err, first?.address, first?.family, host);
+      if (!this.connecting) return;
+      if (err) {
+        process.nextTick(() => this.destroy(err));
+        return;
+      }
+      if (!first) {
+        process.nextTick(() => this.destroy(codedError('ERR_INVALID_IP_ADDRESS', String(first))));
+        return;
+      }
+      for (const a of list) {
+        if (!isIP(a.address)) {
+          process.nextTick(() => this.destroy(codedError('ERR_INVALID_IP_ADDRESS', a.address)));
+          return;
+        }
+      }
+      this.timer.touch();
+      this.connectTo(list, port, options);
+    };
+    lookup(host, dnsOptions, onLookup as Parameters<Transport['lookup']>[2]);
+  }
+
+  /** Tries each resolved address in turn until one accepts. */
+  private connectTo(addresses: LookupAddress[], port: number, options: ConnectOptions): void {
+    let index = 0;
+    const attempt = () => {
+      const { address, family } = addresses[index]!;
+      this.connectRequest = this.transport.connectTcp(
+        {
+          address,
+          port,
+          family: family === 6 ? 6 : 4,
+          localAddress: options.localAddress,
+          localPort: options.localPort,
+        },
+        (err, handle) => {
+          if (err && index + 1 < addresses.length && this.connecting) {
+            index++;
+            attempt();
+            return;
+          }
+          this.afterConnect(err, handle);
+        },
+      );
+    };
+    attempt();
+  }
+
+  private afterConnect(err: Error | null, handle: StreamHandle | undefined): void {
+    this.connectRequest = null;
+    if (!this.connecting) {
+      handle?.close();
+      return;
+    }
+    if (err || !handle) {
+      this.connecting = false;
+      this.destroy(err ?? codedError('ERR_SOCKET_CLOSED'));
+      return;
+    }
+    this.connecting = false;
+    this.attach(handle);
+    this.timer.touch();
+    this.emit('connect');
+    this.emit('ready');
+    if (this.readable && !this.isPaused()) this.read(0);
+  }
+
+  /** Ends the writable side, then destroys once everything is flushed. */
+  destroySoon(): void {
+    if (this.writable) this.end();
+    if (this.writableFinished) this.destroy();
+    else this.once('finish', () => this.destroy());
+  }
+
+  /**
+   * Closes the connection with a TCP RST instead of a FIN (Node's
+   * `socket.resetAndDestroy()`); `ERR_SOCKET_CLOSED` when there is no connection.
+   */
+  resetAndDestroy(): this {
+    if (this._handle || this.connecting) {
+      if (this.connecting) {
+        this.once('connect', () => {
+          this.resetAndClosing = true;
+          this.destroy();
+        });
+      } else {
+        this.resetAndClosing = true;
+        this.destroy();
+      }
+    } else {
+      this.destroy(codedError('ERR_SOCKET_CLOSED'));
+    }
+    return this;
+  }
+
+  /**
+   * Emits `'timeout'` after `timeout` milliseconds without reads or writes;
+   * 0 disables. The socket stays open. @throws ERR_INVALID_ARG_TYPE, ERR_OUT_OF_RANGE
+   */
+  setTimeout(timeout: number, callback?: () => void): this {
+    const ms = validateTimeout(timeout, 'msecs');
+    if (callback !== undefined) validateFunction(callback, 'callback');
+    if (this.destroyed) return this;
+    this.timer.set(ms);
+    if (callback) {
+      if (ms === 0) this.removeListener('timeout', callback);
+      else this.once('timeout', callback);
+    }
+    return this;
+  }
+
+  /** The idle timeout in milliseconds set by `setTimeout`, or undefined. */
+  get timeout(): number | undefined {
+    return this.timer.ms || undefined;
+  }
+
+  /** @internal Restarts the idle timer (activity seen by a protocol layered on top). */
+  _unrefTimer(): void {
+    this.timer.touch();
+  }
+
+  /** Disables (true, the default) or enables Nagle's algorithm (TCP_NODELAY). */
+  setNoDelay(noDelay?: boolean): this {
+    const enable = noDelay === undefined ? true : Boolean(noDelay);
+    if (this._handle) this._handle.setNoDelay(enable);
+    else this.pendingNoDelay = enable;
+    return this;
+  }
+
+  /** Enables TCP keep-alive probes after `initialDelay` milliseconds idle (SO_KEEPALIVE). */
+  setKeepAlive(enable?: boolean, initialDelay?: number): this {
+    const on = Boolean(enable);
+    const delay = Math.trunc((initialDelay ?? 0) / 1000) * 1000;
+    if (this._handle) this._handle.setKeepAlive(on, delay);
+    else this.pendingKeepAlive = { enable: on, initialDelay: delay };
+    return this;
+  }
+
+  /** The local endpoint `{ address, family, port }`, or `{}` when not connected. */
+  address(): AddressInfo | Record<string, never> {
+    return this.getSockname() ?? {};
+  }
+
+  private getSockname(): AddressInfo | undefined {
+    if (!this.sockname && this._handle) this.sockname = this._handle.getsockname();
+    return this.sockname;
+  }
+
+  private getPeername(): AddressInfo | undefined {
+    if (!this.peername && this._handle) this.peername = this._handle.getpeername();
+    return this.peername;
+  }
+
+  get remoteAddress(): string | undefined {
+    return this.getPeername()?.address;
+  }
+
+  get remoteFamily(): string | undefined {
+    return this.getPeername()?.family;
+  }
+
+  get remotePort(): number | undefined {
+    return this.getPeername()?.port;
+  }
+
+  get localAddress(): string | undefined {
+    return this.getSockname()?.address;
+  }
+
+  get localPort(): number | undefined {
+    return this.getSockname()?.port;
+  }
+
+  get localFamily(): string | undefined {
+    return this.getSockname()?.family;
+  }
+
+  /** Bytes received so far. */
+  get bytesRead(): number {
+    return this.bytesReadTotal;
+  }
+
+  /** Bytes sent so far, including those still queued in the socket (Node's definition). */
+  get bytesWritten(): number {
+    let bytes = this._bytesDispatched + this.pendingWriteBytes;
+    const state = this as unknown as {
+      writableBuffer?: Array<{ chunk: Buffer | string; encoding: BufferEncoding }>;
+    };
+    for (const { chunk, encoding } of state.writableBuffer ?? []) {
+      bytes += typeof chunk === 'string' ? Buffer.byteLength(chunk, encoding) : chunk.length;
+    }
+    return bytes;
+  }
+
+  /** Bytes buffered for writing (Node: `writableLength` while connected). */
+  get bufferSize(): number | undefined {
+    return this._handle ? this.writableLength + this._handle.writeQueueSize : undefined;
+  }
+
+  /** True until connected, and after closing. */
+  get pending(): boolean {
+    return !this._handle || this.connecting;
+  }
+
+  /** `'opening'`, `'open'`, `'readOnly'`, `'writeOnly'` or `'closed'`. */
+  get readyState(): 'opening' | 'open' | 'readOnly' | 'writeOnly' | 'closed' {
+    if (this.connecting) return 'opening';
+    if (this.readable && this.writable) return 'open';
+    if (this.readable && !this.writable) return 'readOnly';
+    if (!this.readable && this.writable) return 'writeOnly';
+    return 'closed';
+  }
+
+  /** Lets the process exit while this socket is open. */
+  unref(): this {
+    this.wantsUnref = true;
+    this._handle?.unref();
+    return this;
+  }
+
+  /** Keeps the process alive while this socket is open (the default). */
+  ref(): this {
+    this.wantsUnref = false;
+    this._handle?.ref();
+    return this;
+  }
+
+  /** @internal The transport this socket runs on. */
+  get _transport(): Transport {
+    return this.transport;
+  }
+}
+
+type ErrorCb = (err?: Error | null) => void;
+
+/** After the peer's FIN, a socket that is not half-open refuses further writes (`EPIPE`). */
+function onReadableStreamEnd(this: Socket): void {
+  if (!this.allowHalfOpen) this.write = writeAfterFIN;
+}
+
+function writeAfterFIN(
+  this: Socket,
+  chunk: unknown,
+  encoding?: BufferEncoding | ErrorCb,
+  cb?: ErrorCb,
+): boolean {
+  if (!this.writableEnded) {
+    return (Duplex.prototype.write as (...a: unknown[]) => boolean).call(this, chunk, encoding, cb);
+  }
+  const callback = typeof encoding === 'function' ? encoding : cb;
+  const err = new Error('This socket has been ended by the other party') as SystemError;
+  err.code = 'EPIPE';
+  if (callback) process.nextTick(callback, err);
+  this.destroy(err);
+  return false;
+}
