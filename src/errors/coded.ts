@@ -138,10 +138,12 @@ const CODES = {
     Error,
     (method: string) => `Cannot call ${method} after a stream was finished`,
   ],
+  ERR_STREAM_CANNOT_PIPE: [Error, () => 'Cannot pipe, not readable'],
   ERR_STREAM_DESTROYED: [
     Error,
     (method: string) => `Cannot call ${method} after a stream was destroyed`,
   ],
+  ERR_STREAM_NULL_VALUES: [TypeError, () => 'May not write null values to stream'],
   ERR_STREAM_WRITE_AFTER_END: [Error, () => 'write after end'],
   ERR_UNESCAPED_CHARACTERS: [TypeError, (what: string) => `${what} contains unescaped characters`],
 } as const satisfies Record<string, readonly [Ctor, Message]>;

@@ -305,7 +305,7 @@ export class Socket extends Duplex {
     if (options.noDelay) this.setNoDelay(true);
     if (options.keepAlive) this.setKeepAlive(true, options.keepAliveInitialDelay ?? 0);
 
-    if (options.path !== undefined) {
+    if (options.path) {
       validateString(options.path, 'options.path');
       this.connectRequest = this.transport.connectPipe(options.path, (err, handle) =>
         this.afterConnect(err, handle),

@@ -1,0 +1,315 @@
+/**
+ * HTTP/1.1 throughput: wirestack's http server against node:http, both the
+ * same hello-world (bench/server.ts), each in its own child process, loaded
+ * by wrk on loopback. Runs are interleaved (ours, node, ours, node) so drift
+ * on the machine hits both alike.
+ *
+ *   npm run bench:http [-- --duration 5 --rounds 2 --connections 50 --depth 16]
+ *
+ * Writes bench/results/http.json and regenerates the README's table.
+ * Options for checking the harness itself: --ours MODULE (another http module
+ * in place of dist/http/index.js), --out FILE, --no-readme.
+ */
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { updateReadme } from './readme-table.js';
+
+const ROOT = resolve(__dirname, '..');
+
+interface Options {
+  durationS: number;
+  rounds: number;
+  connections: number;
+  depth: number;
+  ours: string;
+  out: string;
+  readme: boolean;
+}
+
+function parseOptions(argv: string[]): Options {
+  const options: Options = {
+    durationS: 5,
+    rounds: 2,
+    connections: 50,
+    depth: 16,
+    ours: join(ROOT, 'dist', 'http', 'index.js'),
+    out: join(ROOT, 'bench', 'results', 'http.json'),
+    readme: true,
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const next = (): string => {
+      const value = argv[++i];
+      if (value === undefined) throw new Error(`${arg} needs a value`);
+      return value;
+    };
+    const count = (): number => {
+      const n = Number(next());
+      if (!Number.isInteger(n) || n < 1) throw new Error(`${arg} needs a positive integer`);
+      return n;
+    };
+    switch (arg) {
+      case '--duration':
+        options.durationS = count();
+        break;
+      case '--rounds':
+        options.rounds = count();
+        break;
+      case '--connections':
+        options.connections = count();
+        break;
+      case '--depth':
+        options.depth = count();
+        break;
+      case '--ours':
+        options.ours = next();
+        break;
+      case '--out':
+        options.out = resolve(next());
+        break;
+      case '--no-readme':
+        options.readme = false;
+        break;
+      default:
+        throw new Error(`unknown option ${arg}`);
+    }
+  }
+  return options;
+}
+
+type Impl = 'wirestack' | 'node';
+
+interface Server {
+  impl: Impl;
+  port: number;
+  module: string;
+  child: ChildProcess;
+}
+
+function startServer(impl: Impl, ours: string): Promise<Server> {
+  const args = ['--import', 'tsx', join(ROOT, 'bench', 'server.ts'), impl];
+  if (impl === 'wirestack') args.push(ours);
+  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
+  return new Promise((resolvePort, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code) => reject(new Error(`${impl} server exited early (${code})`)));
+    createInterface({ input: child.stdout! }).once('line', (line) => {
+      const { port, module } = JSON.parse(line) as { port: number; module: string };
+      resolvePort({ impl, port, module, child });
+    });
+  });
+}
+
+function stopServer(server: Server): void {
+  server.child.removeAllListeners('exit');
+  server.child.stdin?.end();
+  server.child.kill('SIGTERM');
+}
+
+interface WrkRun {
+  requestsPerSec: number;
+  requests: number;
+  latencyAvgMs: number | null;
+  socketErrors: { connect: number; read: number; write: number; timeout: number };
+  non2xx: number;
+}
+
+/** wrk prints latency as e.g. 812.50us, 1.20ms, 2.01s. */
+function toMs(value: string, unit: string): number {
+  const scale: Record<string, number> = { us: 0.001, ms: 1, s: 1000, m: 60_000 };
+  return Number(value) * (scale[unit] ?? Number.NaN);
+}
+
+function parseWrk(output: string): WrkRun {
+  const rps = /Requests\/sec:\s+([\d.]+)/.exec(output);
+  if (!rps) throw new Error(`could not read wrk's output:\n${output}`);
+  const total = /(\d+) requests in/.exec(output);
+  const latency = /Latency\s+([\d.]+)(us|ms|s|m)\b/.exec(output);
+  const errors = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(
+    output,
+  );
+  const non2xx = /Non-2xx or 3xx responses: (\d+)/.exec(output);
+  return {
+    requestsPerSec: Number(rps[1]),
+    requests: total ? Number(total[1]) : 0,
+    latencyAvgMs: latency ? toMs(latency[1]!, latency[2]!) : null,
+    socketErrors: {
+      connect: Number(errors?.[1] ?? 0),
+      read: Number(errors?.[2] ?? 0),
+      write: Number(errors?.[3] ?? 0),
+      timeout: Number(errors?.[4] ?? 0),
+    },
+    non2xx: Number(non2xx?.[1] ?? 0),
+  };
+}
+
+interface Mode {
+  name: string;
+  label: string;
+  /** Extra wrk arguments placed before the URL, and after it. */
+  before: string[];
+  after: string[];
+}
+
+function runWrk(port: number, mode: Mode, options: Options, seconds: number): Promise<WrkRun> {
+  const args = [
+    '-t1',
+    `-c${options.connections}`,
+    `-d${seconds}s`,
+    '--timeout',
+    '5s',
+    ...mode.before,
+    `http://127.0.0.1:${port}/`,
+    ...mode.after,
+  ];
+  return new Promise((resolveRun, reject) => {
+    const child = spawn('wrk', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      output += chunk;
+    });
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      output += chunk;
+    });
+    child.once('error', reject);
+    child.once('close', (code) => {
+      if (code !== 0) reject(new Error(`wrk exited with ${code}:\n${output}`));
+      else {
+        try {
+          resolveRun(parseWrk(output));
+        } catch (err) {
+          reject(err);
+        }
+      }
+    });
+  });
+}
+
+function wrkVersion(): string {
+  try {
+    // `wrk -v` prints its version and exits non-zero.
+    execFileSync('wrk', ['-v'], { stdio: 'pipe' });
+    return 'unknown';
+  } catch (err) {
+    const out = String((err as { stdout?: Buffer }).stdout ?? '');
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new Error('wrk is not installed (Debian: apt-get install wrk)');
+    }
+    return /wrk\s+(\S+)/.exec(out)?.[1] ?? 'unknown';
+  }
+}
+
+const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
+const round = (x: number, digits: number): number => Number(x.toFixed(digits));
+
+async function main(): Promise<void> {
+  const options = parseOptions(process.argv.slice(2));
+  const wrk = wrkVersion();
+  if (!options.ours.startsWith('node:') && !existsSync(options.ours)) {
+    throw new Error(`${options.ours} does not exist: run 'npm run build' first`);
+  }
+
+  const modes: Mode[] = [
+    { name: 'keep-alive', label: 'keep-alive', before: [], after: [] },
+    {
+      name: `pipelined-${options.depth}`,
+      label: `keep-alive, ${options.depth} requests pipelined per write`,
+      before: ['-s', join(ROOT, 'bench', 'pipeline.lua')],
+      after: ['--', String(options.depth)],
+    },
+  ];
+
+  const servers: Server[] = [];
+  const cleanup = (): void => {
+    for (const s of servers) stopServer(s);
+  };
+  process.once('SIGINT', () => {
+    cleanup();
+    process.exit(130);
+  });
+
+  try {
+    servers.push(await startServer('wirestack', options.ours));
+    servers.push(await startServer('node', options.ours));
+    const [ours, theirs] = servers as [Server, Server];
+    console.log(`wirestack http: ${ours.module} on port ${ours.port}`);
+    console.log(`node:http on port ${theirs.port}`);
+
+    const results = [];
+    for (const mode of modes) {
+      // A short unrecorded warm-up of each, so the JIT has seen the hot paths.
+      for (const server of [ours, theirs]) await runWrk(server.port, mode, options, 1);
+      const runs: Record<Impl, WrkRun[]> = { wirestack: [], node: [] };
+      for (let r = 0; r < options.rounds; r++) {
+        for (const server of [ours, theirs]) {
+          const run = await runWrk(server.port, mode, options, options.durationS);
+          runs[server.impl].push(run);
+          const errors = Object.values(run.socketErrors).reduce((a, b) => a + b, 0);
+          console.log(
+            `${mode.name.padEnd(14)} ${server.impl.padEnd(9)} ${run.requestsPerSec.toFixed(0).padStart(8)} req/s` +
+              (errors || run.non2xx ? `  (socket errors ${errors}, non-2xx ${run.non2xx})` : ''),
+          );
+        }
+      }
+      const summary = (impl: Impl) => ({
+        requestsPerSec: round(mean(runs[impl].map((run) => run.requestsPerSec)), 0),
+        runs: runs[impl],
+      });
+      const wirestack = summary('wirestack');
+      const node = summary('node');
+      results.push({
+        mode: mode.name,
+        label: mode.label,
+        wirestack,
+        node,
+        ratio: round(wirestack.requestsPerSec / node.requestsPerSec, 2),
+      });
+    }
+
+    const cpus = os.cpus();
+    const report = {
+      benchmark: 'http',
+      date: new Date().toISOString(),
+      node: process.version,
+      cpu: cpus[0]?.model.trim() ?? 'unknown',
+      cores: cpus.length,
+      os: `${os.type()} ${os.release()}`,
+      wrk: {
+        version: wrk,
+        threads: 1,
+        connections: options.connections,
+        durationS: options.durationS,
+        rounds: options.rounds,
+      },
+      server: 'hello world: 200, text/plain, 14-byte body',
+      wirestackModule: ours.module.startsWith('node:')
+        ? ours.module
+        : ours.module.replace(`${ROOT}/`, ''),
+      results,
+    };
+    mkdirSync(dirname(options.out), { recursive: true });
+    writeFileSync(options.out, `${JSON.stringify(report, null, 2)}\n`);
+    console.log(`\nwrote ${options.out}`);
+    for (const r of results) {
+      console.log(
+        `${r.mode.padEnd(14)} wirestack ${r.wirestack.requestsPerSec} req/s, node:http ${r.node.requestsPerSec} req/s, ratio ${r.ratio}`,
+      );
+    }
+    if (options.readme) {
+      const changed = updateReadme(join(ROOT, 'README.md'), dirname(options.out));
+      console.log(
+        changed.length > 0 ? `README.md: updated ${changed.join(', ')}` : 'README.md: unchanged',
+      );
+    }
+  } finally {
+    cleanup();
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

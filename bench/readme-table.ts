@@ -1,0 +1,102 @@
+/**
+ * Regenerates the README's benchmark tables from bench/results/*.json. Each
+ * results file names its benchmark (`"benchmark": "http"`); its table goes
+ * between `<!-- bench:http -->` and `<!-- /bench:http -->`.
+ *
+ *   node --import tsx bench/readme-table.ts [README] [RESULTS_DIR]
+ */
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+interface ImplResult {
+  requestsPerSec: number;
+  runs: unknown[];
+}
+
+export interface HttpReport {
+  benchmark: 'http';
+  date: string;
+  node: string;
+  cpu: string;
+  cores: number;
+  wrk: { threads: number; connections: number; durationS: number; rounds: number };
+  wirestackModule: string;
+  results: {
+    mode: string;
+    label: string;
+    wirestack: ImplResult;
+    node: ImplResult;
+    ratio: number;
+  }[];
+}
+
+const number = (n: number): string => Math.round(n).toLocaleString('en-US');
+
+export function renderHttp(report: HttpReport): string {
+  const { wrk } = report;
+  const lines = [
+    `| workload (wrk: ${wrk.threads} thread, ${wrk.connections} connections) | wirestack req/s | node:http req/s | wirestack / node:http |`,
+    '| --- | ---: | ---: | ---: |',
+    ...report.results.map(
+      (r) =>
+        `| ${r.label} | ${number(r.wirestack.requestsPerSec)} | ${number(r.node.requestsPerSec)} | ${r.ratio.toFixed(2)} |`,
+    ),
+    '',
+    `Hello-world server, each side in its own process on loopback; mean of ${wrk.rounds} interleaved ` +
+      `runs of ${wrk.durationS} s. Node ${report.node}, ${report.cpu} (${report.cores} cores), ` +
+      `${report.date.slice(0, 10)}. From \`bench/results/http.json\`, by \`npm run bench:http\`.`,
+  ];
+  if (report.wirestackModule.startsWith('node:')) {
+    lines.push('', `**Harness check only: the "wirestack" column ran ${report.wirestackModule}.**`);
+  }
+  return lines.join('\n');
+}
+
+const renderers: Record<string, (report: never) => string> = { http: renderHttp };
+
+/** Replaces the text between a benchmark's markers; returns null when the markers are absent. */
+export function replaceBetweenMarkers(text: string, name: string, body: string): string | null {
+  const open = `<!-- bench:${name} -->`;
+  const close = `<!-- /bench:${name} -->`;
+  const start = text.indexOf(open);
+  const end = text.indexOf(close, start + open.length);
+  if (start < 0 || end < 0) return null;
+  return `${text.slice(0, start + open.length)}\n${body}\n${text.slice(end)}`;
+}
+
+/** Rewrites `readmePath` from every results file in `resultsDir`; returns the benchmarks updated. */
+export function updateReadme(readmePath: string, resultsDir: string): string[] {
+  let text = readFileSync(readmePath, 'utf8');
+  const original = text;
+  const updated: string[] = [];
+  for (const file of readdirSync(resultsDir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()) {
+    const report = JSON.parse(readFileSync(join(resultsDir, file), 'utf8')) as {
+      benchmark?: string;
+    };
+    const name = report.benchmark;
+    const render = name === undefined ? undefined : renderers[name];
+    if (name === undefined || render === undefined) {
+      console.warn(`${file}: no table renderer for benchmark '${name}'; skipped`);
+      continue;
+    }
+    const next = replaceBetweenMarkers(text, name, render(report as never));
+    if (next === null) {
+      console.warn(`${readmePath}: no <!-- bench:${name} --> markers; ${file} skipped`);
+      continue;
+    }
+    text = next;
+    updated.push(name);
+  }
+  if (text !== original) writeFileSync(readmePath, text);
+  return updated;
+}
+
+if (require.main === module) {
+  const root = resolve(__dirname, '..');
+  const [readme = join(root, 'README.md'), results = join(root, 'bench', 'results')] =
+    process.argv.slice(2);
+  const updated = updateReadme(resolve(readme), resolve(results));
+  console.log(updated.length > 0 ? `updated: ${updated.join(', ')}` : 'nothing to update');
+}

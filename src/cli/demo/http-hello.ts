@@ -1,0 +1,66 @@
+/**
+ * An http server and an `http.request` client in the notes' style: the client
+ * asks for '/', then prints the status line, the header fields and the body.
+ */
+import * as http from '../../http/index.js';
+import { type Example, listenFailure } from './context.js';
+
+export const GREETING = '你好，世界！';
+
+export const httpHello: Example = {
+  title: (ports) => `http: server on port ${ports.httpServer} and an http.request client`,
+  run(ctx) {
+    const port = ctx.ports.httpServer;
+    const steps = ctx.steps([
+      'server listening',
+      'server request',
+      'client response',
+      'client body',
+      'server close',
+    ]);
+
+    const server = http.createServer((req, res) => {
+      ctx.log(`服务器收到请求：${req.method} ${req.url}`);
+      steps.mark('server request');
+      res.writeHead(200, {
+        'Content-Type': 'text/plain; charset=utf-8',
+        'Content-Length': Buffer.byteLength(GREETING),
+      });
+      res.end(GREETING);
+    });
+    server.on('error', (err) => steps.fail(listenFailure(err, port, 'TCP')));
+    server.on('close', () => steps.mark('server close'));
+
+    server.listen(port, () => {
+      steps.mark('server listening');
+      const options = {
+        hostname: '127.0.0.1',
+        port,
+        path: '/',
+        method: 'GET',
+      };
+      const req = http.request(options, (res) => {
+        ctx.log(`客户端收到响应：HTTP/${res.httpVersion} ${res.statusCode} ${res.statusMessage}`);
+        for (let i = 0; i + 1 < res.rawHeaders.length; i += 2) {
+          ctx.log(`  ${res.rawHeaders[i]}: ${res.rawHeaders[i + 1]}`);
+        }
+        steps.mark('client response');
+        res.setEncoding('utf8');
+        let body = '';
+        res.on('data', (chunk: string) => {
+          body += chunk;
+        });
+        res.on('end', () => {
+          ctx.log(`响应内容：${body}`);
+          steps.mark('client body');
+          server.close();
+        });
+        res.on('error', (err) => steps.fail(err));
+      });
+      req.on('error', (err) => steps.fail(err));
+      req.end();
+    });
+
+    return steps.done;
+  },
+};

@@ -1,0 +1,160 @@
+#!/usr/bin/env node
+/**
+ * The `wirestack` command.
+ *
+ *   wirestack demo [--port-base N] [--timeout SECONDS]
+ *   wirestack --help | --version
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DemoTimeoutError, PORT_SPAN, PORT_TABLE, PortInUseError, runDemo } from './demo.js';
+
+const DEFAULT_TIMEOUT_S = 10;
+/** After the last example, how long the process may take to exit by itself. */
+const EXIT_GRACE_MS = 3000;
+
+function version(): string {
+  // dist/cli/main.js and src/cli/main.ts both sit two folders below package.json.
+  const pkg = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as {
+    version: string;
+  };
+  return pkg.version;
+}
+
+function help(): string {
+  const rows = PORT_TABLE.map(
+    (row) => `  ${String(row.seed).padEnd(6)} ${`N+${row.offset}`.padEnd(5)} ${row.what}`,
+  ).join('\n');
+  return `Usage: wirestack <command> [options]
+
+Node's net, dgram and http, written from the wire up.
+
+Commands:
+  demo                 run the examples from the project's notes, one after
+                       another in one process, on wirestack's net, dgram and
+                       http (host transport), each under its own heading
+
+Options for demo:
+  --port-base N        use ports N..N+${PORT_SPAN - 1} instead of the notes' ports
+  --timeout SECONDS    fail if the examples have not all finished by then
+                       (default ${DEFAULT_TIMEOUT_S})
+
+Ports (the notes' port, then its --port-base mapping):
+  port   base  used by
+${rows}
+
+Other options:
+  -h, --help           show this help
+  -v, --version        print the version
+
+Exit status: 0 when every example finished; 1 when one failed, a port was
+already in use or time ran out; 2 on a usage error.
+`;
+}
+
+function usageError(message: string): never {
+  process.stderr.write(`wirestack: ${message}\nTry 'wirestack --help'.\n`);
+  process.exit(2);
+}
+
+interface DemoArgs {
+  portBase: number | undefined;
+  timeoutS: number;
+}
+
+function parseDemoArgs(args: string[]): DemoArgs {
+  const parsed: DemoArgs = { portBase: undefined, timeoutS: DEFAULT_TIMEOUT_S };
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    const eq = arg.indexOf('=');
+    const name = arg.startsWith('--') && eq > 0 ? arg.slice(0, eq) : arg;
+    const value = (): string => {
+      if (eq > 0 && arg.startsWith('--')) return arg.slice(eq + 1);
+      const next = args[++i];
+      if (next === undefined) usageError(`${name} needs a value`);
+      return next;
+    };
+    switch (name) {
+      case '-h':
+      case '--help':
+        process.stdout.write(help());
+        process.exit(0);
+        break;
+      case '--port-base': {
+        const text = value();
+        const base = Number(text);
+        if (!/^\d+$/.test(text) || base < 1 || base + PORT_SPAN - 1 > 65535) {
+          usageError(
+            `--port-base must be an integer from 1 to ${65536 - PORT_SPAN}, not '${text}'`,
+          );
+        }
+        parsed.portBase = base;
+        break;
+      }
+      case '--timeout': {
+        const text = value();
+        const seconds = Number(text);
+        if (!Number.isFinite(seconds) || seconds <= 0) {
+          usageError(`--timeout must be a positive number of seconds, not '${text}'`);
+        }
+        parsed.timeoutS = seconds;
+        break;
+      }
+      default:
+        usageError(`unknown option for demo: ${arg}`);
+    }
+  }
+  return parsed;
+}
+
+function fail(message: string): never {
+  process.stderr.write(`wirestack demo: ${message}\n`);
+  process.exit(1);
+}
+
+async function demo(args: string[]): Promise<void> {
+  const { portBase, timeoutS } = parseDemoArgs(args);
+  try {
+    await runDemo({ portBase, timeoutMs: timeoutS * 1000 });
+  } catch (err) {
+    if (err instanceof PortInUseError) {
+      fail(`${err.message}; free it or choose other ports with --port-base N`);
+    }
+    if (err instanceof DemoTimeoutError) fail(err.message);
+    const text = err instanceof Error ? (err.stack ?? String(err)) : String(err);
+    fail(`an example failed: ${text}`);
+  }
+  console.log('\nAll examples finished.');
+  // Everything the examples opened is closed, so the process should now exit
+  // by itself. If something still holds the event loop, say what, and fail.
+  setTimeout(() => {
+    const holders = process.getActiveResourcesInfo().filter((name) => name !== 'TTYWrap');
+    fail(`all examples finished, but the process did not exit; still open: ${holders.join(', ')}`);
+  }, EXIT_GRACE_MS).unref();
+}
+
+function main(argv: string[]): void {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case '-h':
+    case '--help':
+    case 'help':
+      process.stdout.write(help());
+      return;
+    case '-v':
+    case '--version':
+      console.log(version());
+      return;
+    case 'demo':
+      void demo(rest);
+      return;
+    case undefined:
+      process.stderr.write(help());
+      process.exit(2);
+      break;
+    default:
+      usageError(`unknown command '${command}'`);
+  }
+}
+
+main(process.argv.slice(2));

@@ -1,0 +1,740 @@
+/**
+ * `http.ClientRequest`, `http.request` and `http.get` (Node's http doc,
+ * "Class: http.ClientRequest", "http.request()"): an outgoing request over a
+ * socket from an `Agent` (or `createConnection`), and the response read back
+ * with a response parser.
+ *
+ * Events, in Node's order: `'socket'`, then `'information'` (1xx other than
+ * 101, with `'continue'` for 100), `'response'` (res) — or `'upgrade'` /
+ * `'connect'` (res, socket, head) — then `'close'`; `'timeout'`, `'abort'`,
+ * `'error'` (`ECONNRESET` "socket hang up" when the connection ends before a
+ * response; `HPE_*` parse errors; connect errors such as `ECONNREFUSED`).
+ */
+import { urlToHttpOptions } from 'node:url';
+import { AbortError, codedError } from '../errors/index.js';
+import type { LookupFunction } from '../handle/types.js';
+import { createConnection, type Socket } from '../net/index.js';
+import { type Agent, type AgentRequestOptions, globalAgent } from './agent.js';
+import { checkIsHttpToken, type OutgoingHttpHeaders } from './headers.js';
+import { IncomingMessage } from './incoming-message.js';
+import { type HttpSocket, OutgoingMessage } from './outgoing-message.js';
+import { HttpParser } from './parser.js';
+import {
+  type HeadersInfo,
+  HeadersResult,
+  type HttpParseError,
+  type HttpParserHandlers,
+} from './parser-types.js';
+
+/** Options of `http.request(options)`. Times are milliseconds, sizes bytes. */
+export interface RequestOptions {
+  /** `undefined`: `globalAgent`; `false`: a fresh Agent for this request; or an Agent. */
+  agent?: Agent | boolean | null;
+  /** `user:password` for Basic authentication (RFC 7617). */
+  auth?: string | null;
+  /** Opens the connection instead of the agent: `(options, callback) => socket`. */
+  createConnection?: (
+    options: RequestOptions,
+    callback: (err: Error | null, socket?: Socket) => void,
+  ) => Socket | undefined;
+  defaultPort?: number;
+  /** Address family for name resolution: 4, 6 or 0. */
+  family?: number;
+  /** Header fields: an object, or a flat `[name, value, ...]` array sent as is. */
+  headers?: OutgoingHttpHeaders | readonly string[];
+  /** Host name or IP (default `'localhost'`); `hostname` wins if both are given. */
+  host?: string | null;
+  hostname?: string | null;
+  insecureHTTPParser?: boolean;
+  joinDuplicateHeaders?: boolean;
+  localAddress?: string;
+  localPort?: number;
+  lookup?: LookupFunction;
+  /** Largest accepted response header section, bytes (default 16 KiB). */
+  maxHeaderSize?: number;
+  /** Request method (default `'GET'`); upper-cased. */
+  method?: string;
+  /** Request-target (default `'/'`), including any query string. */
+  path?: string | null;
+  port?: number | string | null;
+  protocol?: string | null;
+  /** Add a Host header automatically (default true). */
+  setHost?: boolean;
+  /** Aborts the request (AbortError) when it fires. */
+  signal?: AbortSignal;
+  /** Unix domain socket to connect to. */
+  socketPath?: string;
+  /** Socket idle timeout, ms: emits `'timeout'`. */
+  timeout?: number;
+  [option: string]: unknown;
+}
+
+export type ResponseListener = (res: IncomingMessage) => void;
+
+/** The request-target may not contain controls or spaces (RFC 9112 §3.2). */
+function isInvalidPath(path: string): boolean {
+  for (let i = 0; i < path.length; i++) if (path.charCodeAt(i) <= 0x20) return true;
+  return false;
+}
+const BODYLESS_METHODS = new Set(['GET', 'HEAD', 'DELETE', 'OPTIONS', 'TRACE', 'CONNECT']);
+
+type ClientSocket = HttpSocket & {
+  parser?: HttpParser | null;
+  _httpReader?: ResponseReader | null;
+};
+
+function connResetException(message: string): Error {
+  const err = new Error(message) as Error & { code: string };
+  err.code = 'ECONNRESET';
+  return err;
+}
+
+function validateHost(host: unknown, name: string): string | null | undefined {
+  if (host !== null && host !== undefined && typeof host !== 'string') {
+    throw codedError(
+      'ERR_INVALID_ARG_TYPE',
+      `options.${name}`,
+      ['string', 'undefined', 'null'],
+      host,
+    );
+  }
+  return host as string | null | undefined;
+}
+
+function validateTimeout(value: unknown, name: string): number {
+  if (typeof value !== 'number') throw codedError('ERR_INVALID_ARG_TYPE', name, 'number', value);
+  if (!(value >= 0) || !Number.isFinite(value)) {
+    throw codedError('ERR_OUT_OF_RANGE', name, 'a non-negative finite number', value);
+  }
+  return value;
+}
+
+/**
+ * Reads the response(s) on one socket for one request. Separate from the
+ * request so that the parser's handler object has exactly these methods.
+ */
+class ResponseReader implements HttpParserHandlers {
+  readonly req: ClientRequest;
+  readonly socket: ClientSocket;
+  /** The response whose body is being read. */
+  res: IncomingMessage | null = null;
+  /** The response announced an upgrade / an answer to CONNECT: stop parsing. */
+  upgraded = false;
+  /** The final (non-1xx) response has been completely read. */
+  done = false;
+
+  constructor(req: ClientRequest, socket: ClientSocket) {
+    this.req = req;
+    this.socket = socket;
+  }
+
+  onHeadersComplete(info: HeadersInfo): HeadersResult {
+    const req = this.req;
+    const socket = this.socket;
+    const res = new IncomingMessage(socket);
+    res._setVersion(info.versionMajor, info.versionMinor);
+    res.rawHeaders = info.rawHeaders;
+    res.statusCode = info.statusCode;
+    res.statusMessage = info.statusMessage;
+    res.joinDuplicateHeaders = req.joinDuplicateHeaders;
+    res.upgrade = info.upgrade;
+
+    if (req.res) {
+      // A second final response for one request: the stream is corrupt.
+      socket.destroy();
+      return HeadersResult.SkipBody;
+    }
+    if (info.upgrade) {
+      req.res = res;
+      this.res = res;
+      this.upgraded = true;
+      return HeadersResult.Normal;
+    }
+    if (req.method === 'CONNECT') {
+      // A 2xx answer to CONNECT turns the connection into a tunnel
+      // (RFC 9110 §9.3.6): stop parsing, as for an upgrade.
+      req.res = res;
+      this.res = res;
+      res.upgrade = true;
+      this.upgraded = true;
+      return HeadersResult.Upgrade;
+    }
+    const status = info.statusCode;
+    if (status >= 100 && status < 200) {
+      // Interim response (RFC 9110 §15.2): report it and wait for the final one.
+      if (status === 100) req.emit('continue');
+      req.emit('information', {
+        statusCode: status,
+        statusMessage: info.statusMessage,
+        httpVersion: res.httpVersion,
+        httpVersionMajor: res.httpVersionMajor,
+        httpVersionMinor: res.httpVersionMinor,
+        headers: res.headers,
+        rawHeaders: res.rawHeaders,
+      });
+      return HeadersResult.SkipBody;
+    }
+    if (req.shouldKeepAlive && !info.shouldKeepAlive && !req.upgradeOrConnect) {
+      // The server does not persist the connection (RFC 9112 §9.3).
+      req.shouldKeepAlive = false;
+    }
+    req.res = res;
+    res.req = req;
+    this.res = res;
+    res.on('end', responseOnEnd);
+    req.on('finish', requestOnFinish);
+    socket.on('timeout', responseOnTimeout);
+    if (req.aborted || !req.emit('response', res)) res._dump();
+    if (req.method === 'HEAD') return HeadersResult.SkipBody;
+    if (status === 304) {
+      res.complete = true;
+      return HeadersResult.SkipBody;
+    }
+    return HeadersResult.Normal;
+  }
+
+  onBody(chunk: Buffer): void {
+    const res = this.res;
+    if (res === null || res._dumped) return;
+    // `chunk` views the socket's data buffer, which nobody reuses: no copy.
+    if (!res.push(chunk)) this.socket.pause();
+  }
+
+  onMessageComplete(rawTrailers: string[]): void {
+    const res = this.res;
+    if (res === null) return; // an interim response
+    this.res = null;
+    this.done = true;
+    res.complete = true;
+    if (rawTrailers.length > 0) res.rawTrailers = rawTrailers;
+    if (!res.upgrade) res.push(null);
+    // Read on: the socket may have been paused for this body's consumer.
+    const socket = this.socket;
+    if (socket.readable && socket.isPaused()) socket.resume();
+  }
+}
+
+// ---- socket listeners (this = socket) -----------------------------------
+
+function socketOnData(this: ClientSocket, d: Buffer): void {
+  const req = this._httpMessage as ClientRequest | null | undefined;
+  const parser = this.parser;
+  const reader = this._httpReader;
+  if (!req || !parser || !reader) return;
+  const ret = parser.execute(d);
+  const err = parser.error as HttpParseError | null;
+  if (err) {
+    err.rawPacket = d;
+    freeParser(this);
+    this.destroy();
+    this._hadError = true;
+    req.emit('error', err);
+    return;
+  }
+  if (reader.upgraded) {
+    const res = req.res!;
+    const head = d.subarray(ret);
+    const event = req.method === 'CONNECT' ? 'connect' : 'upgrade';
+    if (req.listenerCount(event) > 0) {
+      req.upgradeOrConnect = true;
+      this.emit('agentRemove');
+      detachSocketListeners(this);
+      freeParser(this);
+      this._httpMessage = null;
+      req.emit(event, res, this, head);
+      req.destroyed = true;
+      req._closed = true;
+      req.emit('close');
+    } else {
+      this.destroy();
+    }
+    return;
+  }
+  if (reader.done) freeParser(this);
+}
+
+function socketOnEnd(this: ClientSocket): void {
+  const req = this._httpMessage as ClientRequest | null | undefined;
+  if (req && !req.res && !this._hadError) {
+    this._hadError = true;
+    req.emit('error', connResetException('socket hang up'));
+  }
+  const parser = this.parser;
+  if (parser) {
+    parser.finish();
+    freeParser(this);
+  }
+  this.destroy();
+}
+
+function socketErrorListener(this: ClientSocket, err: Error): void {
+  const req = this._httpMessage as ClientRequest | null | undefined;
+  if (req) {
+    this._hadError = true;
+    req.emit('error', err);
+  }
+  const parser = this.parser;
+  if (parser) {
+    parser.finish();
+    freeParser(this);
+  }
+  this.removeListener('data', socketOnData);
+  this.removeListener('end', socketOnEnd);
+  this.destroy();
+}
+
+function socketCloseListener(this: ClientSocket): void {
+  const req = this._httpMessage as ClientRequest | null | undefined;
+  if (!req) return;
+  const parser = this.parser;
+  const res = req.res;
+  req.destroyed = true;
+  if (res) {
+    // Closed before the response ended.
+    if (!res.complete) res.destroy(connResetException('aborted'));
+    req._closed = true;
+    req.emit('close');
+    if (!res.aborted && res.readable) res.push(null);
+  } else {
+    if (!this._hadError) {
+      // The connection ended before any response: the error is the request's.
+      this._hadError = true;
+      req.emit('error', connResetException('socket hang up'));
+    }
+    req._closed = true;
+    req.emit('close');
+  }
+  if (parser) {
+    parser.finish();
+    freeParser(this);
+  }
+}
+
+function socketOnDrain(this: ClientSocket): void {
+  const msg = this._httpMessage;
+  if (msg && !msg.finished && msg._needDrain) {
+    msg._needDrain = false;
+    msg.emit('drain');
+  }
+}
+
+function responseOnTimeout(this: ClientSocket): void {
+  const req = this._httpMessage as ClientRequest | null | undefined;
+  const res = req?.res;
+  if (res) res.emit('timeout');
+}
+
+function emitRequestTimeout(this: ClientSocket): void {
+  const req = this._httpMessage;
+  if (req) req.emit('timeout');
+}
+
+function detachSocketListeners(socket: ClientSocket): void {
+  socket.removeListener('error', socketErrorListener);
+  socket.removeListener('data', socketOnData);
+  socket.removeListener('end', socketOnEnd);
+  socket.removeListener('close', socketCloseListener);
+  socket.removeListener('drain', socketOnDrain);
+  socket.removeListener('timeout', responseOnTimeout);
+  socket.removeListener('timeout', emitRequestTimeout);
+}
+
+function freeParser(socket: ClientSocket): void {
+  socket.parser = null;
+  socket._httpReader = null;
+}
+
+// ---- request completion (this = response / request) ----------------------
+
+function responseOnEnd(this: IncomingMessage): void {
+  const req = this.req as ClientRequest;
+  const socket = req.socket as ClientSocket | null;
+  if (socket) {
+    if (req.timeoutCb) socket.removeListener('timeout', emitRequestTimeout);
+    socket.removeListener('timeout', responseOnTimeout);
+  }
+  req._ended = true;
+  if (!req.shouldKeepAlive) {
+    if (socket?.writable) socket.destroySoon();
+  } else if (req.writableFinished && !this.aborted) {
+    responseKeepAlive(req);
+  }
+}
+
+function requestOnFinish(this: ClientRequest): void {
+  if (this.shouldKeepAlive && this._ended) responseKeepAlive(this);
+}
+
+/** Both the request and its response are done: give the socket back to the agent. */
+function responseKeepAlive(req: ClientRequest): void {
+  const socket = req.socket as ClientSocket;
+  if (req.timeoutCb) {
+    socket.setTimeout(0);
+    req.timeoutCb = null;
+  }
+  detachSocketListeners(socket);
+  req.destroyed = true;
+  if (req.res) {
+    // The response must not destroy a socket that now belongs to the pool.
+    req.res.socket = null;
+  }
+  process.nextTick(emitFreeNT, req);
+}
+
+function emitFreeNT(req: ClientRequest): void {
+  req._closed = true;
+  req.emit('close');
+  if (req.socket) req.socket.emit('free');
+}
+
+function onSocketNT(req: ClientRequest, socket: Socket | undefined, err: Error | undefined): void {
+  if (req.destroyed || err) {
+    req.destroyed = true;
+    const emit = (e: Error | undefined) => {
+      if (!req.aborted && !e) e = connResetException('socket hang up');
+      if (e) req.emit('error', e);
+      req._closed = true;
+      req.emit('close');
+    };
+    if (!err && req.agent && socket && !socket.destroyed) {
+      // Destroyed before it got its socket: the socket goes back to the pool.
+      socket.emit('free');
+      emit(req._destroyError);
+      return;
+    }
+    if (socket && !socket.destroyed) {
+      socket.once('close', () => emit(err ?? req._destroyError));
+      socket.destroy(err ?? req._destroyError);
+      return;
+    }
+    emit(err ?? req._destroyError);
+    return;
+  }
+  tickOnSocket(req, socket!);
+  req._flush();
+}
+
+function tickOnSocket(req: ClientRequest, socket: Socket): void {
+  const s = socket as ClientSocket;
+  const reader = new ResponseReader(req, s);
+  const options: { maxHeaderSize?: number; lenient?: boolean } = {};
+  if (req.maxHeaderSize !== undefined) options.maxHeaderSize = req.maxHeaderSize;
+  if (req.insecureHTTPParser !== undefined) options.lenient = req.insecureHTTPParser;
+  s.parser = new HttpParser('response', reader, options);
+  s._httpReader = reader;
+  req.socket = socket;
+  s._httpMessage = req;
+  socket.on('error', socketErrorListener);
+  socket.on('data', socketOnData);
+  socket.on('end', socketOnEnd);
+  socket.on('close', socketCloseListener);
+  socket.on('drain', socketOnDrain);
+  const agent = req.agent as Agent | null;
+  if (req.timeout !== undefined || agent?.options?.timeout) listenSocketTimeout(req);
+  req.emit('socket', socket);
+}
+
+function listenSocketTimeout(req: ClientRequest): void {
+  if (req.timeoutCb) return;
+  req.timeoutCb = emitRequestTimeout;
+  if (req.socket) req.socket.once('timeout', emitRequestTimeout);
+  else req.on('socket', (socket: Socket) => socket.once('timeout', emitRequestTimeout));
+}
+
+function setSocketTimeout(socket: Socket, msecs: number): void {
+  if (socket.connecting) socket.once('connect', () => socket.setTimeout(msecs));
+  else socket.setTimeout(msecs);
+}
+
+export class ClientRequest extends OutgoingMessage {
+  /** Upper-cased request method. */
+  readonly method: string;
+  /** The request-target, e.g. `/index.html?page=12`. */
+  path: string;
+  /** Host name the request is for. */
+  host: string;
+  /** `'http:'`. */
+  protocol: string;
+  /** The response, once its head arrived. */
+  res: IncomingMessage | null = null;
+  /** True after `abort()`. */
+  aborted = false;
+  /** True when the request went out on a socket reused from the agent's pool. */
+  reusedSocket = false;
+  /** Socket idle timeout in ms from `options.timeout`. */
+  timeout: number | undefined;
+  maxHeadersCount: number | null = null;
+  readonly maxHeaderSize: number | undefined;
+  readonly insecureHTTPParser: boolean | undefined;
+  readonly joinDuplicateHeaders: boolean;
+  readonly socketPath: string | undefined;
+  /** @internal The response ended. */
+  _ended = false;
+  /** @internal The socket was taken over by 'upgrade' / 'connect'. */
+  upgradeOrConnect = false;
+  /** @internal The listener relaying socket timeouts, when set. */
+  timeoutCb: ((this: ClientSocket) => void) | null = null;
+  /** @internal The error given to destroy(). */
+  _destroyError: Error | undefined = undefined;
+
+  constructor(
+    input: string | URL | RequestOptions,
+    options?: RequestOptions | ResponseListener,
+    cb?: ResponseListener,
+  ) {
+    super();
+    let opts: RequestOptions;
+    if (typeof input === 'string') {
+      opts = urlToHttpOptions(new URL(input)) as RequestOptions;
+    } else if (input instanceof URL) {
+      opts = urlToHttpOptions(input) as RequestOptions;
+    } else {
+      cb = options as ResponseListener | undefined;
+      options = input;
+      opts = {};
+      input = null as unknown as RequestOptions;
+    }
+    if (typeof options === 'function') {
+      cb = options;
+    } else if (options) {
+      opts = Object.assign(opts, options);
+    }
+
+    let agent = opts.agent as Agent | false | null | undefined | true;
+    const defaultAgent = (opts._defaultAgent as Agent | undefined) ?? globalAgent;
+    if (agent === false) {
+      const AgentClass = defaultAgent.constructor as typeof Agent;
+      agent = new AgentClass();
+    } else if (agent === null || agent === undefined) {
+      agent = typeof opts.createConnection !== 'function' ? defaultAgent : null;
+    } else if (typeof (agent as { addRequest?: unknown }).addRequest !== 'function') {
+      throw codedError(
+        'ERR_INVALID_ARG_TYPE',
+        'options.agent',
+        ['Agent-like Object', 'undefined', 'false'],
+        agent,
+      );
+    }
+    this.agent = agent;
+
+    const protocol = opts.protocol || defaultAgent.protocol;
+    const expectedProtocol = (agent as Agent | null)?.protocol ?? defaultAgent.protocol;
+    if (opts.path) {
+      const path = String(opts.path);
+      if (isInvalidPath(path)) throw codedError('ERR_UNESCAPED_CHARACTERS', 'Request path');
+    }
+    if (protocol !== expectedProtocol) {
+      throw codedError('ERR_INVALID_PROTOCOL', protocol, expectedProtocol);
+    }
+    const defaultPort = opts.defaultPort || (agent as Agent | null)?.defaultPort || 80;
+    const port = opts.port || defaultPort;
+    opts.port = port;
+    const host =
+      validateHost(opts.hostname, 'hostname') || validateHost(opts.host, 'host') || 'localhost';
+    opts.host = host;
+    this.host = host;
+    this.protocol = protocol;
+    const setHost = opts.setHost === undefined || Boolean(opts.setHost);
+    this.socketPath = opts.socketPath;
+    if (opts.timeout !== undefined) this.timeout = validateTimeout(opts.timeout, 'timeout');
+
+    const method = opts.method;
+    if (method !== null && method !== undefined && typeof method !== 'string') {
+      throw codedError('ERR_INVALID_ARG_TYPE', 'options.method', 'string', method);
+    }
+    if (method) {
+      if (!checkIsHttpToken(method)) throw codedError('ERR_INVALID_HTTP_TOKEN', 'Method', method);
+      this.method = method.toUpperCase();
+    } else {
+      this.method = 'GET';
+    }
+    if (opts.maxHeaderSize !== undefined) validateTimeout(opts.maxHeaderSize, 'maxHeaderSize');
+    this.maxHeaderSize = opts.maxHeaderSize;
+    if (opts.insecureHTTPParser !== undefined && typeof opts.insecureHTTPParser !== 'boolean') {
+      throw codedError(
+        'ERR_INVALID_ARG_TYPE',
+        'options.insecureHTTPParser',
+        'boolean',
+        opts.insecureHTTPParser,
+      );
+    }
+    this.insecureHTTPParser = opts.insecureHTTPParser;
+    this.joinDuplicateHeaders = Boolean(opts.joinDuplicateHeaders);
+    this.path = opts.path || '/';
+    if (cb) this.once('response', cb);
+    this.useChunkedEncodingByDefault = !BODYLESS_METHODS.has(this.method);
+
+    if (agent) {
+      // Ask for persistence only when the agent can actually reuse the socket.
+      const a = agent as Agent;
+      if (!a.keepAlive && !Number.isFinite(a.maxSockets)) {
+        this._last = true;
+        this.shouldKeepAlive = false;
+      } else {
+        this._last = false;
+        this.shouldKeepAlive = true;
+      }
+    }
+
+    const headers = opts.headers;
+    if (!Array.isArray(headers)) {
+      if (headers) {
+        const h = headers as OutgoingHttpHeaders;
+        for (const key of Object.keys(h)) {
+          const value = h[key];
+          if (value !== undefined) this.setHeader(key, value);
+        }
+      }
+      if (host && !this.getHeader('host') && setHost) {
+        let hostHeader = host;
+        // An IPv6 literal goes in brackets (RFC 9110 §7.2, RFC 3986 §3.2.2).
+        const colon = hostHeader.indexOf(':');
+        if (
+          colon !== -1 &&
+          hostHeader.includes(':', colon + 1) &&
+          hostHeader.charCodeAt(0) !== 91
+        ) {
+          hostHeader = `[${hostHeader}]`;
+        }
+        if (port && +port !== defaultPort) hostHeader += `:${port}`;
+        this.setHeader('Host', hostHeader);
+      }
+      if (opts.auth && !this.getHeader('Authorization')) {
+        this.setHeader('Authorization', `Basic ${Buffer.from(opts.auth).toString('base64')}`);
+      }
+      if (this.getHeader('expect')) {
+        // Expect: 100-continue — the head goes out at once (see _storeHeader).
+        this._storeHeader(`${this.method} ${this.path} HTTP/1.1\r\n`, this._headerStore());
+      }
+    } else {
+      this._storeHeader(`${this.method} ${this.path} HTTP/1.1\r\n`, headers as readonly string[]);
+    }
+
+    const signal = opts.signal;
+    const connectOptions = { __proto__: null, ...opts } as unknown as RequestOptions;
+    if (signal) {
+      delete connectOptions.signal;
+      this.watchSignal(signal);
+    }
+
+    if (agent) {
+      (agent as Agent).addRequest(this, connectOptions as AgentRequestOptions);
+    } else {
+      // No agent: one connection for this request (Connection: close).
+      this._last = true;
+      this.shouldKeepAlive = false;
+      const co = { ...connectOptions } as RequestOptions;
+      if (co.socketPath) co.path = co.socketPath;
+      else if (co.path) co.path = undefined;
+      if (typeof co.createConnection === 'function') {
+        let called = false;
+        const oncreate = (err: Error | null, socket?: Socket) => {
+          if (called) return;
+          called = true;
+          if (err) process.nextTick(() => this.emit('error', err));
+          else this.onSocket(socket!);
+        };
+        try {
+          const socket = co.createConnection(co, oncreate);
+          if (socket) oncreate(null, socket);
+        } catch (err) {
+          oncreate(err as Error);
+        }
+      } else {
+        this.onSocket(createConnection(co as unknown as Parameters<typeof createConnection>[0]));
+      }
+    }
+  }
+
+  private watchSignal(signal: AbortSignal): void {
+    const onAbort = () => this.destroy(new AbortError(undefined, { cause: signal.reason }));
+    if (signal.aborted) {
+      process.nextTick(onAbort);
+      return;
+    }
+    signal.addEventListener('abort', onAbort, { once: true });
+    this.once('close', () => signal.removeEventListener('abort', onAbort));
+  }
+
+  /** @internal Renders the request head (request line + fields). */
+  override _implicitHeader(): void {
+    if (this._header !== null) throw codedError('ERR_HTTP_HEADERS_SENT', 'render');
+    this._storeHeader(`${this.method} ${this.path} HTTP/1.1\r\n`, this._headerStore());
+  }
+
+  /** @internal The agent (or createConnection) provides the socket. */
+  onSocket(socket: Socket, err?: Error): void {
+    process.nextTick(onSocketNT, this, socket, err);
+  }
+
+  /** Deprecated: destroys the request and emits `'abort'`. */
+  abort(): void {
+    if (this.aborted) return;
+    this.aborted = true;
+    process.nextTick(() => this.emit('abort'));
+    this.destroy();
+  }
+
+  /**
+   * Destroys the request and its socket. Before a response, `'error'`
+   * (`err`, or `ECONNRESET` "socket hang up") and `'close'` follow.
+   */
+  override destroy(err?: Error): this {
+    if (this.destroyed) return this;
+    this.destroyed = true;
+    if (this.res) this.res._dump();
+    this._destroyError = err;
+    this.socket?.destroy(err);
+    return this;
+  }
+
+  /** Socket idle timeout in ms (applied once connected); `callback` listens for `'timeout'`. */
+  override setTimeout(msecs: number, callback?: () => void): this {
+    if (this._ended) return this;
+    listenSocketTimeout(this);
+    validateTimeout(msecs, 'msecs');
+    if (callback) this.once('timeout', callback);
+    if (this.socket) setSocketTimeout(this.socket, msecs);
+    else this.once('socket', (socket: Socket) => setSocketTimeout(socket, msecs));
+    return this;
+  }
+
+  /** `socket.setNoDelay()` once the socket is assigned and connected. */
+  setNoDelay(noDelay?: boolean): void {
+    this.deferToConnect((s) => s.setNoDelay(noDelay));
+  }
+
+  /** `socket.setKeepAlive()` once the socket is assigned and connected. `initialDelay` in ms. */
+  setSocketKeepAlive(enable?: boolean, initialDelay?: number): void {
+    this.deferToConnect((s) => s.setKeepAlive(enable, initialDelay));
+  }
+
+  private deferToConnect(fn: (socket: Socket) => void): void {
+    const run = (socket: Socket) => {
+      if (socket.connecting) socket.once('connect', () => fn(socket));
+      else fn(socket);
+    };
+    if (this.socket) run(this.socket);
+    else this.once('socket', run);
+  }
+}
+
+/** `http.request(url[, options][, callback])` / `http.request(options[, callback])`. */
+export function request(
+  url: string | URL | RequestOptions,
+  options?: RequestOptions | ResponseListener,
+  cb?: ResponseListener,
+): ClientRequest {
+  return new ClientRequest(url, options, cb);
+}
+
+/** `http.get(...)`: like `request` with method GET, and `end()` already called. */
+export function get(
+  url: string | URL | RequestOptions,
+  options?: RequestOptions | ResponseListener,
+  cb?: ResponseListener,
+): ClientRequest {
+  const req = request(url, options, cb);
+  req.end();
+  return req;
+}

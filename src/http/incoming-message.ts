@@ -1,0 +1,197 @@
+/**
+ * `http.IncomingMessage`: a received request (server side) or response
+ * (client side) — the head's fields as properties, the body as a
+ * `stream.Readable` (Node's http doc, "Class: http.IncomingMessage").
+ *
+ * Backpressure: when the body consumer falls behind (`push()` returns false)
+ * the socket is paused, and `_read()` resumes it.
+ */
+import { Readable } from 'node:stream';
+import type { Socket } from '../net/index.js';
+import {
+  buildHeaders,
+  buildHeadersDistinct,
+  type IncomingHttpHeaders,
+  type IncomingHttpHeadersDistinct,
+} from './headers.js';
+
+/** A socket whose reading the server has paused on purpose (pipelining flood control). */
+type PausableSocket = Socket & { _paused?: boolean };
+
+export class IncomingMessage extends Readable {
+  /** The connection; null once a kept-alive client socket is released to the agent. */
+  socket: Socket | null;
+  /** `'1.1'`, `'1.0'`. */
+  httpVersion = '';
+  httpVersionMajor = 0;
+  httpVersionMinor = 0;
+  /** True once the whole message (body and trailers) was received. */
+  complete = false;
+  /** Field lines as received, `[name, value, ...]` (names keep their case). */
+  rawHeaders: string[] = [];
+  /** Trailer field lines as received, `[name, value, ...]`; filled at the end of the body. */
+  rawTrailers: string[] = [];
+  /** Fold duplicates of the keep-first fields with `', '` too (option `joinDuplicateHeaders`). */
+  joinDuplicateHeaders = false;
+  /** True when the message was cut short (connection closed or destroyed mid-body). */
+  aborted = false;
+  /** Server: upgrade / CONNECT request handed to `'upgrade'` / `'connect'`. Client: 101 or CONNECT response. */
+  upgrade = false;
+  /** Request only: the request-target as received (e.g. `/status?name=ryan`). */
+  url = '';
+  /** Request only: the method, e.g. `GET`. */
+  method: string | null = null;
+  /** Response only: the 3-digit status code. */
+  statusCode: number | null = null;
+  /** Response only: the reason phrase, e.g. `OK`. */
+  statusMessage: string | null = null;
+  /** @internal The consumer started reading (read(), pipe(), 'data'). */
+  _consuming = false;
+  /** @internal The body is being discarded. */
+  _dumped = false;
+  /** @internal Client: the request this response answers. */
+  req: unknown = null;
+  private headersCache: IncomingHttpHeaders | null = null;
+  private headersDistinctCache: IncomingHttpHeadersDistinct | null = null;
+  private trailersCache: IncomingHttpHeaders | null = null;
+  private trailersDistinctCache: IncomingHttpHeadersDistinct | null = null;
+
+  constructor(socket: Socket | null) {
+    super(socket ? { highWaterMark: socket.readableHighWaterMark } : undefined);
+    // Readable would otherwise call _read() again and again while below the
+    // high-water mark; the body arrives by push() from the parser instead.
+    (this as unknown as { _readableState: { readingMore: boolean } })._readableState.readingMore =
+      true;
+    this.socket = socket;
+  }
+
+  /** Alias of `socket` (deprecated in Node). */
+  get connection(): Socket | null {
+    return this.socket;
+  }
+  set connection(value: Socket | null) {
+    this.socket = value;
+  }
+
+  /**
+   * Received fields with lower-cased names. Built on first access from
+   * `rawHeaders` (most handlers never look at most headers); duplicates
+   * folded as Node does (see `buildHeaders`).
+   */
+  get headers(): IncomingHttpHeaders {
+    if (this.headersCache === null) {
+      this.headersCache = buildHeaders(this.rawHeaders, this.joinDuplicateHeaders);
+    }
+    return this.headersCache;
+  }
+  set headers(value: IncomingHttpHeaders) {
+    this.headersCache = value;
+  }
+
+  /** Every received field as an array of its values, names lower-cased. */
+  get headersDistinct(): IncomingHttpHeadersDistinct {
+    if (this.headersDistinctCache === null) {
+      this.headersDistinctCache = buildHeadersDistinct(this.rawHeaders);
+    }
+    return this.headersDistinctCache;
+  }
+  set headersDistinct(value: IncomingHttpHeadersDistinct) {
+    this.headersDistinctCache = value;
+  }
+
+  /** Trailer fields (chunked bodies), available after `'end'`. */
+  get trailers(): IncomingHttpHeaders {
+    if (this.trailersCache === null) {
+      this.trailersCache = buildHeaders(this.rawTrailers, this.joinDuplicateHeaders);
+    }
+    return this.trailersCache;
+  }
+  set trailers(value: IncomingHttpHeaders) {
+    this.trailersCache = value;
+  }
+
+  get trailersDistinct(): IncomingHttpHeadersDistinct {
+    if (this.trailersDistinctCache === null) {
+      this.trailersDistinctCache = buildHeadersDistinct(this.rawTrailers);
+    }
+    return this.trailersDistinctCache;
+  }
+  set trailersDistinct(value: IncomingHttpHeadersDistinct) {
+    this.trailersDistinctCache = value;
+  }
+
+  /** @internal Sets the version fields from the parsed start line. */
+  _setVersion(major: number, minor: number): void {
+    this.httpVersionMajor = major;
+    this.httpVersionMinor = minor;
+    this.httpVersion =
+      major === 1
+        ? minor === 1
+          ? '1.1'
+          : minor === 0
+            ? '1.0'
+            : `1.${minor}`
+        : `${major}.${minor}`;
+  }
+
+  /** Calls `socket.setTimeout(msecs)`; `callback` listens for `'timeout'` on this message. */
+  setTimeout(msecs: number, callback?: () => void): this {
+    if (callback) this.on('timeout', callback);
+    this.socket?.setTimeout(msecs);
+    return this;
+  }
+
+  override read(size?: number): unknown {
+    if (!this._consuming) {
+      (this as unknown as { _readableState: { readingMore: boolean } })._readableState.readingMore =
+        false;
+      this._consuming = true;
+    }
+    return super.read(size);
+  }
+
+  override _read(_size: number): void {
+    if (!this._consuming) {
+      (this as unknown as { _readableState: { readingMore: boolean } })._readableState.readingMore =
+        false;
+      this._consuming = true;
+    }
+    // The consumer wants more: resume the socket unless the server paused it
+    // for its own reasons.
+    const socket = this.socket as PausableSocket | null;
+    if (socket && !socket._paused && socket.readable && socket.isPaused()) socket.resume();
+  }
+
+  /**
+   * Destroying a message that is not complete marks it `aborted` (emitting
+   * the deprecated `'aborted'`) and destroys the socket. The error reaches
+   * `'error'` only when someone listens for it, as in Node.
+   */
+  override _destroy(err: Error | null, callback: (error?: Error | null) => void): void {
+    if (!this.readableEnded || !this.complete) {
+      this.aborted = true;
+      this.emit('aborted');
+    }
+    const socket = this.socket;
+    if (socket && !socket.destroyed && this.aborted) socket.destroy(err ?? undefined);
+    process.nextTick(onDestroyed, this, err, callback);
+  }
+
+  /** @internal Discards the body (nobody reads it) so the connection can move on. */
+  _dump(): void {
+    if (!this._dumped) {
+      this._dumped = true;
+      this.removeAllListeners('data');
+      this.resume();
+    }
+  }
+}
+
+function onDestroyed(
+  msg: IncomingMessage,
+  err: Error | null,
+  callback: (error?: Error | null) => void,
+): void {
+  if (msg.listenerCount('error') === 0) callback();
+  else callback(err);
+}

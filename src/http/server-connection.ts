@@ -1,0 +1,474 @@
+/**
+ * One HTTP/1.1 connection on the server side: one parser per socket, a
+ * request (`IncomingMessage`) and a response (`ServerResponse`) per message,
+ * responses to pipelined requests written strictly in request order
+ * (RFC 9112 §9.3.2), keep-alive and its timeout, `Expect` handling
+ * (RFC 9110 §10.1.1), upgrade / CONNECT hand-over, and parse errors turned
+ * into `'clientError'` or a bare `400` / `431` / `413` / `408`.
+ *
+ * Mirrors the behaviour of Node's lib/_http_server.js (connectionListener,
+ * parserOnIncoming, resOnFinish, socketOnError).
+ */
+import { codedError } from '../errors/index.js';
+import type { Socket } from '../net/index.js';
+import { findRawHeader } from './headers.js';
+import type { IncomingMessage } from './incoming-message.js';
+import type { HttpSocket } from './outgoing-message.js';
+import { HttpParser } from './parser.js';
+import {
+  type HeadersInfo,
+  HeadersResult,
+  type HttpParseError,
+  type HttpParserHandlers,
+} from './parser-types.js';
+import type { ServerResponse } from './server-response.js';
+import { STATUS_CODES } from './status-codes.js';
+
+/** What a connection needs from its `http.Server` (kept narrow to avoid an import cycle). */
+export interface ConnectionOwner {
+  emit(event: string | symbol, ...args: unknown[]): boolean;
+  listenerCount(event: string | symbol): number;
+  timeout: number;
+  keepAliveTimeout: number;
+  maxRequestsPerSocket: number;
+  maxHeaderSize: number | undefined;
+  insecureHTTPParser: boolean | undefined;
+  requireHostHeader: boolean;
+  joinDuplicateHeaders: boolean;
+  rejectNonStandardBodyWrites: boolean;
+  httpAllowHalfOpen: boolean;
+  _incomingMessageClass: new (socket: Socket) => IncomingMessage;
+  _serverResponseClass: new (
+    req: IncomingMessage,
+    options: { highWaterMark: number; rejectNonStandardBodyWrites: boolean },
+  ) => ServerResponse;
+  _connections_http: Set<ServerConnection>;
+}
+
+type ServerSocket = HttpSocket & {
+  _paused?: boolean;
+  parser?: HttpParser | null;
+  _httpConnection?: ServerConnection;
+};
+
+const RE_CONTINUE = /(?:^|\W)100-continue(?:$|\W)/i;
+
+function errorResponse(status: number): Buffer {
+  return Buffer.from(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\n\r\n`,
+    'latin1',
+  );
+}
+const BAD_REQUEST = errorResponse(400);
+const REQUEST_TIMEOUT = errorResponse(408);
+const HEADER_FIELDS_TOO_LARGE = errorResponse(431);
+const CONTENT_TOO_LARGE = errorResponse(413);
+
+function noop(): void {}
+
+/** `ECONNRESET` 'aborted', the error Node destroys unfinished requests with. */
+function connResetException(message: string): Error {
+  const err = new Error(message) as Error & { code: string };
+  err.code = 'ECONNRESET';
+  return err;
+}
+
+// Module-level listeners with `this` = the socket or response, so no closure
+// is allocated per request.
+
+function onResponseFinish(this: ServerResponse): void {
+  const socket = this.socket as ServerSocket | null;
+  const conn = socket?._httpConnection;
+  if (conn) conn.responseFinished(this);
+}
+
+function emitCloseNT(res: ServerResponse): void {
+  if (!res._closed) {
+    res.destroyed = true;
+    res._closed = true;
+    res.emit('close');
+  }
+}
+
+function onSocketTimeout(this: ServerSocket): void {
+  const conn = this._httpConnection;
+  const req = conn?.current;
+  const reqTimeout = req != null && !req.complete && req.emit('timeout', this);
+  const res = this._httpMessage;
+  const resTimeout = res?.emit('timeout', this);
+  const serverTimeout = conn?.server.emit('timeout', this);
+  if (!reqTimeout && !resTimeout && !serverTimeout) this.destroy();
+}
+
+/** The server side of one connection. Created by the server's `'connection'` listener. */
+export class ServerConnection implements HttpParserHandlers {
+  readonly server: ConnectionOwner;
+  readonly socket: ServerSocket;
+  parser: HttpParser | null;
+  /** Requests whose response has not finished, oldest first. */
+  readonly incoming: IncomingMessage[] = [];
+  /** Responses waiting for the socket (pipelining), oldest first. */
+  readonly outgoing: ServerResponse[] = [];
+  /** The request whose body is being parsed. */
+  current: IncomingMessage | null = null;
+  /** Bytes buffered by responses that do not own the socket yet. */
+  outgoingData = 0;
+  requestsCount = 0;
+  keepAliveTimeoutSet = false;
+  /** When the message being received started (ms since epoch), 0 when idle: for headersTimeout / requestTimeout. */
+  messageStart = 0;
+  /** The header section of the current message is complete. */
+  headersComplete = false;
+  private upgradeReq: IncomingMessage | null = null;
+  private dead = false;
+  private readonly onData: (d: Buffer) => void;
+  private readonly onEnd: () => void;
+  private readonly onClose: () => void;
+  private readonly onDrain: () => void;
+  private readonly onError: (err: Error) => void;
+  /** Bound once per connection and handed to each response. */
+  private readonly updateOutgoingData: (delta: number) => void;
+
+  constructor(server: ConnectionOwner, socket: Socket) {
+    this.server = server;
+    const s = socket as ServerSocket;
+    this.socket = s;
+    (socket as { server: unknown }).server = server;
+    s._httpConnection = this;
+    s._paused = false;
+    if (server.timeout && typeof socket.setTimeout === 'function')
+      socket.setTimeout(server.timeout);
+    socket.on('timeout', onSocketTimeout);
+
+    const options: { maxHeaderSize?: number; lenient?: boolean } = {};
+    if (server.maxHeaderSize !== undefined) options.maxHeaderSize = server.maxHeaderSize;
+    if (server.insecureHTTPParser !== undefined) options.lenient = server.insecureHTTPParser;
+    // The connection itself is the parser's handler object: no per-message callbacks.
+    this.parser = new HttpParser('request', this, options);
+    s.parser = this.parser;
+
+    this.onData = (d) => this.handleData(d);
+    this.onEnd = () => this.handleEnd();
+    this.onClose = () => this.handleClose();
+    this.onDrain = () => this.handleDrain();
+    this.onError = (err) => this.socketError(err);
+    this.updateOutgoingData = (delta) => {
+      this.outgoingData += delta;
+      this.handleDrain();
+    };
+    socket.on('data', this.onData);
+    socket.on('error', this.onError);
+    socket.on('end', this.onEnd);
+    socket.on('close', this.onClose);
+    socket.on('drain', this.onDrain);
+    server._connections_http.add(this);
+  }
+
+  /** No request in flight: safe to close (closeIdleConnections). */
+  get idle(): boolean {
+    return this.incoming.length === 0 && this.current === null && this.messageStart === 0;
+  }
+
+  // ---- socket events --------------------------------------------------
+
+  private handleData(d: Buffer): void {
+    const parser = this.parser;
+    if (this.dead || parser === null) return;
+    if (this.messageStart === 0) this.messageStart = Date.now();
+    const consumed = parser.execute(d);
+    const err = parser.error;
+    if (err) {
+      this.parseError(err, d);
+      return;
+    }
+    if (this.upgradeReq !== null) this.upgrade(d, consumed);
+  }
+
+  private handleEnd(): void {
+    const parser = this.parser;
+    if (parser !== null && !this.dead) {
+      const err = parser.finish();
+      if (err) {
+        this.socketError(err);
+        return;
+      }
+    }
+    const socket = this.socket;
+    if (!this.server.httpAllowHalfOpen) {
+      if (socket.writable) socket.end();
+    } else if (this.outgoing.length > 0) {
+      this.outgoing[this.outgoing.length - 1]!._last = true;
+    } else if (socket._httpMessage) {
+      socket._httpMessage._last = true;
+    } else if (socket.writable) {
+      socket.end();
+    }
+  }
+
+  private handleClose(): void {
+    this.server._connections_http.delete(this);
+    this.parser = null;
+    this.socket.parser = null;
+    const err = connResetException('aborted');
+    while (this.incoming.length > 0) this.incoming.shift()!.destroy(err);
+    while (this.outgoing.length > 0) this.outgoing.shift()!.destroy(err);
+    if (this.current && !this.current.complete) this.current.destroy(err);
+    this.current = null;
+  }
+
+  private handleDrain(): void {
+    const socket = this.socket;
+    const needPause = this.outgoingData > socket.writableHighWaterMark;
+    if (socket._paused && !needPause) {
+      socket._paused = false;
+      socket.resume();
+    }
+    const msg = socket._httpMessage;
+    if (msg && !msg.finished && msg._needDrain && msg.writableLength === 0) {
+      msg._needDrain = false;
+      msg.emit('drain');
+    }
+  }
+
+  /**
+   * Socket errors and parse errors: `'clientError'` (err, socket) when
+   * listened for, otherwise a bare error response (if nothing of a response
+   * was sent yet) and the socket is destroyed.
+   */
+  socketError(e: Error): void {
+    const socket = this.socket;
+    this.dead = true;
+    socket.removeListener('error', this.onError);
+    if (socket.listenerCount('error') === 0) socket.on('error', noop);
+    if (this.server.emit('clientError', e, socket)) return;
+    const msg = socket._httpMessage;
+    if (socket.writable && !msg?._headerSent) {
+      let response: Buffer;
+      switch ((e as { code?: string }).code) {
+        case 'HPE_HEADER_OVERFLOW':
+          response = HEADER_FIELDS_TOO_LARGE;
+          break;
+        case 'HPE_CHUNK_EXTENSIONS_OVERFLOW':
+          response = CONTENT_TOO_LARGE;
+          break;
+        case 'ERR_HTTP_REQUEST_TIMEOUT':
+          response = REQUEST_TIMEOUT;
+          break;
+        default:
+          response = BAD_REQUEST;
+      }
+      // Destroy once the response has been handed to the transport, so that
+      // the peer reads it before the connection goes away.
+      socket.write(response, () => socket.destroy(e));
+      return;
+    }
+    socket.destroy(e);
+  }
+
+  private parseError(err: HttpParseError, d: Buffer): void {
+    err.rawPacket = d;
+    this.socketError(err);
+  }
+
+  /** headersTimeout / requestTimeout expired (checked by the server's interval). */
+  requestTimedOut(): void {
+    this.messageStart = 0;
+    this.socketError(codedError('ERR_HTTP_REQUEST_TIMEOUT'));
+  }
+
+  // ---- parser handlers ------------------------------------------------
+
+  onHeadersComplete(info: HeadersInfo): HeadersResult {
+    const server = this.server;
+    const socket = this.socket;
+    this.headersComplete = true;
+    const req = new server._incomingMessageClass(socket);
+    req._setVersion(info.versionMajor, info.versionMinor);
+    req.rawHeaders = info.rawHeaders;
+    req.method = info.method;
+    req.url = info.url;
+    req.joinDuplicateHeaders = server.joinDuplicateHeaders;
+
+    if (this.keepAliveTimeoutSet) {
+      socket.setTimeout(server.timeout || 0);
+      this.keepAliveTimeoutSet = false;
+    }
+
+    if (info.upgrade) {
+      if (info.method === 'CONNECT' || server.listenerCount('upgrade') > 0) {
+        req.upgrade = true;
+        this.upgradeReq = req;
+        return HeadersResult.Normal;
+      }
+      // No 'upgrade' listener: an ordinary request, as in Node. Clearing
+      // `info.upgrade` tells the parser to go on with the body.
+      info.upgrade = false;
+    }
+    this.current = req;
+    this.onIncoming(req, info.shouldKeepAlive);
+    return HeadersResult.Normal;
+  }
+
+  onBody(chunk: Buffer): void {
+    const req = this.current;
+    if (req === null || req._dumped) return;
+    // `chunk` views the socket's data buffer, which nobody reuses (net hands
+    // each read to us to keep), so it is pushed without a copy.
+    if (!req.push(chunk)) this.socket.pause();
+  }
+
+  onMessageComplete(rawTrailers: string[]): void {
+    const req = this.current;
+    this.current = null;
+    this.messageStart = 0;
+    this.headersComplete = false;
+    if (req === null) return;
+    req.complete = true;
+    if (rawTrailers.length > 0) req.rawTrailers = rawTrailers;
+    req.push(null);
+    // The body is done: read on (the next pipelined request) unless paused on purpose.
+    const socket = this.socket;
+    if (!socket._paused && socket.readable && socket.isPaused()) socket.resume();
+  }
+
+  // ---- requests -------------------------------------------------------
+
+  private onIncoming(req: IncomingMessage, keepAlive: boolean): void {
+    const server = this.server;
+    const socket = this.socket;
+    this.incoming.push(req);
+
+    // Stop reading while responses pile up unsent (pipelining flood).
+    if (!socket._paused) {
+      if (socket.writableNeedDrain || this.outgoingData >= socket.writableHighWaterMark) {
+        socket._paused = true;
+        socket.pause();
+      }
+    }
+
+    const res = new server._serverResponseClass(req, {
+      highWaterMark: socket.writableHighWaterMark,
+      rejectNonStandardBodyWrites: server.rejectNonStandardBodyWrites,
+    });
+    res._keepAliveTimeout = server.keepAliveTimeout;
+    res._maxRequestsPerSocket = server.maxRequestsPerSocket;
+    res._onPendingData = this.updateOutgoingData;
+    res.shouldKeepAlive = keepAlive;
+
+    if (socket._httpMessage) this.outgoing.push(res);
+    else res.assignSocket(socket);
+    res.on('finish', onResponseFinish);
+
+    if (req.httpVersionMajor === 1 && req.httpVersionMinor === 1) {
+      // RFC 9112 §3.2: a server MUST answer 400 to an HTTP/1.1 request without Host.
+      if (server.requireHostHeader && findRawHeader(req.rawHeaders, 'host') === undefined) {
+        res.writeHead(400, ['Connection', 'close']);
+        res.end();
+        return;
+      }
+      const max = server.maxRequestsPerSocket;
+      if (typeof max === 'number' && max > 0) {
+        this.requestsCount++;
+        res.maxRequestsOnConnectionReached = max <= this.requestsCount;
+        if (max < this.requestsCount) {
+          server.emit('dropRequest', req, socket);
+          res.writeHead(503);
+          res.end();
+          return;
+        }
+      }
+      if (findRawHeader(req.rawHeaders, 'expect') !== undefined) {
+        const expect = req.headers.expect as string;
+        if (RE_CONTINUE.test(expect)) {
+          res._expect_continue = true;
+          if (server.listenerCount('checkContinue') > 0) {
+            server.emit('checkContinue', req, res);
+          } else {
+            res.writeContinue();
+            server.emit('request', req, res);
+          }
+        } else if (server.listenerCount('checkExpectation') > 0) {
+          server.emit('checkExpectation', req, res);
+        } else {
+          res.writeHead(417);
+          res.end();
+        }
+        return;
+      }
+    }
+    server.emit('request', req, res);
+  }
+
+  /** @internal A response finished: release the socket to the next one, or close / idle. */
+  responseFinished(res: ServerResponse): void {
+    const socket = this.socket;
+    const req = res.req;
+    if (this.incoming[0] === req) this.incoming.shift();
+    else {
+      const i = this.incoming.indexOf(req);
+      if (i >= 0) this.incoming.splice(i, 1);
+    }
+    // Nobody read the body: discard it so the connection can move on.
+    const rs = (req as unknown as { _readableState: { resumeScheduled: boolean } })._readableState;
+    if (!req._consuming && !rs.resumeScheduled) req._dump();
+
+    res.detachSocket(socket);
+    process.nextTick(emitCloseNT, res);
+
+    if (res._last) {
+      // Any Duplex may be handed to 'connection'; only sockets have destroySoon.
+      if (typeof socket.destroySoon === 'function') socket.destroySoon();
+      else socket.end();
+    } else if (this.outgoing.length === 0) {
+      const timeout = this.server.keepAliveTimeout;
+      if (timeout > 0 && Number.isFinite(timeout) && typeof socket.setTimeout === 'function') {
+        socket.setTimeout(timeout);
+        this.keepAliveTimeoutSet = true;
+      }
+    } else {
+      const next = this.outgoing.shift();
+      next?.assignSocket(socket);
+    }
+  }
+
+  // ---- upgrade / CONNECT ------------------------------------------------
+
+  /** Detaches HTTP from the socket. */
+  private detach(): void {
+    const socket = this.socket;
+    socket.removeListener('data', this.onData);
+    socket.removeListener('end', this.onEnd);
+    socket.removeListener('close', this.onClose);
+    socket.removeListener('drain', this.onDrain);
+    socket.removeListener('error', this.onError);
+    socket.removeListener('timeout', onSocketTimeout);
+    this.parser = null;
+    socket.parser = null;
+    this.dead = true;
+    this.server._connections_http.delete(this);
+  }
+
+  /**
+   * Upgrade (RFC 9110 §7.8) or CONNECT (RFC 9110 §9.3.6): the socket is
+   * handed over as a plain socket with the bytes after the header section
+   * as `head`. CONNECT without a listener closes the connection.
+   */
+  private upgrade(d: Buffer, consumed: number): void {
+    const req = this.upgradeReq!;
+    this.upgradeReq = null;
+    this.detach();
+    req.complete = true;
+    req.push(null);
+    const event = req.method === 'CONNECT' ? 'connect' : 'upgrade';
+    const socket = this.socket;
+    if (this.server.listenerCount(event) > 0) {
+      const head = d.subarray(consumed);
+      // No 'data' listener is left: the new owner attaches its own.
+      socket.pause();
+      (socket as unknown as { readableFlowing: boolean | null }).readableFlowing = null;
+      this.server.emit(event, req, socket, head);
+    } else {
+      socket.destroy();
+    }
+  }
+}

@@ -1,0 +1,221 @@
+/**
+ * wirestack's http client against wirestack's http server, and the
+ * ServerResponse / OutgoingMessage API seen through both.
+ */
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import * as http from '../../src/http/index.js';
+import { close, collect, listen, pattern, rawExchange } from './helpers.js';
+
+function get(
+  options: http.RequestOptions,
+  body?: string | Buffer,
+): Promise<{ res: http.IncomingMessage; body: Buffer; req: http.ClientRequest }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(options, async (res) => {
+      resolve({ res, body: await collect(res), req });
+    });
+    req.on('error', reject);
+    if (body === undefined) req.end();
+    else req.end(body);
+  });
+}
+
+describe('our client against our server', () => {
+  test('keep-alive reuse through the agent; headers and body both ways', async (t) => {
+    const sockets = new Set<unknown>();
+    const server = http.createServer(async (req, res) => {
+      sockets.add(req.socket);
+      const body = await collect(req);
+      res.writeHead(201, { 'X-Echo': req.headers['x-in'] as string });
+      res.end(body);
+    });
+    const port = await listen(server);
+    t.after(() => close(server));
+    const agent = new http.Agent({ keepAlive: true });
+    t.after(() => agent.destroy());
+    const a = await get(
+      { port, host: '127.0.0.1', agent, method: 'POST', headers: { 'X-In': '1' } },
+      'one',
+    );
+    await new Promise((r) => setImmediate(r));
+    const b = await get(
+      { port, host: '127.0.0.1', agent, method: 'POST', headers: { 'X-In': '2' } },
+      'two',
+    );
+    assert.equal(a.res.statusCode, 201);
+    assert.equal(a.res.statusMessage, 'Created');
+    assert.equal(a.res.headers['x-echo'], '1');
+    assert.equal(b.res.headers['x-echo'], '2');
+    assert.equal(a.body.toString(), 'one');
+    assert.equal(b.body.toString(), 'two');
+    assert.equal(b.req.reusedSocket, true);
+    assert.equal(sockets.size, 1);
+  });
+
+  test('10 MiB both ways, chunked upload', async (t) => {
+    const big = pattern(10 * 1024 * 1024);
+    const server = http.createServer((req, res) => req.pipe(res));
+    const port = await listen(server);
+    t.after(() => close(server));
+    const body = await new Promise<Buffer>((resolve, reject) => {
+      const req = http.request({ port, host: '127.0.0.1', method: 'PUT' }, async (res) => {
+        assert.equal(res.headers['transfer-encoding'], 'chunked');
+        resolve(await collect(res));
+      });
+      req.on('error', reject);
+      for (let i = 0; i < big.length; i += 1 << 20) req.write(big.subarray(i, i + (1 << 20)));
+      req.end();
+    });
+    assert.ok(body.equals(big));
+  });
+
+  test('agent: false uses Connection: close and a fresh socket', async (t) => {
+    let connection: string | undefined;
+    const server = http.createServer((req, res) => {
+      connection = req.headers.connection as string;
+      res.end('x');
+    });
+    const port = await listen(server);
+    t.after(() => close(server));
+    const { res } = await get({ port, host: '127.0.0.1', agent: false });
+    assert.equal(connection, 'close');
+    assert.equal(res.headers.connection, 'close');
+  });
+});
+
+describe('ServerResponse API', () => {
+  test('header methods: set/get/has/remove/append/getHeaders/getHeaderNames/getRawHeaderNames', async (t) => {
+    const server = http.createServer((_req, res) => {
+      res.setHeader('X-One', '1');
+      res.setHeader('Set-Cookie', ['a=1', 'b=2']);
+      res.appendHeader('x-one', '2');
+      assert.deepEqual(res.getHeader('x-ONE'), ['1', '2']);
+      assert.equal(res.hasHeader('set-cookie'), true);
+      assert.deepEqual(res.getHeaderNames(), ['x-one', 'set-cookie']);
+      assert.deepEqual(res.getRawHeaderNames(), ['X-One', 'Set-Cookie']);
+      res.setHeader('X-Gone', 'g');
+      res.removeHeader('x-gone');
+      assert.equal(res.getHeader('x-gone'), undefined);
+      assert.deepEqual(
+        { ...res.getHeaders() },
+        { 'x-one': ['1', '2'], 'set-cookie': ['a=1', 'b=2'] },
+      );
+      res.setHeaders(new Map([['X-Map', 'm']]));
+      assert.equal(res.headersSent, false);
+      res.end('done');
+      assert.equal(res.headersSent, true);
+      assert.equal(res.writableEnded, true);
+      assert.throws(() => res.setHeader('a', 'b'), { code: 'ERR_HTTP_HEADERS_SENT' });
+    });
+    const port = await listen(server);
+    t.after(() => close(server));
+    const out = await rawExchange(port, 'GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+    assert.match(
+      out,
+      /\r\nX-One: 1\r\nX-One: 2\r\nSet-Cookie: a=1\r\nSet-Cookie: b=2\r\nX-Map: m\r\n/,
+    );
+    assert.ok(!out.includes('X-Gone'));
+  });
+
+  test('writeHead validation: status code range, CR/LF in values and reason', async (t) => {
+    const errors: string[] = [];
+    const server = http.createServer((_req, res) => {
+      for (const fn of [
+        () => res.writeHead(99),
+        () => res.writeHead(1000),
+        () => res.setHeader('X', 'a\nb'),
+        () => res.writeHead(200, 'OK\r\nX: y'),
+      ]) {
+        try {
+          fn();
+        } catch (err) {
+          errors.push((err as { code: string }).code);
+        }
+      }
+      // As in Node, the refused reason phrase was stored: replace it.
+      res.statusMessage = 'OK';
+      res.end();
+    });
+    const port = await listen(server);
+    t.after(() => close(server));
+    await rawExchange(port, 'GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+    assert.deepEqual(errors, [
+      'ERR_HTTP_INVALID_STATUS_CODE',
+      'ERR_HTTP_INVALID_STATUS_CODE',
+      'ERR_INVALID_CHAR',
+      'ERR_INVALID_CHAR',
+    ]);
+  });
+
+  test('write/end callbacks, finish then close, writableFinished', async (t) => {
+    const order: string[] = [];
+    const server = http.createServer((_req, res) => {
+      res.write('a', () => order.push('write cb'));
+      res.end('b', () => order.push('end cb'));
+      res.on('finish', () => {
+        order.push('finish');
+        assert.equal(res.writableFinished, true);
+      });
+      res.on('close', () => order.push('close'));
+    });
+    const port = await listen(server);
+    t.after(() => close(server));
+    await rawExchange(port, 'GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+    assert.deepEqual(order, ['write cb', 'end cb', 'finish', 'close']);
+  });
+
+  test('write after end: ERR_STREAM_WRITE_AFTER_END to callback and error event', async (t) => {
+    let code: string | undefined;
+    const server = http.createServer((_req, res) => {
+      res.end();
+      res.on('error', () => {});
+      res.write('late', (err) => {
+        code = (err as { code?: string } | null | undefined)?.code;
+      });
+    });
+    const port = await listen(server);
+    t.after(() => close(server));
+    await rawExchange(port, 'GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+    assert.equal(code, 'ERR_STREAM_WRITE_AFTER_END');
+  });
+
+  test('writeEarlyHints and flushHeaders', async (t) => {
+    const server = http.createServer((_req, res) => {
+      res.writeEarlyHints({ link: '</style.css>; rel=preload; as=style' });
+      res.flushHeaders();
+      setTimeout(() => res.end('late body'), 10);
+    });
+    const port = await listen(server);
+    t.after(() => close(server));
+    const out = await rawExchange(port, 'GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+    assert.match(
+      out,
+      /^HTTP\/1\.1 103 Early Hints\r\nLink: <\/style\.css>; rel=preload; as=style\r\n\r\nHTTP\/1\.1 200 OK\r\n/,
+    );
+    assert.match(out, /Transfer-Encoding: chunked/);
+    assert.ok(out.endsWith('9\r\nlate body\r\n0\r\n\r\n'));
+  });
+
+  test('custom IncomingMessage / ServerResponse classes', async (t) => {
+    class MyRequest extends http.IncomingMessage {
+      mine = true;
+    }
+    class MyResponse extends http.ServerResponse {
+      hello(): void {
+        this.end('hello from subclass');
+      }
+    }
+    const server = http.createServer(
+      { IncomingMessage: MyRequest, ServerResponse: MyResponse },
+      (req, res) => {
+        assert.equal((req as MyRequest).mine, true);
+        (res as MyResponse).hello();
+      },
+    );
+    const port = await listen(server);
+    t.after(() => close(server));
+    const out = await rawExchange(port, 'GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+    assert.ok(out.endsWith('hello from subclass'));
+  });
+});

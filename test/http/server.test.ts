@@ -1,0 +1,562 @@
+/**
+ * wirestack's http.Server against real clients: curl and Node's own
+ * node:http client, plus raw bytes for pipelining and malformed input.
+ */
+import assert from 'node:assert/strict';
+import * as nodeHttp from 'node:http';
+import { describe, test } from 'node:test';
+import * as http from '../../src/http/index.js';
+import { requirePeer } from '../helpers/peers.js';
+import { close, collect, curl, listen, pattern, rawExchange } from './helpers.js';
+
+/** A server answering `METHOD URL LENGTH` with the body length it received. */
+function echoServer(): http.Server {
+  return http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks);
+      if (req.url === '/chunked') {
+        res.write('part1,');
+        res.write(Buffer.from('part2'));
+        res.end();
+        return;
+      }
+      res.setHeader('Content-Type', 'text/plain');
+      res.end(`${req.method} ${req.url} ${body.length}`);
+    });
+  });
+}
+
+describe('http.Server with curl', () => {
+  test('GET: status, Date, keep-alive headers, body', async (t) => {
+    const bin = requirePeer(t, 'curl');
+    if (!bin) return;
+    const server = echoServer();
+    const port = await listen(server);
+    t.after(() => close(server));
+    const out = await curl(bin, ['-i', `http://127.0.0.1:${port}/hello?x=1`]);
+    const split = out.indexOf('\r\n\r\n');
+    const head = out.slice(0, split + 2);
+    const body = out.slice(split + 4);
+    assert.match(head, /^HTTP\/1\.1 200 OK\r\n/);
+    assert.match(head, /\r\nDate: [A-Z][a-z]{2}, \d\d [A-Z][a-z]{2} \d{4} \d\d:\d\d:\d\d GMT\r\n/);
+    assert.match(head, /\r\nConnection: keep-alive\r\n/);
+    assert.match(head, /\r\nKeep-Alive: timeout=5\r\n/);
+    assert.match(head, /\r\nContent-Length: 16\r\n/);
+    assert.equal(body, 'GET /hello?x=1 0');
+  });
+
+  test('POST with a body', async (t) => {
+    const bin = requirePeer(t, 'curl');
+    if (!bin) return;
+    const server = echoServer();
+    const port = await listen(server);
+    t.after(() => close(server));
+    const out = await curl(bin, [
+      '-X',
+      'POST',
+      '--data-binary',
+      'hello world',
+      `http://127.0.0.1:${port}/p`,
+    ]);
+    assert.equal(out, 'POST /p 11');
+  });
+
+  test('chunked upload (Transfer-Encoding: chunked)', async (t) => {
+    const bin = requirePeer(t, 'curl');
+    if (!bin) return;
+    let te: string | undefined;
+    const server = http.createServer(async (req, res) => {
+      te = req.headers['transfer-encoding'] as string;
+      const body = await collect(req);
+      res.end(body.toString('hex'));
+    });
+    const port = await listen(server);
+    t.after(() => close(server));
+    const out = await curl(bin, [
+      '-H',
+      'Transfer-Encoding: chunked',
+      '--data-binary',
+      'chunky payload',
+      `http://127.0.0.1:${port}/up`,
+    ]);
+    assert.equal(te, 'chunked');
+    assert.equal(Buffer.from(out, 'hex').toString(), 'chunky payload');
+  });
+
+  test('two requests on one kept-alive connection (curl reuses it)', async (t) => {
+    const bin = requirePeer(t, 'curl');
+    if (!bin) return;
+    const server = echoServer();
+    let connections = 0;
+    server.on('connection', () => connections++);
+    const port = await listen(server);
+    t.after(() => close(server));
+    const out = await curl(bin, [
+      '-w',
+      ' [%{num_connects}]\n',
+      `http://127.0.0.1:${port}/one`,
+      `http://127.0.0.1:${port}/chunked`,
+    ]);
+    assert.equal(out, 'GET /one 0 [1]\npart1,part2 [0]\n');
+    assert.equal(connections, 1);
+  });
+
+  test('HEAD (-I): headers only, no body', async (t) => {
+    const bin = requirePeer(t, 'curl');
+    if (!bin) return;
+    const server = http.createServer((_req, res) => {
+      res.setHeader('X-Thing', 'a');
+      res.end('this body is not sent');
+    });
+    const port = await listen(server);
+    t.after(() => close(server));
+    const out = await curl(bin, ['-I', `http://127.0.0.1:${port}/`]);
+    assert.match(out, /^HTTP\/1\.1 200 OK\r\n/);
+    assert.match(out, /\r\nX-Thing: a\r\n/);
+    assert.ok(out.endsWith('\r\n\r\n'));
+    assert.ok(!out.includes('this body'));
+  });
+
+  test('Expect: 100-continue is answered automatically', async (t) => {
+    const bin = requirePeer(t, 'curl');
+    if (!bin) return;
+    const server = echoServer();
+    const port = await listen(server);
+    t.after(() => close(server));
+    const out = await curl(bin, [
+      '-H',
+      'Expect: 100-continue',
+      '--data-binary',
+      'abc',
+      '-i',
+      `http://127.0.0.1:${port}/e`,
+    ]);
+    assert.match(out, /^HTTP\/1\.1 100 Continue\r\n\r\nHTTP\/1\.1 200 OK\r\n/);
+    assert.ok(out.endsWith('POST /e 3'));
+  });
+});
+
+describe('http.Server with node:http client', () => {
+  test('keep-alive reuse, chunked response, event order', async (t) => {
+    const events: string[] = [];
+    const server = http.createServer((req, res) => {
+      res.on('finish', () => events.push('res finish'));
+      res.on('close', () => events.push('res close'));
+      req.on('close', () => events.push('req close'));
+      res.write('a');
+      res.end('b');
+    });
+    const port = await listen(server);
+    t.after(() => close(server));
+    const agent = new nodeHttp.Agent({ keepAlive: true, maxSockets: 1 });
+    t.after(() => agent.destroy());
+    const get = () =>
+      new Promise<{ body: string; reused: boolean; te: string | undefined }>((resolve, reject) => {
+        const req = nodeHttp.get({ port, host: '127.0.0.1', agent }, async (res) => {
+          const body = (await collect(res)).toString();
+          resolve({ body, reused: req.reusedSocket, te: res.headers['transfer-encoding'] });
+        });
+        req.on('error', reject);
+      });
+    const first = await get();
+    await new Promise((r) => setImmediate(r));
+    const second = await get();
+    assert.deepEqual(first, { body: 'ab', reused: false, te: 'chunked' });
+    assert.deepEqual(second, { body: 'ab', reused: true, te: 'chunked' });
+    assert.deepEqual(events.slice(0, 3), ['res finish', 'res close', 'req close']);
+  });
+
+  test('10 MiB body both ways', async (t) => {
+    const big = pattern(10 * 1024 * 1024);
+    const server = http.createServer(async (req, res) => {
+      const body = await collect(req);
+      assert.equal(body.length, big.length);
+      assert.ok(body.equals(big));
+      // Send it back in 64 KiB writes honouring backpressure.
+      let offset = 0;
+      const pump = () => {
+        while (offset < body.length) {
+          const piece = body.subarray(offset, offset + 65536);
+          offset += piece.length;
+          if (!res.write(piece)) {
+            res.once('drain', pump);
+            return;
+          }
+        }
+        res.end();
+      };
+      pump();
+    });
+    const port = await listen(server);
+    t.after(() => close(server));
+    const echoed = await new Promise<Buffer>((resolve, reject) => {
+      const req = nodeHttp.request(
+        { port, host: '127.0.0.1', method: 'PUT', agent: false },
+        async (res) => resolve(await collect(res)),
+      );
+      req.on('error', reject);
+      req.end(big);
+    });
+    assert.equal(echoed.length, big.length);
+    assert.ok(echoed.equals(big));
+  });
+
+  test('request fields: method, url, httpVersion, rawHeaders, duplicate folding', async (t) => {
+    let seen: http.IncomingMessage | undefined;
+    const server = http.createServer((req, res) => {
+      seen = req;
+      res.end();
+    });
+    const port = await listen(server);
+    t.after(() => close(server));
+    await new Promise<void>((resolve, reject) => {
+      const req = nodeHttp.request(
+        {
+          port,
+          host: '127.0.0.1',
+          path: '/p?q=1',
+          method: 'DELETE',
+          agent: false,
+          headers: [
+            'Host',
+            'x',
+            'X-A',
+            '1',
+            'x-a',
+            '2',
+            'Cookie',
+            'a=1',
+            'cookie',
+            'b=2',
+            'Set-Cookie',
+            's=1',
+            'set-cookie',
+            's=2',
+            'Content-Type',
+            'text/a',
+            'content-type',
+            'text/b',
+          ],
+        },
+        (res) => {
+          res.resume();
+          res.on('end', resolve);
+        },
+      );
+      req.on('error', reject);
+      req.end();
+    });
+    assert.ok(seen);
+    assert.equal(seen.method, 'DELETE');
+    assert.equal(seen.url, '/p?q=1');
+    assert.equal(seen.httpVersion, '1.1');
+    assert.equal(seen.httpVersionMajor, 1);
+    assert.equal(seen.httpVersionMinor, 1);
+    assert.equal(seen.headers['x-a'], '1, 2');
+    assert.equal(seen.headers.cookie, 'a=1; b=2');
+    assert.deepEqual(seen.headers['set-cookie'], ['s=1', 's=2']);
+    assert.equal(seen.headers['content-type'], 'text/a');
+    assert.deepEqual(seen.headersDistinct['content-type'], ['text/a', 'text/b']);
+    assert.ok(seen.rawHeaders.includes('X-A'));
+    assert.equal(seen.complete, true);
+  });
+});
+
+describe('http.Server wire behaviour (raw bytes)', () => {
+  test('pipelined requests are answered in order', async (t) => {
+    const server = http.createServer((req, res) => {
+      // The first response is slow: the second must still come after it.
+      const delay = req.url === '/slow' ? 50 : 0;
+      setTimeout(() => res.end(req.url), delay);
+    });
+    const port = await listen(server);
+    t.after(() => close(server));
+    const out = await rawExchange(
+      port,
+      'GET /slow HTTP/1.1\r\nHost: x\r\n\r\nGET /fast HTTP/1.1\r\nHost: x\r\n\r\nGET /last HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n',
+    );
+    const bodies = [...out.matchAll(/\r\n\r\n(\/[a-z]+)/g)].map((m) => m[1]);
+    assert.deepEqual(bodies, ['/slow', '/fast', '/last']);
+    assert.match(out, /Connection: close\r\n/);
+  });
+
+  test('malformed request: 400 Bad Request and close', async (t) => {
+    const server = http.createServer((_req, res) => res.end('no'));
+    const port = await listen(server);
+    t.after(() => close(server));
+    const out = await rawExchange(port, 'GARBAGE\r\n\r\n');
+    assert.equal(out, 'HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+  });
+
+  test('header section too large: 431', async (t) => {
+    const server = http.createServer({ maxHeaderSize: 1024 }, (_req, res) => res.end('no'));
+    const port = await listen(server);
+    t.after(() => close(server));
+    const out = await rawExchange(
+      port,
+      `GET / HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(4000)}\r\n\r\n`,
+    );
+    assert.equal(out, 'HTTP/1.1 431 Request Header Fields Too Large\r\nConnection: close\r\n\r\n');
+  });
+
+  test("'clientError' gets err (code, bytesParsed, rawPacket) and the socket", async (t) => {
+    const server = http.createServer((_req, res) => res.end('no'));
+    let info: { code: string; bytesParsed: number; raw: string } | undefined;
+    server.on(
+      'clientError',
+      (err: Error & { code: string; bytesParsed: number; rawPacket: Buffer }, socket) => {
+        info = { code: err.code, bytesParsed: err.bytesParsed, raw: err.rawPacket.toString() };
+        socket.end('HTTP/1.1 400 Bad Request\r\nX-Custom: 1\r\n\r\n');
+      },
+    );
+    const port = await listen(server);
+    t.after(() => close(server));
+    const out = await rawExchange(port, 'GET / HTTP/1.1\r\nBad Header\r\n\r\n');
+    assert.equal(out, 'HTTP/1.1 400 Bad Request\r\nX-Custom: 1\r\n\r\n');
+    assert.ok(info);
+    assert.match(info.code, /^HPE_/);
+    assert.equal(typeof info.bytesParsed, 'number');
+    assert.equal(info.raw, 'GET / HTTP/1.1\r\nBad Header\r\n\r\n');
+  });
+
+  test('HTTP/1.1 request without Host: 400', async (t) => {
+    const server = http.createServer((_req, res) => res.end('no'));
+    const port = await listen(server);
+    t.after(() => close(server));
+    const out = await rawExchange(port, 'GET / HTTP/1.1\r\n\r\n');
+    assert.match(out, /^HTTP\/1\.1 400 Bad Request\r\n/);
+    assert.match(out, /\r\nConnection: close\r\n/);
+  });
+
+  test('HTTP/1.0 request: no chunked, Connection: close, body until close', async (t) => {
+    const server = http.createServer((_req, res) => {
+      res.write('x');
+      res.end('y');
+    });
+    const port = await listen(server);
+    t.after(() => close(server));
+    const out = await rawExchange(port, 'GET / HTTP/1.0\r\n\r\n');
+    assert.match(out, /^HTTP\/1\.1 200 OK\r\n/);
+    assert.ok(!/Transfer-Encoding/.test(out));
+    assert.match(out, /\r\nConnection: close\r\n/);
+    assert.ok(out.endsWith('\r\n\r\nxy'));
+  });
+
+  test("'checkContinue' replaces 'request'; writeContinue sends 100", async (t) => {
+    const server = http.createServer(() => assert.fail('request must not be emitted'));
+    server.on('checkContinue', (req, res) => {
+      res.writeContinue();
+      req.resume();
+      req.on('end', () => res.end('done'));
+    });
+    const port = await listen(server);
+    t.after(() => close(server));
+    const out = await rawExchange(
+      port,
+      'POST / HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 2\r\nConnection: close\r\n\r\nab',
+    );
+    assert.match(out, /^HTTP\/1\.1 100 Continue\r\n\r\nHTTP\/1\.1 200 OK\r\n/);
+    assert.ok(out.endsWith('done'));
+  });
+
+  test('unknown Expect: 417, or checkExpectation', async (t) => {
+    const server = http.createServer(() => assert.fail('request must not be emitted'));
+    const port = await listen(server);
+    t.after(() => close(server));
+    const out = await rawExchange(
+      port,
+      'GET / HTTP/1.1\r\nHost: x\r\nExpect: something\r\nConnection: close\r\n\r\n',
+    );
+    assert.match(out, /^HTTP\/1\.1 417 Expectation Failed\r\n/);
+
+    server.on('checkExpectation', (_req, res) => res.end('checked'));
+    const out2 = await rawExchange(
+      port,
+      'GET / HTTP/1.1\r\nHost: x\r\nExpect: something\r\nConnection: close\r\n\r\n',
+    );
+    assert.ok(out2.endsWith('checked'));
+  });
+
+  test("'upgrade' hands over the socket with the bytes after the head", async (t) => {
+    const server = http.createServer(() => assert.fail('request must not be emitted'));
+    server.on('upgrade', (req, socket, head) => {
+      assert.equal(req.headers.upgrade, 'echo');
+      socket.write(
+        'HTTP/1.1 101 Switching Protocols\r\nUpgrade: echo\r\nConnection: Upgrade\r\n\r\n',
+      );
+      socket.write(`head=${head.toString()};`);
+      socket.on('data', (d: Buffer) => socket.end(`data=${d.toString()}`));
+    });
+    const port = await listen(server);
+    t.after(() => close(server));
+    const out = await new Promise<string>((resolve, reject) => {
+      const req = nodeHttp.request({
+        port,
+        host: '127.0.0.1',
+        headers: { Connection: 'Upgrade', Upgrade: 'echo' },
+      });
+      req.on('upgrade', (res, socket, head) => {
+        assert.equal(res.statusCode, 101);
+        let text = head.toString();
+        socket.on('data', (d) => {
+          text += d.toString();
+          if (text === 'head=;') socket.write('ping');
+        });
+        socket.on('end', () => resolve(text));
+        if (text === 'head=;') socket.write('ping');
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    assert.equal(out, 'head=;data=ping');
+  });
+
+  test("upgrade request without an 'upgrade' listener is an ordinary request", async (t) => {
+    const server = http.createServer((req, res) => res.end(`plain ${req.headers.upgrade}`));
+    const port = await listen(server);
+    t.after(() => close(server));
+    const out = await rawExchange(
+      port,
+      'GET / HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: foo\r\n\r\n',
+    );
+    assert.match(out, /^HTTP\/1\.1 200 OK\r\n/);
+    assert.ok(out.endsWith('plain foo'));
+  });
+
+  test("'connect' gets (req, socket, head); without a listener the socket closes", async (t) => {
+    const server = http.createServer(() => assert.fail('request must not be emitted'));
+    const port = await listen(server);
+    t.after(() => close(server));
+    const none = await rawExchange(
+      port,
+      'CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n',
+    );
+    assert.equal(none, '');
+
+    server.on('connect', (req, socket, head) => {
+      assert.equal(req.url, 'example.com:443');
+      socket.end(`HTTP/1.1 200 Connection Established\r\n\r\nhead=${head.toString()}`);
+    });
+    const out = await rawExchange(
+      port,
+      'CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\ntunnel-bytes',
+    );
+    assert.equal(out, 'HTTP/1.1 200 Connection Established\r\n\r\nhead=tunnel-bytes');
+  });
+
+  test('keepAliveTimeout closes an idle connection', async (t) => {
+    const server = http.createServer({ keepAliveTimeout: 100 }, (_req, res) => res.end('ok'));
+    const port = await listen(server);
+    t.after(() => close(server));
+    const started = Date.now();
+    const out = await rawExchange(port, 'GET / HTTP/1.1\r\nHost: x\r\n\r\n', 3000);
+    const elapsed = Date.now() - started;
+    assert.match(out, /Keep-Alive: timeout=0\r\n/);
+    assert.ok(elapsed >= 90 && elapsed < 2500, `closed after ${elapsed} ms`);
+  });
+
+  test('204 and 304 have no body; writeHead with array headers', async (t) => {
+    const server = http.createServer((req, res) => {
+      if (req.url === '/204') {
+        res.writeHead(204, ['X-A', '1', 'X-A', '2']);
+        res.end('ignored');
+      } else {
+        res.writeHead(304, 'Not Changed', { ETag: '"x"' });
+        res.end();
+      }
+    });
+    const port = await listen(server);
+    t.after(() => close(server));
+    const out = await rawExchange(
+      port,
+      'GET /204 HTTP/1.1\r\nHost: x\r\n\r\nGET /304 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n',
+    );
+    const responses = out.split(/(?=HTTP\/1\.1 )/);
+    assert.equal(responses.length, 2);
+    assert.match(responses[0]!, /^HTTP\/1\.1 204 No Content\r\nX-A: 1\r\nX-A: 2\r\n/);
+    assert.ok(responses[0]!.endsWith('\r\n\r\n'));
+    assert.match(responses[1]!, /^HTTP\/1\.1 304 Not Changed\r\nETag: "x"\r\n/);
+    assert.ok(responses[1]!.endsWith('\r\n\r\n'));
+  });
+
+  test('trailers on a chunked response; request trailers', async (t) => {
+    let trailers: unknown;
+    const server = http.createServer(async (req, res) => {
+      await collect(req);
+      trailers = req.trailers;
+      res.write('x');
+      res.addTrailers({ 'X-Sum': 'abc' });
+      res.end();
+    });
+    const port = await listen(server);
+    t.after(() => close(server));
+    const out = await rawExchange(
+      port,
+      'POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n1\r\nz\r\n0\r\nX-Req: t\r\n\r\n',
+    );
+    assert.deepEqual({ ...(trailers as object) }, { 'x-req': 't' });
+    assert.ok(out.endsWith('1\r\nx\r\n0\r\nX-Sum: abc\r\n\r\n'), JSON.stringify(out));
+  });
+
+  test('headersTimeout: a request head that never completes gets 408', async (t) => {
+    const server = http.createServer(
+      { headersTimeout: 100, requestTimeout: 200, connectionsCheckingInterval: 20 },
+      (_req, res) => res.end('no'),
+    );
+    const port = await listen(server);
+    t.after(() => close(server));
+    const started = Date.now();
+    const out = await rawExchange(port, 'GET / HTTP/1.1\r\nHost: x\r\n', 2000);
+    assert.equal(out, 'HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n\r\n');
+    assert.ok(Date.now() - started >= 100);
+  });
+
+  test("server.setTimeout: 'timeout' listener gets the idle socket", async (t) => {
+    const server = http.createServer((_req, res) => {
+      // never answers
+      void res;
+    });
+    server.setTimeout(50, (socket) => {
+      socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\n\r\n');
+    });
+    const port = await listen(server);
+    t.after(() => close(server));
+    const out = await rawExchange(port, 'GET / HTTP/1.1\r\nHost: x\r\n\r\n', 2000);
+    assert.equal(out, 'HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\n\r\n');
+  });
+
+  test('closeAllConnections destroys busy connections; req and res get close', async (t) => {
+    const events: string[] = [];
+    let serverRef: http.Server | undefined;
+    const server = http.createServer((req, res) => {
+      req.on('close', () => events.push('req close'));
+      res.on('close', () => events.push('res close'));
+      serverRef?.closeAllConnections();
+    });
+    serverRef = server;
+    const port = await listen(server);
+    t.after(() => close(server));
+    const out = await rawExchange(port, 'GET / HTTP/1.1\r\nHost: x\r\n\r\n', 2000);
+    assert.equal(out, '');
+    await new Promise((r) => setTimeout(r, 20));
+    assert.ok(events.includes('req close'));
+    assert.ok(events.includes('res close'));
+  });
+
+  test('closeIdleConnections / close() end kept-alive connections', async (t) => {
+    const server = http.createServer((_req, res) => res.end('ok'));
+    const port = await listen(server);
+    const agent = new nodeHttp.Agent({ keepAlive: true });
+    t.after(() => agent.destroy());
+    await new Promise<void>((resolve) => {
+      nodeHttp.get({ port, host: '127.0.0.1', agent }, (res) => {
+        res.resume();
+        res.on('end', resolve);
+      });
+    });
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    await closed; // resolves only if the idle keep-alive connection was closed
+  });
+});
