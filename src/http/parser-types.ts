@@ -26,23 +26,42 @@ export interface HeadersInfo {
    * True for a request with `Upgrade` + `Connection: upgrade`, for a CONNECT
    * request, and for a `101` response. After `onHeadersComplete` returns for an
    * upgrade message, `execute` stops and returns the offset just past the
-   * header section: the remaining bytes belong to the new protocol.
+   * header section: the remaining bytes (including any body) belong to the new
+   * protocol. The parser reads this field again after `onHeadersComplete`
+   * returns: a handler may set it to false to parse the message as ordinary
+   * HTTP (as Node's server does when it has no 'upgrade' listener).
    */
   upgrade: boolean;
-  /** RFC 9112 §9.3: whether the connection persists after this message. */
+  /**
+   * RFC 9112 §9.3: whether the connection persists after this message
+   * (HTTP/1.1 unless `Connection: close`; HTTP/1.0 only with
+   * `Connection: keep-alive`; never after a body delimited by close).
+   * Computed, as Node does, before `onHeadersComplete` could return
+   * `SkipBody`.
+   */
   shouldKeepAlive: boolean;
-  /** Body framing chosen by RFC 9112 §6.3: Content-Length value, or -1. */
+  /**
+   * The Content-Length value in bytes when the message has one and no
+   * Transfer-Encoding (RFC 9112 §6.3), else -1. Responses that are bodiless
+   * by status (1xx, 204, 304) have no body whatever this says.
+   */
   contentLength: number;
   /** Body uses the chunked transfer coding. */
   chunked: boolean;
 }
 
 /** Return values of `onHeadersComplete`. */
-export const enum HeadersResult {
+export enum HeadersResult {
   /** Parse the body as framed by the headers. */
   Normal = 0,
   /** The message has no body whatever the headers say (response to HEAD, 1xx, 204, 304). */
   SkipBody = 1,
+  /**
+   * Treat the message as an upgrade whatever `info.upgrade` says: `execute`
+   * stops right after the header section (a client's 2xx response to CONNECT).
+   * Same value as Node's parser uses.
+   */
+  Upgrade = 2,
 }
 
 /** A parse failure, shaped like Node's: `code` is an `HPE_*` name, `bytesParsed` counts bytes consumed. */

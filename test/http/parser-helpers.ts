@@ -1,0 +1,167 @@
+/**
+ * Test helpers for the HTTP/1.1 parser: run an input through `HttpParser`
+ * fed in given pieces and record what came out, so that runs over different
+ * splits of the same bytes can be compared.
+ */
+import assert from 'node:assert/strict';
+import { HttpParser } from '../../src/http/parser.js';
+import {
+  type HeadersInfo,
+  HeadersResult,
+  type HttpParseError,
+} from '../../src/http/parser-types.js';
+
+/** What the parser reported, in order. Body pieces are merged (their split is not observable). */
+export type ParserEvent =
+  | { type: 'headers'; info: HeadersInfo }
+  | { type: 'body'; data: string }
+  | { type: 'complete'; trailers: string[] }
+  /** Bytes left to the caller after an upgrade stop (latin1). */
+  | { type: 'rest'; data: string }
+  | { type: 'error'; code: string; reason: string; bytesParsed: number };
+
+export interface RunOptions {
+  lenient?: boolean;
+  maxHeaderSize?: number;
+  /** Call `finish()` after the last piece (the peer closed). */
+  finish?: boolean;
+  /** What `onHeadersComplete` returns; default `Normal`. */
+  onHeaders?: (info: HeadersInfo) => HeadersResult;
+}
+
+/** Parses `pieces` in order with one parser and returns the events. */
+export function run(
+  kind: 'request' | 'response',
+  pieces: readonly Buffer[],
+  options: RunOptions = {},
+): ParserEvent[] {
+  const events: ParserEvent[] = [];
+  const pushBody = (data: string): void => {
+    const last = events[events.length - 1];
+    if (last?.type === 'body') last.data += data;
+    else events.push({ type: 'body', data });
+  };
+  const parser = new HttpParser(
+    kind,
+    {
+      onHeadersComplete: (info) => {
+        events.push({ type: 'headers', info: { ...info, rawHeaders: [...info.rawHeaders] } });
+        return options.onHeaders ? options.onHeaders(info) : HeadersResult.Normal;
+      },
+      onBody: (chunk) => {
+        assert.ok(chunk.length > 0, 'onBody with an empty chunk');
+        pushBody(chunk.toString('latin1'));
+      },
+      onMessageComplete: (trailers) => {
+        events.push({ type: 'complete', trailers: [...trailers] });
+      },
+    },
+    { lenient: options.lenient, maxHeaderSize: options.maxHeaderSize },
+  );
+  let rest: string | null = null;
+  for (const piece of pieces) {
+    if (rest !== null) {
+      rest += piece.toString('latin1');
+      continue;
+    }
+    if (parser.error) break;
+    const n = parser.execute(piece);
+    assert.ok(n >= 0 && n <= piece.length, `execute returned ${n} for ${piece.length} bytes`);
+    // (Read through a cast: TypeScript cannot see that execute() sets it.)
+    const e = parser.error as HttpParseError | null;
+    if (e) {
+      assert.equal(e.message, `Parse Error: ${e.reason}`);
+      events.push({ type: 'error', code: e.code, reason: e.reason, bytesParsed: e.bytesParsed });
+      assert.equal(parser.execute(piece), 0, 'execute after an error must return 0');
+      break;
+    }
+    if (n < piece.length) rest = piece.toString('latin1', n);
+  }
+  if (rest !== null) {
+    if (rest.length > 0) events.push({ type: 'rest', data: rest });
+  } else if (options.finish && !parser.error) {
+    const err = parser.finish();
+    if (err) {
+      assert.equal(parser.error, err);
+      events.push({
+        type: 'error',
+        code: err.code,
+        reason: err.reason,
+        bytesParsed: err.bytesParsed,
+      });
+    }
+  }
+  return events;
+}
+
+/** `buf` cut at `cuts` (sorted offsets). */
+export function cut(buf: Buffer, cuts: readonly number[]): Buffer[] {
+  const out: Buffer[] = [];
+  let prev = 0;
+  for (const c of cuts) {
+    out.push(buf.subarray(prev, c));
+    prev = c;
+  }
+  out.push(buf.subarray(prev));
+  return out;
+}
+
+/** Every way to feed `buf` that the tests try: whole, two pieces at each offset, one byte at a time. */
+export function* splits(buf: Buffer): Generator<{ label: string; pieces: Buffer[] }> {
+  yield { label: 'whole', pieces: [buf] };
+  for (let i = 1; i < buf.length; i++) yield { label: `split at ${i}`, pieces: cut(buf, [i]) };
+  const bytes: Buffer[] = [];
+  for (let i = 0; i < buf.length; i++) bytes.push(buf.subarray(i, i + 1));
+  yield { label: 'byte by byte', pieces: bytes };
+}
+
+/** latin1 bytes of a string written with `\r\n` explicitly. */
+export function bytes(s: string): Buffer {
+  return Buffer.from(s, 'latin1');
+}
+
+/** An expected `headers` event for a request, with defaults for HTTP/1.1 GET. */
+export function request(info: Partial<HeadersInfo>): ParserEvent {
+  return {
+    type: 'headers',
+    info: {
+      versionMajor: 1,
+      versionMinor: 1,
+      rawHeaders: [],
+      method: 'GET',
+      url: '/',
+      statusCode: 0,
+      statusMessage: '',
+      upgrade: false,
+      shouldKeepAlive: true,
+      contentLength: -1,
+      chunked: false,
+      ...info,
+    },
+  };
+}
+
+/** An expected `headers` event for a response, with defaults for HTTP/1.1 200 OK. */
+export function response(info: Partial<HeadersInfo>): ParserEvent {
+  return {
+    type: 'headers',
+    info: {
+      versionMajor: 1,
+      versionMinor: 1,
+      rawHeaders: [],
+      method: '',
+      url: '',
+      statusCode: 200,
+      statusMessage: 'OK',
+      upgrade: false,
+      shouldKeepAlive: true,
+      contentLength: -1,
+      chunked: false,
+      ...info,
+    },
+  };
+}
+
+export const body = (data: string): ParserEvent => ({ type: 'body', data });
+export const complete = (trailers: string[] = []): ParserEvent => ({ type: 'complete', trailers });
+export const rest = (data: string): ParserEvent => ({ type: 'rest', data });
