@@ -151,7 +151,7 @@ describe('net.Server', () => {
   it('pauseOnConnect: nothing is read until resume()', async () => {
     const server = net.createServer({ pauseOnConnect: true });
     const port = await listening(server, 0);
-    const client = nodeNet.connect(port, () => {
+    const client = nodeNet.connect({ port }, () => {
       client.write('hello');
     });
     const [socket] = await once(server, 'connection');

@@ -184,7 +184,7 @@ describe('net.Socket as a client', () => {
     await once(client, 'connect');
     const events: string[] = [];
     client.on('error', (e) => events.push(`error ${e.message}`));
-    client.on('close', (hadError) => events.push(`close ${hadError}`));
+    client.on('close', (hadError: boolean) => events.push(`close ${hadError}`));
     const closed = new Promise((resolve) => client.on('close', resolve));
     client.destroy(new Error('boom'));
     assert.equal(client.destroyed, true);

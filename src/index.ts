@@ -1,0 +1,9 @@
+/**
+ * wirestack: Node's network modules written from the wire up. Each module is
+ * also its own entry point (`wirestack/net`, `wirestack/dgram`,
+ * `wirestack/http`, `wirestack/https`) with exactly Node's API.
+ */
+export * as dgram from './dgram/index.js';
+export * as http from './http/index.js';
+export * as https from './https/index.js';
+export * as net from './net/index.js';
