@@ -14,4 +14,4 @@
 
 export { AbortError } from './abort.js';
 export { type CodedErrorCode, codedError, isCodedError } from './coded.js';
-export { dnsError, type SystemError, systemError, uvErrno } from './system.js';
+export { dnsError, type SystemError, systemError, uvErrno, uvError } from './system.js';

@@ -1,3 +1,5 @@
+import { getSystemErrorMap } from 'node:util';
+
 /**
  * OS-level errors in the shape Node gives them (`errnoException` /
  * `exceptionWithHostPort` in Node's lib/internal/errors.js): `code` is the
@@ -101,5 +103,27 @@ export function dnsError(code: string, syscall: string, hostname: string): Syste
   err.code = code;
   err.syscall = syscall;
   err.hostname = hostname;
+  return err;
+}
+
+let uvMessages: Map<number, [string, string]> | undefined;
+
+/**
+ * The error Node builds from a negative libuv status (`errnoException`,
+ * `exceptionWithHostPort`, `uvExceptionWithHostPort`): `code` and `errno`
+ * from the status; `describe` adds libuv's text, as Node does for listen and
+ * bind errors (`listen EADDRINUSE: address already in use :::8124`).
+ */
+export function uvError(
+  status: number,
+  syscall: string,
+  address?: string,
+  port?: number,
+  describe = false,
+): SystemError {
+  uvMessages ??= getSystemErrorMap() as Map<number, [string, string]>;
+  const [code, text] = uvMessages.get(status) ?? [`Unknown system error ${status}`, ''];
+  const err = systemError(code, syscall, address, port, describe ? text : undefined);
+  err.errno = status;
   return err;
 }

@@ -1,6 +1,6 @@
 import * as dns from 'node:dns';
 import { createHostDatagram } from './host-datagram.js';
-import { connectHostPipe, connectHostTcp, listenHost, openHostStream } from './host-stream.js';
+import { libuvAvailable } from './libuv-available.js';
 import type { LookupAddress, LookupFunction, Transport } from './types.js';
 
 const lookup: LookupFunction = (hostname, options, cb) => {
@@ -9,17 +9,33 @@ const lookup: LookupFunction = (hostname, options, cb) => {
   });
 };
 
+/** Streams on Node's libuv handles where the runtime has them, else on node:net. */
+function streamFunctions(): Pick<Transport, 'createStream' | 'openStream' | 'listen'> {
+  if (libuvAvailable()) {
+    const libuv = require('./host-stream-libuv.js') as typeof import('./host-stream-libuv.js');
+    return {
+      createStream: libuv.createLibuvStream,
+      openStream: libuv.openLibuvStream,
+      listen: libuv.listenLibuv,
+    };
+  }
+  const fallback = require('./host-stream-node.js') as typeof import('./host-stream-node.js');
+  return {
+    createStream: fallback.createNodeStream,
+    openStream: fallback.openNodeStream,
+    listen: fallback.listenNode,
+  };
+}
+
 /**
- * The host transport: the operating system's sockets, reached through Node's
- * public `node:net` / `node:dgram` used as plain byte pipes. Name resolution is
- * `dns.lookup` (getaddrinfo), as in Node.
+ * The host transport: the operating system's sockets. Streams use Node's
+ * libuv handles (as Node's own net does) when the runtime exposes them, and
+ * `node:net` as a plain byte pipe otherwise; datagrams use `node:dgram`.
+ * Name resolution is `dns.lookup` (getaddrinfo), as in Node.
  */
 export const hostTransport: Transport = {
   name: 'host',
   lookup,
-  connectTcp: connectHostTcp,
-  connectPipe: connectHostPipe,
-  openStream: openHostStream,
-  listen: listenHost,
+  ...streamFunctions(),
   createDatagram: createHostDatagram,
 };

@@ -23,7 +23,14 @@ export interface AddressInfo {
 
 export type ErrorCallback = (err: Error | null) => void;
 
-/** A connected byte stream: TCP connection or IPC (Unix domain socket) connection. */
+/** Where a stream handle connects: a TCP endpoint (IP literal) or an IPC path. */
+export type StreamTarget = TcpConnectOptions | { path: string };
+
+/**
+ * A byte stream: a TCP connection or an IPC (Unix domain socket) connection.
+ * Created unconnected by `Transport.createStream` and then `connect`ed, or
+ * handed over already connected by a server's `onconnection`.
+ */
 export interface StreamHandle {
   /** Called with each received chunk while reading is started. The chunk is the caller's to keep. */
   onread: (chunk: Buffer) => void;
@@ -35,12 +42,19 @@ export interface StreamHandle {
   readonly writeQueueSize: number;
   /** The OS file descriptor, or -1 when there is none (userspace stack). */
   readonly fd: number;
+  /**
+   * Connects an unconnected handle; `cb` runs once connected or failed
+   * (`ECONNREFUSED`, `ETIMEDOUT`, `ENOENT` for a missing IPC path, ...).
+   * Closing the handle abandons the attempt (`cb` may then never run).
+   */
+  connect(target: StreamTarget, cb: ErrorCallback): void;
   readStart(): void;
   readStop(): void;
   /**
    * Queues `chunks` for sending in order. `cb` runs once they have been
    * accepted by the transport (kernel buffer or TCP send buffer), with an error
-   * (`EPIPE`, `ECONNRESET`, ...) if they never will be.
+   * (`EPIPE`, `ECONNRESET`, ...) if they never will be. `cb` may run before
+   * `writev` returns when the transport takes everything at once.
    */
   writev(chunks: Buffer[], cb: ErrorCallback): void;
   /** Sends FIN after every queued write (half-close, RFC 9293 §3.6). */
@@ -50,9 +64,9 @@ export interface StreamHandle {
   /** Aborts the connection with a RST (SO_LINGER 0), then closes. */
   reset(cb?: () => void): void;
   setNoDelay(enable: boolean): void;
-  /** `initialDelay` in milliseconds (Node rounds it down to whole seconds for the OS). */
+  /** `initialDelay` in whole seconds, as the OS (and libuv) take it. */
   setKeepAlive(enable: boolean, initialDelay: number): void;
-  /** Local endpoint; undefined for IPC or when not connected. */
+  /** Local endpoint; undefined for IPC or when not bound. */
   getsockname(): AddressInfo | undefined;
   /** Remote endpoint; undefined for IPC or when not connected. */
   getpeername(): AddressInfo | undefined;
@@ -62,8 +76,11 @@ export interface StreamHandle {
 
 /** A listening TCP or IPC server. */
 export interface ServerHandle {
-  /** Called with each accepted connection, already established, not yet reading. */
-  onconnection: (handle: StreamHandle) => void;
+  /**
+   * Called with each accepted connection (established, not yet reading), or
+   * with an accept error (`EMFILE`, ...) — the shape of libuv's callback.
+   */
+  onconnection: (err: Error | null, handle?: StreamHandle) => void;
   /** Called on an error after listening started (e.g. `EMFILE` on accept). */
   onerror: (err: Error) => void;
   /** The bound address; a path string for IPC servers. */
@@ -97,11 +114,6 @@ export interface ListenOptions {
   reusePort?: boolean;
   readableAll?: boolean;
   writableAll?: boolean;
-}
-
-/** A pending connect; `cancel()` abandons it and releases what it holds. */
-export interface ConnectRequest {
-  cancel(): void;
 }
 
 /** The receive info of a datagram, as dgram's `'message'` event gives it. */
@@ -187,11 +199,8 @@ export interface Transport {
   readonly name: string;
   /** Resolves a host name (dns.lookup semantics; errors are `getaddrinfo ENOTFOUND name`). */
   lookup: LookupFunction;
-  connectTcp(
-    options: TcpConnectOptions,
-    cb: (err: Error | null, handle?: StreamHandle) => void,
-  ): ConnectRequest;
-  connectPipe(path: string, cb: (err: Error | null, handle?: StreamHandle) => void): ConnectRequest;
+  /** A new, unconnected stream handle: TCP or IPC (`'pipe'`). */
+  createStream(kind: 'tcp' | 'pipe'): StreamHandle;
   /** Wraps an existing file descriptor (`new net.Socket({ fd })`). */
   openStream(fd: number, options: { readable: boolean; writable: boolean }): StreamHandle;
   /**

@@ -59,6 +59,7 @@ export class Server extends EventEmitter {
   readonly pauseOnConnect: boolean;
   noDelay: boolean;
   keepAlive: boolean;
+  /** Seconds (Node stores the option's milliseconds divided by 1000). */
   keepAliveInitialDelay: number;
   highWaterMark: number | undefined;
   /** @internal Open connections accepted by this server. */
@@ -88,7 +89,7 @@ export class Server extends EventEmitter {
     this.pauseOnConnect = Boolean(opts.pauseOnConnect);
     this.noDelay = Boolean(opts.noDelay);
     this.keepAlive = Boolean(opts.keepAlive);
-    this.keepAliveInitialDelay = Math.trunc((opts.keepAliveInitialDelay ?? 0) / 1000) * 1000;
+    this.keepAliveInitialDelay = Math.trunc((opts.keepAliveInitialDelay ?? 0) / 1000) || 0;
     this.highWaterMark = opts.highWaterMark;
     this.transport = opts.transport ?? hostTransport;
   }
@@ -208,7 +209,10 @@ export class Server extends EventEmitter {
       this.emit('listening');
     });
     this._handle = handle;
-    handle.onconnection = (client) => this.onConnection(client);
+    handle.onconnection = (err, client) => {
+      if (err || !client) this.emit('error', err);
+      else this.onConnection(client);
+    };
     handle.onerror = (err) => this.emit('error', err);
     if (this.unrefed) handle.unref();
     return this;
@@ -238,8 +242,9 @@ export class Server extends EventEmitter {
       readable: true,
       writable: true,
     });
-    if (this.noDelay) socket.setNoDelay(true);
-    if (this.keepAlive) socket.setKeepAlive(true, this.keepAliveInitialDelay);
+    if (this.noDelay) client.setNoDelay(true);
+    if (this.keepAlive) client.setKeepAlive(true, this.keepAliveInitialDelay);
+    socket._markApplied(this.noDelay, this.keepAlive, this.keepAliveInitialDelay);
     this._connections++;
     socket.server = this;
     socket._server = this;

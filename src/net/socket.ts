@@ -1,13 +1,7 @@
 import { Duplex, type DuplexOptions } from 'node:stream';
 import { codedError, type SystemError } from '../errors/index.js';
 import { hostTransport } from '../handle/host.js';
-import type {
-  AddressInfo,
-  ConnectRequest,
-  LookupAddress,
-  StreamHandle,
-  Transport,
-} from '../handle/types.js';
+import type { AddressInfo, LookupAddress, StreamHandle, Transport } from '../handle/types.js';
 import { isIP } from '../wire/ip-address.js';
 import { type ConnectOptions, normalizeConnectArgs } from './normalize-args.js';
 import { SocketTimer } from './socket-timer.js';
@@ -71,16 +65,23 @@ export class Socket extends Duplex {
   /** The server that accepted this socket, if any. */
   server: unknown = null;
   private readonly transport: Transport;
-  private connectRequest: ConnectRequest | null = null;
+  /** Counts connect attempts, so a late callback from an abandoned one is ignored. */
+  private connectAttempt = 0;
   private reading = false;
   private peername: AddressInfo | undefined;
   private sockname: AddressInfo | undefined;
   private bytesReadTotal = 0;
   /** @internal Bytes handed to the handle so far. */
   _bytesDispatched = 0;
-  private pendingNoDelay: boolean | undefined;
-  private pendingKeepAlive: { enable: boolean; initialDelay: number } | undefined;
+  // What was asked of setNoDelay / setKeepAlive: applied once connected, and
+  // passed on to the handle only when it changes (as Node does).
+  private noDelay: boolean;
+  private keepAlive: boolean;
+  /** Seconds. */
+  private keepAliveInitialDelay = 0;
   private wantsUnref = false;
+  /** The idle timeout in milliseconds set by `setTimeout`, or undefined. */
+  timeout: number | undefined = undefined;
   private readonly timer = new SocketTimer(this);
   private resetAndClosing = false;
   private pendingWriteBytes = 0;
@@ -110,6 +111,14 @@ export class Socket extends Duplex {
     if (options.signal !== undefined) duplexOptions.signal = options.signal;
     super(duplexOptions);
     this.transport = options.transport ?? hostTransport;
+    this.noDelay = Boolean(options.noDelay);
+    this.keepAlive = Boolean(options.keepAlive);
+    if (options.keepAliveInitialDelay !== undefined) {
+      validateNumber(options.keepAliveInitialDelay, 'options.keepAliveInitialDelay');
+      if (options.keepAliveInitialDelay > 0) {
+        this.keepAliveInitialDelay = Math.trunc(options.keepAliveInitialDelay / 1000);
+      }
+    }
 
     if (options.handle) {
       this.attach(options.handle);
@@ -122,9 +131,6 @@ export class Socket extends Duplex {
         }),
       );
     }
-    if (options.noDelay) this.setNoDelay(true);
-    if (options.keepAlive) this.setKeepAlive(true, options.keepAliveInitialDelay ?? 0);
-
     this.on('end', onReadableStreamEnd);
     if (this._handle && options.readable !== false) {
       if (options.pauseOnCreate) {
@@ -142,10 +148,6 @@ export class Socket extends Duplex {
     handle.onread = (chunk) => this.onHandleRead(chunk);
     handle.onend = () => this.onHandleEnd();
     handle.onerror = (err) => this.destroy(err);
-    if (this.pendingNoDelay !== undefined) handle.setNoDelay(this.pendingNoDelay);
-    if (this.pendingKeepAlive) {
-      handle.setKeepAlive(this.pendingKeepAlive.enable, this.pendingKeepAlive.initialDelay);
-    }
     if (this.wantsUnref) handle.unref();
   }
 
@@ -240,11 +242,8 @@ export class Socket extends Duplex {
 
   override _destroy(err: Error | null, cb: ErrorCb): void {
     this.connecting = false;
+    this.connectAttempt++;
     this.timer.clear();
-    if (this.connectRequest) {
-      this.connectRequest.cancel();
-      this.connectRequest = null;
-    }
     const handle = this._handle;
     if (handle) {
       const hadError = Boolean(err);
@@ -295,23 +294,25 @@ export class Socket extends Duplex {
       this._undestroyForReconnect();
     }
     if (listener) this.once('connect', listener);
-    if (this._handle || this.connecting) {
-      // Node closes the previous handle when connect() is called again.
-      this._handle?.close();
+    if (this._handle) {
+      // connect() again replaces the previous connection, as in Node.
+      this._handle.close();
       this._handle = null;
     }
     this.connecting = true;
     if (options.timeout !== undefined) this.setTimeout(options.timeout);
-    if (options.noDelay) this.setNoDelay(true);
-    if (options.keepAlive) this.setKeepAlive(true, options.keepAliveInitialDelay ?? 0);
+    if (options.noDelay !== undefined) this.noDelay = Boolean(options.noDelay);
+    if (options.keepAlive !== undefined) this.keepAlive = Boolean(options.keepAlive);
 
     if (options.path) {
       validateString(options.path, 'options.path');
-      this.connectRequest = this.transport.connectPipe(options.path, (err, handle) =>
-        this.afterConnect(err, handle),
-      );
+      this.attach(this.transport.createStream('pipe'));
+      const attempt = this.connectAttempt;
+      const path = options.path;
+      this._handle!.connect({ path }, (err) => this.afterConnect(attempt, err));
       return this;
     }
+    this.attach(this.transport.createStream('tcp'));
     this.lookupAndConnect(options);
     return this;
   }
@@ -382,12 +383,16 @@ export class Socket extends Duplex {
     lookup(host, dnsOptions, onLookup as Parameters<Transport['lookup']>[2]);
   }
 
-  /** Tries each resolved address in turn until one accepts. */
+  /**
+   * Tries each resolved address in turn until one accepts; a failed attempt's
+   * handle is replaced by a fresh one for the next address.
+   */
   private connectTo(addresses: LookupAddress[], port: number, options: ConnectOptions): void {
     let index = 0;
     const attempt = () => {
       const { address, family } = addresses[index]!;
-      this.connectRequest = this.transport.connectTcp(
+      const current = this.connectAttempt;
+      this._handle!.connect(
         {
           address,
           port,
@@ -395,32 +400,32 @@ export class Socket extends Duplex {
           localAddress: options.localAddress,
           localPort: options.localPort,
         },
-        (err, handle) => {
-          if (err && index + 1 < addresses.length && this.connecting) {
+        (err) => {
+          if (err && current === this.connectAttempt && index + 1 < addresses.length) {
             index++;
+            this._handle?.close();
+            this.attach(this.transport.createStream('tcp'));
             attempt();
             return;
           }
-          this.afterConnect(err, handle);
+          this.afterConnect(current, err);
         },
       );
     };
     attempt();
   }
 
-  private afterConnect(err: Error | null, handle: StreamHandle | undefined): void {
-    this.connectRequest = null;
-    if (!this.connecting) {
-      handle?.close();
-      return;
-    }
-    if (err || !handle) {
-      this.connecting = false;
-      this.destroy(err ?? codedError('ERR_SOCKET_CLOSED'));
-      return;
-    }
+  private afterConnect(attempt: number, err: Error | null): void {
+    if (attempt !== this.connectAttempt || !this.connecting) return;
     this.connecting = false;
-    this.attach(handle);
+    if (err) {
+      this.destroy(err);
+      return;
+    }
+    const handle = this._handle!;
+    // Deferred setNoDelay / setKeepAlive.
+    if (this.noDelay) handle.setNoDelay(true);
+    if (this.keepAlive) handle.setKeepAlive(true, this.keepAliveInitialDelay);
     this.timer.touch();
     this.emit('connect');
     this.emit('ready');
@@ -464,16 +469,12 @@ export class Socket extends Duplex {
     if (callback !== undefined) validateFunction(callback, 'callback');
     if (this.destroyed) return this;
     this.timer.set(ms);
+    this.timeout = ms;
     if (callback) {
       if (ms === 0) this.removeListener('timeout', callback);
       else this.once('timeout', callback);
     }
     return this;
-  }
-
-  /** The idle timeout in milliseconds set by `setTimeout`, or undefined. */
-  get timeout(): number | undefined {
-    return this.timer.ms || undefined;
   }
 
   /** @internal Restarts the idle timer (activity seen by a protocol layered on top). */
@@ -483,19 +484,39 @@ export class Socket extends Duplex {
 
   /** Disables (true, the default) or enables Nagle's algorithm (TCP_NODELAY). */
   setNoDelay(noDelay?: boolean): this {
-    const enable = noDelay === undefined ? true : Boolean(noDelay);
-    if (this._handle) this._handle.setNoDelay(enable);
-    else this.pendingNoDelay = enable;
+    const enable = Boolean(noDelay === undefined ? true : noDelay);
+    if (!this._handle || this.connecting) {
+      this.noDelay = enable;
+    } else if (enable !== this.noDelay) {
+      this.noDelay = enable;
+      this._handle.setNoDelay(enable);
+    }
     return this;
   }
 
-  /** Enables TCP keep-alive probes after `initialDelay` milliseconds idle (SO_KEEPALIVE). */
+  /**
+   * Enables TCP keep-alive probes (SO_KEEPALIVE) after `initialDelay`
+   * milliseconds idle (rounded down to whole seconds, as the OS takes it).
+   */
   setKeepAlive(enable?: boolean, initialDelay?: number): this {
     const on = Boolean(enable);
-    const delay = Math.trunc((initialDelay ?? 0) / 1000) * 1000;
-    if (this._handle) this._handle.setKeepAlive(on, delay);
-    else this.pendingKeepAlive = { enable: on, initialDelay: delay };
+    const delay = Math.trunc((initialDelay ?? 0) / 1000) || 0;
+    if (!this._handle || this.connecting) {
+      this.keepAlive = on;
+      this.keepAliveInitialDelay = delay;
+    } else if (on !== this.keepAlive || (on && delay !== this.keepAliveInitialDelay)) {
+      this.keepAlive = on;
+      this.keepAliveInitialDelay = delay;
+      this._handle.setKeepAlive(on, delay);
+    }
     return this;
+  }
+
+  /** @internal Marks options the server already applied to an accepted handle. */
+  _markApplied(noDelay: boolean, keepAlive: boolean, keepAliveInitialDelay: number): void {
+    this.noDelay = noDelay;
+    this.keepAlive = keepAlive;
+    this.keepAliveInitialDelay = keepAliveInitialDelay;
   }
 
   /** The local endpoint `{ address, family, port }`, or `{}` when not connected. */

@@ -159,7 +159,7 @@ describe('net.Socket as a client', () => {
     assert.equal(client.timeout, 30);
     assert.equal(client.destroyed, false);
     client.setTimeout(0);
-    assert.equal(client.timeout, undefined);
+    assert.equal(client.timeout, 0);
     client.destroy();
     server.close();
   });

@@ -1,12 +1,11 @@
 import * as nodeNet from 'node:net';
 import type {
   AddressInfo,
-  ConnectRequest,
   ErrorCallback,
   ListenOptions,
   ServerHandle,
   StreamHandle,
-  TcpConnectOptions,
+  StreamTarget,
 } from './types.js';
 
 const noop = () => {};
@@ -18,9 +17,10 @@ type NodeServerInternals = nodeNet.Server & { _handle?: { fd?: number } | null }
  * A TCP or IPC connection on the host's sockets, using a `node:net` socket as
  * a plain byte pipe: half-open allowed, reading only between `readStart()` and
  * `readStop()`. Errors are Node's own, so they already carry `code`, `errno`,
- * `syscall`, `address` and `port`.
+ * `syscall`, `address` and `port`. The fallback for runtimes that offer
+ * `node:net` but not Node's libuv bindings (see host-stream-libuv.ts).
  */
-class HostStreamHandle implements StreamHandle {
+class NodeStreamHandle implements StreamHandle {
   onread: (chunk: Buffer) => void = noop;
   onend: () => void = noop;
   onerror: (err: Error) => void = noop;
@@ -32,6 +32,28 @@ class HostStreamHandle implements StreamHandle {
     socket.pause();
     socket.on('end', () => this.onend());
     socket.on('error', (err) => this.onerror(err));
+  }
+
+  connect(target: StreamTarget, cb: ErrorCallback): void {
+    const socket = this.socket;
+    const onError = (err: Error) => cb(err);
+    socket.once('error', onError);
+    socket.once('connect', () => {
+      socket.off('error', onError);
+      cb(null);
+    });
+    if ('path' in target) {
+      socket.connect({ path: target.path });
+      return;
+    }
+    socket.connect({
+      host: target.address,
+      port: target.port,
+      family: target.family,
+      localAddress: target.localAddress,
+      localPort: target.localPort,
+      autoSelectFamily: false,
+    } as nodeNet.NetConnectOpts);
   }
 
   get fd(): number {
@@ -90,7 +112,7 @@ class HostStreamHandle implements StreamHandle {
   }
 
   setKeepAlive(enable: boolean, initialDelay: number): void {
-    this.socket.setKeepAlive(enable, initialDelay);
+    this.socket.setKeepAlive(enable, initialDelay * 1000);
   }
 
   getsockname(): AddressInfo | undefined {
@@ -118,63 +140,20 @@ function familyOf(address: string): 'IPv4' | 'IPv6' {
   return address.includes(':') ? 'IPv6' : 'IPv4';
 }
 
-function connectWith(
-  connectOptions: nodeNet.NetConnectOpts,
-  cb: (err: Error | null, handle?: StreamHandle) => void,
-): ConnectRequest {
-  const socket = new nodeNet.Socket({ allowHalfOpen: true });
-  const onError = (err: Error) => cb(err);
-  socket.once('error', onError);
-  socket.once('connect', () => {
-    socket.off('error', onError);
-    cb(null, new HostStreamHandle(socket));
-  });
-  socket.connect(connectOptions);
-  return {
-    cancel() {
-      socket.off('error', onError);
-      socket.on('error', noop);
-      socket.destroy();
-    },
-  };
-}
-
-/** Connects over TCP to an IP literal (names are resolved by the caller). */
-export function connectHostTcp(
-  options: TcpConnectOptions,
-  cb: (err: Error | null, handle?: StreamHandle) => void,
-): ConnectRequest {
-  return connectWith(
-    {
-      host: options.address,
-      port: options.port,
-      family: options.family,
-      localAddress: options.localAddress,
-      localPort: options.localPort,
-      autoSelectFamily: false,
-    } as nodeNet.NetConnectOpts,
-    cb,
-  );
-}
-
-/** Connects to a Unix domain socket at `path`. */
-export function connectHostPipe(
-  path: string,
-  cb: (err: Error | null, handle?: StreamHandle) => void,
-): ConnectRequest {
-  return connectWith({ path }, cb);
+/** A new unconnected TCP or IPC handle on a node:net socket. */
+export function createNodeStream(_kind: 'tcp' | 'pipe'): StreamHandle {
+  return new NodeStreamHandle(new nodeNet.Socket({ allowHalfOpen: true }));
 }
 
 /** Wraps an open file descriptor as a stream handle. */
-export function openHostStream(
-  fd: number,
-  options: { readable: boolean; writable: boolean },
-): StreamHandle {
-  return new HostStreamHandle(new nodeNet.Socket({ fd, allowHalfOpen: true, ...options }));
+export function openNodeStream(fd: number): StreamHandle {
+  return new NodeStreamHandle(
+    new nodeNet.Socket({ fd, allowHalfOpen: true, readable: true, writable: true }),
+  );
 }
 
-class HostServerHandle implements ServerHandle {
-  onconnection: (handle: StreamHandle) => void = noop;
+class NodeServerHandle implements ServerHandle {
+  onconnection: (err: Error | null, handle?: StreamHandle) => void = noop;
   onerror: (err: Error) => void = noop;
 
   constructor(readonly server: nodeNet.Server) {}
@@ -203,16 +182,16 @@ class HostServerHandle implements ServerHandle {
   }
 }
 
-/** Listens for TCP or IPC connections on the host (see `Transport.listen`). */
-export function listenHost(options: ListenOptions, cb: ErrorCallback): ServerHandle {
+/** Listens for TCP or IPC connections through node:net (see `Transport.listen`). */
+export function listenNode(options: ListenOptions, cb: ErrorCallback): ServerHandle {
   const server = nodeNet.createServer({ allowHalfOpen: true, pauseOnConnect: true });
-  const handle = new HostServerHandle(server);
+  const handle = new NodeServerHandle(server);
   server.on('connection', (socket: nodeNet.Socket) => {
     // Forgotten by node's server at once: our net.Server counts and closes connections.
     const count = server as unknown as { _connections: number };
     count._connections--;
     (socket as unknown as { server: null; _server: null })._server = null;
-    handle.onconnection(new HostStreamHandle(socket));
+    handle.onconnection(null, new NodeStreamHandle(socket));
   });
   let listening = false;
   server.on('error', (err) => {
@@ -226,7 +205,7 @@ export function listenHost(options: ListenOptions, cb: ErrorCallback): ServerHan
   if (options.handle !== undefined) {
     // A wirestack server's handle shares its node server; anything else is Node's own.
     const shared =
-      options.handle instanceof HostServerHandle ? options.handle.server : options.handle;
+      options.handle instanceof NodeServerHandle ? options.handle.server : options.handle;
     server.listen(shared as nodeNet.Server, options.backlog);
   } else if (options.fd !== undefined) {
     server.listen({ fd: options.fd, backlog: options.backlog } as nodeNet.ListenOptions);

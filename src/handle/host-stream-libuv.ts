@@ -1,0 +1,350 @@
+import { codedError, uvError } from '../errors/index.js';
+import {
+  type LibuvPipe,
+  type LibuvRequest,
+  type LibuvStream,
+  type LibuvTcp,
+  pipeWrap,
+  streamWrap,
+  tcpWrap,
+  UV_ENOTCONN,
+  UV_EOF,
+} from './libuv.js';
+import type {
+  AddressInfo,
+  ErrorCallback,
+  ListenOptions,
+  ServerHandle,
+  StreamHandle,
+  StreamTarget,
+} from './types.js';
+
+const noop = () => {};
+const { streamBaseState, kReadBytesOrError, kArrayBufferOffset, kLastWriteWasAsync } = streamWrap;
+const { WriteWrap, ShutdownWrap } = streamWrap;
+
+type WriteRequest = LibuvRequest & { callback: ErrorCallback; bytes: number; chunks: unknown };
+
+/**
+ * A TCP or IPC connection on a libuv stream handle (`tcp_wrap` / `pipe_wrap`):
+ * the host transport's fast path, one stream layer as in Node itself.
+ */
+export class LibuvStreamHandle implements StreamHandle {
+  onread: (chunk: Buffer) => void = noop;
+  onend: () => void = noop;
+  onerror: (err: Error) => void = noop;
+
+  constructor(
+    readonly uv: LibuvStream,
+    private readonly isTcp: boolean,
+  ) {
+    uv.onread = (arrayBuffer) => this.afterRead(arrayBuffer);
+  }
+
+  // Hot path: every read of the connection passes here.
+  private afterRead(arrayBuffer: ArrayBuffer | undefined): void {
+    const nread = streamBaseState[kReadBytesOrError]!;
+    if (nread > 0) {
+      this.onread(Buffer.from(arrayBuffer!, streamBaseState[kArrayBufferOffset]!, nread));
+      return;
+    }
+    if (nread === 0) return;
+    if (nread === UV_EOF) this.onend();
+    else this.onerror(uvError(nread, 'read'));
+  }
+
+  get writeQueueSize(): number {
+    return this.uv.writeQueueSize;
+  }
+
+  get fd(): number {
+    return this.uv.fd;
+  }
+
+  connect(target: StreamTarget, cb: ErrorCallback): void {
+    const req = 'path' in target ? new pipeWrap.PipeConnectWrap() : new tcpWrap.TCPConnectWrap();
+    let status: number;
+    if ('path' in target) {
+      req.oncomplete = (s: number) => cb(s < 0 ? uvError(s, 'connect', target.path) : null);
+      status = (this.uv as LibuvPipe).connect(req, target.path);
+      if (status < 0) {
+        process.nextTick(cb, uvError(status, 'connect', target.path));
+      }
+      return;
+    }
+    const tcp = this.uv as LibuvTcp;
+    const { address, port, family } = target;
+    if (target.localAddress !== undefined || target.localPort !== undefined) {
+      const localAddress = target.localAddress ?? (family === 6 ? '::' : '0.0.0.0');
+      const localPort = target.localPort ?? 0;
+      status =
+        family === 6 ? tcp.bind6(localAddress, localPort, 0) : tcp.bind(localAddress, localPort);
+      if (status < 0) {
+        process.nextTick(cb, uvError(status, 'bind', localAddress, localPort, true));
+        return;
+      }
+    }
+    req.oncomplete = (s: number) => {
+      if (s >= 0) {
+        cb(null);
+        return;
+      }
+      const local = this.getsockname();
+      const err = uvError(s, 'connect', address, port);
+      if (local) Object.assign(err, { localAddress: local.address, localPort: local.port });
+      cb(err);
+    };
+    status = family === 6 ? tcp.connect6(req, address, port) : tcp.connect(req, address, port);
+    if (status < 0) process.nextTick(cb, uvError(status, 'connect', address, port));
+  }
+
+  readStart(): void {
+    const status = this.uv.readStart();
+    if (status < 0 && status !== UV_EOF) this.onerror(uvError(status, 'read'));
+  }
+
+  readStop(): void {
+    this.uv.readStop();
+  }
+
+  writev(chunks: Buffer[], cb: ErrorCallback): void {
+    const req = new WriteWrap() as WriteRequest;
+    req.oncomplete = onWriteComplete;
+    req.callback = cb;
+    const status =
+      chunks.length === 1
+        ? this.uv.writeBuffer(req, chunks[0]!)
+        : this.uv.writev(req, chunks, true);
+    if (status < 0) {
+      cb(uvError(status, 'write'));
+      return;
+    }
+    if (streamBaseState[kLastWriteWasAsync]) {
+      // The request keeps the chunks alive until libuv has written them.
+      req.chunks = chunks;
+    } else {
+      cb(null);
+    }
+  }
+
+  shutdown(cb: ErrorCallback): void {
+    const req = new ShutdownWrap();
+    req.oncomplete = () => cb(null);
+    const status = this.uv.shutdown(req);
+    if (status === 1 || status === UV_ENOTCONN) cb(null);
+    else if (status < 0) cb(uvError(status, 'shutdown'));
+  }
+
+  close(cb?: () => void): void {
+    this.uv.onread = noop;
+    this.uv.close(cb);
+  }
+
+  reset(cb?: () => void): void {
+    this.uv.onread = noop;
+    if (!this.uv.reset || this.uv.reset(cb ?? noop) < 0) this.uv.close(cb);
+  }
+
+  setNoDelay(enable: boolean): void {
+    this.uv.setNoDelay?.(enable);
+  }
+
+  setKeepAlive(enable: boolean, initialDelay: number): void {
+    this.uv.setKeepAlive?.(enable, initialDelay);
+  }
+
+  getsockname(): AddressInfo | undefined {
+    return this.isTcp ? addressOf(this.uv, 'getsockname') : undefined;
+  }
+
+  getpeername(): AddressInfo | undefined {
+    return this.isTcp ? addressOf(this.uv, 'getpeername') : undefined;
+  }
+
+  ref(): void {
+    this.uv.ref();
+  }
+
+  unref(): void {
+    this.uv.unref();
+  }
+}
+
+/** libuv fills `{ address, family, port }` into the object it is given. */
+function addressOf(uv: LibuvStream, which: 'getsockname' | 'getpeername'): AddressInfo | undefined {
+  const out: Record<string, unknown> = {};
+  return uv[which]?.(out) === 0 ? (out as unknown as AddressInfo) : undefined;
+}
+
+function onWriteComplete(this: WriteRequest, status: number): void {
+  this.chunks = null;
+  this.callback(status < 0 ? uvError(status, 'write') : null);
+}
+
+/** A new unconnected TCP or IPC handle. */
+export function createLibuvStream(kind: 'tcp' | 'pipe'): StreamHandle {
+  return kind === 'tcp'
+    ? new LibuvStreamHandle(new tcpWrap.TCP(tcpWrap.constants.SOCKET), true)
+    : new LibuvStreamHandle(new pipeWrap.Pipe(pipeWrap.constants.SOCKET), false);
+}
+
+/**
+ * Wraps an open file descriptor: a TCP socket when it has an IP address,
+ * otherwise an IPC socket or pipe (Node's `createHandle(fd)`).
+ * @throws EBADF-style system errors (`syscall: 'open'`) when libuv refuses the fd.
+ */
+export function openLibuvStream(fd: number): StreamHandle {
+  const tcp = new tcpWrap.TCP(tcpWrap.constants.SOCKET);
+  let status = tcp.open(fd);
+  if (status === 0 && addressOf(tcp, 'getsockname')?.family) {
+    return new LibuvStreamHandle(tcp, true);
+  }
+  // Not TCP: give the descriptor to a pipe handle instead. The TCP handle must
+  // not close it, so it is only dropped.
+  const pipe = new pipeWrap.Pipe(pipeWrap.constants.SOCKET);
+  status = pipe.open(fd);
+  if (status < 0) throw uvError(status, 'open');
+  return new LibuvStreamHandle(pipe, false);
+}
+
+/** A listening libuv TCP or pipe handle. */
+class LibuvServerHandle implements ServerHandle {
+  onconnection: (err: Error | null, handle?: StreamHandle) => void = noop;
+  onerror: (err: Error) => void = noop;
+
+  constructor(
+    readonly uv: LibuvTcp | LibuvPipe,
+    private readonly isTcp: boolean,
+    private readonly path: string | null,
+  ) {
+    uv.onconnection = (status: number, client?: LibuvStream) => {
+      if (status < 0 || !client) {
+        this.onconnection(uvError(status, 'accept'));
+        return;
+      }
+      this.onconnection(null, new LibuvStreamHandle(client, this.isTcp));
+    };
+  }
+
+  get fd(): number {
+    return this.uv.fd;
+  }
+
+  address(): AddressInfo | string | null {
+    if (this.path !== null) return this.path;
+    return addressOf(this.uv, 'getsockname') ?? null;
+  }
+
+  close(cb?: () => void): void {
+    this.uv.close(cb);
+  }
+
+  ref(): void {
+    this.uv.ref();
+  }
+
+  unref(): void {
+    this.uv.unref();
+  }
+}
+
+/**
+ * Binds and listens at once (as Node does), so `address()` works right after;
+ * the outcome reaches `cb` on the next tick. With no address, binds `::`
+ * (dual-stack) and falls back to `0.0.0.0` where IPv6 is unavailable.
+ */
+export function listenLibuv(options: ListenOptions, cb: ErrorCallback): ServerHandle {
+  const { uv, isTcp, path, status, syscall, address, port } = bindServer(options);
+  const handle = new LibuvServerHandle(uv, isTcp, path);
+  let err: Error | null = null;
+  if (status < 0) {
+    err = uvError(status, syscall, address ?? path ?? undefined, port, true);
+  } else {
+    const listened = uv.listen(options.backlog || 511);
+    if (listened < 0) err = uvError(listened, 'listen', address ?? path ?? undefined, port, true);
+  }
+  if (err) uv.close();
+  process.nextTick(cb, err);
+  return handle;
+}
+
+interface BoundServer {
+  uv: LibuvTcp | LibuvPipe;
+  isTcp: boolean;
+  path: string | null;
+  status: number;
+  syscall: string;
+  address?: string;
+  port?: number;
+}
+
+function bindServer(options: ListenOptions): BoundServer {
+  if (options.handle !== undefined) {
+    const shared = sharedServerHandle(options.handle);
+    return {
+      uv: shared,
+      isTcp: shared instanceof tcpWrap.TCP,
+      path: null,
+      status: 0,
+      syscall: 'listen',
+    };
+  }
+  if (options.fd !== undefined) {
+    const tcp = new tcpWrap.TCP(tcpWrap.constants.SERVER);
+    const status = tcp.open(options.fd);
+    return { uv: tcp, isTcp: true, path: null, status, syscall: 'listen' };
+  }
+  if (options.path !== undefined) {
+    const pipe = new pipeWrap.Pipe(pipeWrap.constants.SERVER);
+    let status = pipe.bind(options.path);
+    if (status === 0 && (options.readableAll || options.writableAll)) {
+      const mode =
+        (options.readableAll ? pipeWrap.constants.UV_READABLE : 0) |
+        (options.writableAll ? pipeWrap.constants.UV_WRITABLE : 0);
+      status = pipe.fchmod(mode);
+    }
+    return { uv: pipe, isTcp: false, path: options.path, status, syscall: 'listen' };
+  }
+  const port = options.port ?? 0;
+  const flags = options.ipv6Only ? tcpWrap.constants.UV_TCP_IPV6ONLY : 0;
+  const tcp = new tcpWrap.TCP(tcpWrap.constants.SERVER);
+  const address = options.address;
+  let status: number;
+  if (address === undefined) {
+    status = tcp.bind6('::', port, flags);
+    if (status < 0) {
+      tcp.close();
+      const v4 = new tcpWrap.TCP(tcpWrap.constants.SERVER);
+      status = v4.bind('0.0.0.0', port);
+      return {
+        uv: v4,
+        isTcp: true,
+        path: null,
+        status,
+        syscall: 'listen',
+        address: '0.0.0.0',
+        port,
+      };
+    }
+    return { uv: tcp, isTcp: true, path: null, status, syscall: 'listen', address: '::', port };
+  }
+  status = address.includes(':') ? tcp.bind6(address, port, flags) : tcp.bind(address, port);
+  return { uv: tcp, isTcp: true, path: null, status, syscall: 'listen', address, port };
+}
+
+/**
+ * `server.listen(handle)`: a wirestack server shares its libuv handle; a Node
+ * server or socket its `_handle`; anything else is refused.
+ * @throws ERR_INVALID_HANDLE_TYPE
+ */
+function sharedServerHandle(handle: unknown): LibuvTcp | LibuvPipe {
+  const candidate =
+    handle instanceof LibuvServerHandle
+      ? handle.uv
+      : ((handle as { _handle?: unknown })._handle ?? handle);
+  if (candidate instanceof LibuvServerHandle) return candidate.uv;
+  if (candidate instanceof tcpWrap.TCP || candidate instanceof pipeWrap.Pipe) {
+    return candidate as LibuvTcp | LibuvPipe;
+  }
+  throw codedError('ERR_INVALID_HANDLE_TYPE');
+}
