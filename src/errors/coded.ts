@@ -52,7 +52,7 @@ const CODES = {
   ERR_INVALID_ARG_TYPE: [
     TypeError,
     (name: string, expected: string | readonly string[], actual: unknown) =>
-      `The ${name.includes('.') ? 'property' : 'argument'} "${name}" must be ${describeExpected(expected)}. Received ${describeReceived(actual)}`,
+      `The ${name.endsWith(' argument') ? name : `"${name}" ${name.includes('.') ? 'property' : 'argument'}`} must be ${describeExpected(expected)}. Received ${describeReceived(actual)}`,
   ],
   ERR_INVALID_ARG_VALUE: [
     TypeError,

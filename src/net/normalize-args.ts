@@ -1,6 +1,6 @@
 import { codedError } from '../errors/index.js';
 import type { LookupFunction } from '../handle/types.js';
-import { isPipeName } from './validate.js';
+import { isPipeName } from '../util/validators.js';
 
 /** Options of `socket.connect(options)` / `net.connect(options)` (Node's net doc). */
 export interface ConnectOptions {

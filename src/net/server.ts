@@ -8,9 +8,14 @@ import type {
   StreamHandle,
   Transport,
 } from '../handle/types.js';
+import {
+  isPipeName,
+  validateAbortSignal,
+  validateFunction,
+  validatePort,
+} from '../util/validators.js';
 import { isIP } from '../wire/ip-address.js';
 import { Socket } from './socket.js';
-import { isPipeName, validateFunction, validatePort } from './validate.js';
 
 /** Options of `net.createServer([options])` (Node's net doc, "net.createServer()"). */
 export interface ServerOpts {
@@ -149,7 +154,10 @@ export class Server extends EventEmitter {
     ) {
       options.port = 0;
     }
-    if (options.signal) this.watchSignal(options.signal);
+    if (options.signal !== undefined) {
+      validateAbortSignal(options.signal, 'options.signal');
+      this.watchSignal(options.signal);
+    }
     const backlog = options.backlog || backlogFromArgs;
     if (typeof options.port === 'number' || typeof options.port === 'string') {
       const port = validatePort(options.port, 'options.port');
@@ -320,6 +328,15 @@ export class Server extends EventEmitter {
     this.unrefed = false;
     this._handle?.ref();
     return this;
+  }
+
+  /**
+   * With `events.captureRejections`, a rejected async `'connection'` listener
+   * destroys that socket with the error; other events re-emit it as `'error'`.
+   */
+  [Symbol.for('nodejs.rejection')](err: Error, event: string, socket?: Socket): void {
+    if (event === 'connection' && socket) socket.destroy(err);
+    else this.emit('error', err);
   }
 
   /** Closes the server (`await using server = ...`). */

@@ -1,17 +1,19 @@
-import { Duplex, type DuplexOptions } from 'node:stream';
+import { addAbortSignal, Duplex, type DuplexOptions } from 'node:stream';
 import { codedError, type SystemError } from '../errors/index.js';
 import { hostTransport } from '../handle/host.js';
 import type { AddressInfo, LookupAddress, StreamHandle, Transport } from '../handle/types.js';
-import { isIP } from '../wire/ip-address.js';
-import { type ConnectOptions, normalizeConnectArgs } from './normalize-args.js';
-import { SocketTimer } from './socket-timer.js';
 import {
+  validateAbortSignal,
   validateFunction,
+  validateInt32,
   validateNumber,
   validatePort,
   validateString,
   validateTimeout,
-} from './validate.js';
+} from '../util/validators.js';
+import { isIP } from '../wire/ip-address.js';
+import { type ConnectOptions, normalizeConnectArgs } from './normalize-args.js';
+import { SocketTimer } from './socket-timer.js';
 
 /** Options of `new net.Socket([options])` (Node's net doc, "new net.Socket"). */
 export interface SocketConstructorOpts {
@@ -90,6 +92,16 @@ export class Socket extends Duplex {
     if (options === null || typeof options !== 'object') {
       throw codedError('ERR_INVALID_ARG_TYPE', 'options', 'object', options);
     }
+    const modes = options as {
+      objectMode?: unknown;
+      readableObjectMode?: unknown;
+      writableObjectMode?: unknown;
+    };
+    for (const key of ['objectMode', 'readableObjectMode', 'writableObjectMode'] as const) {
+      if (modes[key]) {
+        throw codedError('ERR_INVALID_ARG_VALUE', `options.${key}`, modes[key], 'is not supported');
+      }
+    }
     const duplexOptions: DuplexOptions = {
       allowHalfOpen: Boolean(options.allowHalfOpen),
       // Node emits 'close' itself, once the handle is closed, with `hadError`.
@@ -108,7 +120,6 @@ export class Socket extends Duplex {
     if (options.writableHighWaterMark !== undefined) {
       duplexOptions.writableHighWaterMark = options.writableHighWaterMark;
     }
-    if (options.signal !== undefined) duplexOptions.signal = options.signal;
     super(duplexOptions);
     this.transport = options.transport ?? hostTransport;
     this.noDelay = Boolean(options.noDelay);
@@ -123,7 +134,7 @@ export class Socket extends Duplex {
     if (options.handle) {
       this.attach(options.handle);
     } else if (options.fd !== undefined) {
-      validateNumber(options.fd, 'options.fd');
+      validateInt32(options.fd, 'fd', 0);
       this.attach(
         this.transport.openStream(options.fd, {
           readable: options.readable !== false,
@@ -132,6 +143,12 @@ export class Socket extends Duplex {
       );
     }
     this.on('end', onReadableStreamEnd);
+    // Watched only now: an already-aborted signal destroys at once, which
+    // needs the fields above.
+    if (options.signal !== undefined) {
+      validateAbortSignal(options.signal, 'options.signal');
+      addAbortSignal(options.signal, this);
+    }
     if (this._handle && options.readable !== false) {
       if (options.pauseOnCreate) {
         // Paused until the user resumes; nothing is read from the transport meanwhile.
@@ -352,7 +369,7 @@ export class Socket extends Duplex {
     if (options.lookup !== undefined) validateFunction(options.lookup, 'options.lookup');
     const lookup = (options.lookup as Transport['lookup'] | undefined) ?? this.transport.lookup;
     const dnsOptions: { family?: number; hints?: number; all: true } = { all: true };
-    if (options.family) dnsOptions.family = Number(options.family);
+    if (options.family) dnsOptions.family = dnsFamily(options.family);
     if (options.hints) dnsOptions.hints = options.hints;
     const onLookup = (err: Error | null, addresses: LookupAddress[] | string, family?: number) => {
       // A user's lookup may answer in dns.lookup's single-address shape (address, family).
@@ -374,6 +391,12 @@ export class Socket extends Duplex {
       for (const a of list) {
         if (!isIP(a.address)) {
           process.nextTick(() => this.destroy(codedError('ERR_INVALID_IP_ADDRESS', a.address)));
+          return;
+        }
+        if (a.family !== 4 && a.family !== 6) {
+          const err = codedError('ERR_INVALID_ADDRESS_FAMILY', a.family, host, port);
+          Object.assign(err, { host, port });
+          process.nextTick(() => this.destroy(err));
           return;
         }
       }
@@ -564,7 +587,9 @@ export class Socket extends Duplex {
   }
 
   /** Bytes sent so far, including those still queued in the socket (Node's definition). */
-  get bytesWritten(): number {
+  get bytesWritten(): number | undefined {
+    // Read on the prototype (no stream state), Node answers undefined.
+    if (!(this as unknown as { _writableState?: unknown })._writableState) return undefined;
     let bytes = this._bytesDispatched + this.pendingWriteBytes;
     const state = this as unknown as {
       writableBuffer?: Array<{ chunk: Buffer | string; encoding: BufferEncoding }>;
@@ -578,6 +603,11 @@ export class Socket extends Duplex {
   /** Bytes buffered for writing (Node: `writableLength` while connected). */
   get bufferSize(): number | undefined {
     return this._handle ? this.writableLength + this._handle.writeQueueSize : undefined;
+  }
+
+  /** @deprecated Node's legacy name for `connecting`. */
+  get _connecting(): boolean {
+    return this.connecting;
   }
 
   /** True until connected, and after closing. */
@@ -615,6 +645,14 @@ export class Socket extends Duplex {
 }
 
 type ErrorCb = (err?: Error | null) => void;
+
+/** `family` as connect options may give it ('IPv4', 'IPv6', 4, 6) → dns.lookup's 4 / 6 / 0. */
+function dnsFamily(family: unknown): number {
+  if (family === 'IPv4') return 4;
+  if (family === 'IPv6') return 6;
+  const n = Number(family);
+  return n === 4 || n === 6 ? n : 0;
+}
 
 /** After the peer's FIN, a socket that is not half-open refuses further writes (`EPIPE`). */
 function onReadableStreamEnd(this: Socket): void {

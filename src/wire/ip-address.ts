@@ -125,14 +125,14 @@ export function parseIPv6(text: string): Uint8Array | null {
   return out;
 }
 
-/** True for a dotted-quad IPv4 address (Node's `net.isIPv4`). */
+/** True for a dotted-quad IPv4 address (Node's `net.isIPv4`; other values are read as strings). */
 export function isIPv4(text: string): boolean {
-  return parseIPv4(text) !== null;
+  return parseIPv4(typeof text === 'string' ? text : String(text)) !== null;
 }
 
-/** True for an IPv6 address, zone id allowed (Node's `net.isIPv6`). */
+/** True for an IPv6 address, zone id allowed (Node's `net.isIPv6`; other values are read as strings). */
 export function isIPv6(text: string): boolean {
-  return parseIPv6(text) !== null;
+  return parseIPv6(typeof text === 'string' ? text : String(text)) !== null;
 }
 
 /** 4 for IPv4, 6 for IPv6, 0 otherwise (Node's `net.isIP`). */

@@ -1,3 +1,7 @@
+/**
+ * Argument checks with Node's error codes and messages (the behaviour of
+ * Node's lib/internal/validators.js), shared by net, dgram and http.
+ */
 import { codedError } from '../errors/index.js';
 
 /**
@@ -11,7 +15,7 @@ export function validatePort(port: unknown, name = 'Port', allowZero = true): nu
     (typeof port === 'string' && port.trim().length === 0) ||
     +port !== +port >>> 0 ||
     +port > 0xffff ||
-    (+port === 0 && !allowZero)
+    (port === 0 && !allowZero)
   ) {
     throw codedError('ERR_SOCKET_BAD_PORT', name, port, allowZero);
   }
@@ -32,6 +36,42 @@ export function validateString(value: unknown, name: string): asserts value is s
 export function validateFunction(value: unknown, name: string): asserts value is Function {
   if (typeof value !== 'function') {
     throw codedError('ERR_INVALID_ARG_TYPE', name, 'function', value);
+  }
+}
+
+/**
+ * @throws ERR_INVALID_ARG_TYPE unless `value` is a number; ERR_OUT_OF_RANGE
+ *   unless it is an integer in [0, 2^32 - 1].
+ */
+export function validateUint32(value: unknown, name: string): asserts value is number {
+  validateNumber(value, name);
+  if (!Number.isInteger(value)) throw codedError('ERR_OUT_OF_RANGE', name, 'an integer', value);
+  if (value < 0 || value > 0xffffffff) {
+    throw codedError('ERR_OUT_OF_RANGE', name, '>= 0 && <= 4294967295', value);
+  }
+}
+
+/**
+ * @throws ERR_INVALID_ARG_TYPE unless `value` is a number; ERR_OUT_OF_RANGE
+ *   unless it is an integer in [min, 2^31 - 1].
+ */
+export function validateInt32(
+  value: unknown,
+  name: string,
+  min = -2147483648,
+): asserts value is number {
+  validateNumber(value, name);
+  if (!Number.isInteger(value)) throw codedError('ERR_OUT_OF_RANGE', name, 'an integer', value);
+  if (value < min || value > 2147483647) {
+    throw codedError('ERR_OUT_OF_RANGE', name, `>= ${min} && <= 2147483647`, value);
+  }
+}
+
+/** @throws ERR_INVALID_ARG_TYPE unless `value` is an AbortSignal (or undefined). */
+export function validateAbortSignal(value: unknown, name: string): void {
+  if (value === undefined) return;
+  if (value === null || typeof value !== 'object' || !('aborted' in value)) {
+    throw codedError('ERR_INVALID_ARG_TYPE', name, 'AbortSignal', value);
   }
 }
 

@@ -1,0 +1,18 @@
+/**
+ * wirestack's `dgram`: the public surface of Node's `require('dgram')`
+ * (`createSocket`, `Socket`), on the host's sockets by default.
+ * `createSocketOn(transport, ...)` in `./create-socket.js` picks another transport.
+ */
+export { createSocket } from './create-socket.js';
+export type {
+  AddressInfo,
+  BindOptions,
+  LookupFunction,
+  MessageData,
+  RemoteInfo,
+  SendCallback,
+  SocketEventMap,
+  SocketOptions,
+  SocketType,
+} from './socket.js';
+export { Socket } from './socket.js';
