@@ -1,12 +1,11 @@
 import * as dns from 'node:dns';
 import { createHostDatagram } from './host-datagram.js';
 import { libuvAvailable } from './libuv-available.js';
-import type { LookupAddress, LookupFunction, Transport } from './types.js';
+import type { LookupFunction, Transport } from './types.js';
 
+// dns.lookup is read at each call, so a replaced `dns.lookup` is honoured (as in Node).
 const lookup: LookupFunction = (hostname, options, cb) => {
-  dns.lookup(hostname, options, (err, addresses) => {
-    cb(err, (addresses ?? []) as LookupAddress[]);
-  });
+  (dns.lookup as (h: string, o: object, c: unknown) => void)(hostname, options, cb);
 };
 
 /** Streams on Node's libuv handles where the runtime has them, else on node:net. */

@@ -185,10 +185,14 @@ export interface LookupAddress {
   family: 4 | 6;
 }
 
+/**
+ * Name resolution with `dns.lookup`'s contract: with `all: true` the answer
+ * is a list of addresses; without it, one address and its family.
+ */
 export type LookupFunction = (
   hostname: string,
-  options: { family?: number; hints?: number; all: true },
-  cb: (err: Error | null, addresses: LookupAddress[]) => void,
+  options: { family?: number; hints?: number; all?: boolean },
+  cb: (err: Error | null, addresses: LookupAddress[], family?: number) => void,
 ) => void;
 
 /**

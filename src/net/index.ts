@@ -3,6 +3,12 @@
  * on any transport — the host's sockets by default.
  */
 export { isIP, isIPv4, isIPv6 } from '../wire/ip-address.js';
+export {
+  getDefaultAutoSelectFamily,
+  getDefaultAutoSelectFamilyAttemptTimeout,
+  setDefaultAutoSelectFamily,
+  setDefaultAutoSelectFamilyAttemptTimeout,
+} from './auto-select-family.js';
 export { connect, createConnection } from './connect.js';
 export { createServer } from './create-server.js';
 export { _setSimultaneousAccepts } from './deprecated.js';

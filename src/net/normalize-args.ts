@@ -1,5 +1,4 @@
 import { codedError } from '../errors/index.js';
-import type { LookupFunction } from '../handle/types.js';
 import { isPipeName } from '../util/validators.js';
 
 /** Options of `socket.connect(options)` / `net.connect(options)` (Node's net doc). */
@@ -13,11 +12,15 @@ export interface ConnectOptions {
   /** 4, 6 or 0 (both), for name resolution. */
   family?: number;
   hints?: number;
-  lookup?: LookupFunction;
+  lookup?: (...args: never[]) => void;
   /** Idle timeout in milliseconds, as `socket.setTimeout()`. */
   timeout?: number;
   noDelay?: boolean;
   keepAlive?: boolean;
+  /** Happy Eyeballs (RFC 8305) over the resolved addresses (default: `net.getDefaultAutoSelectFamily()`). */
+  autoSelectFamily?: boolean;
+  /** Milliseconds each attempt gets before the next starts (at least 10). */
+  autoSelectFamilyAttemptTimeout?: number;
   /** Milliseconds. */
   keepAliveInitialDelay?: number;
   [option: string]: unknown;

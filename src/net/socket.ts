@@ -4,6 +4,7 @@ import { hostTransport } from '../handle/host.js';
 import type { AddressInfo, LookupAddress, StreamHandle, Transport } from '../handle/types.js';
 import {
   validateAbortSignal,
+  validateBoolean,
   validateFunction,
   validateInt32,
   validateNumber,
@@ -12,6 +13,12 @@ import {
   validateTimeout,
 } from '../util/validators.js';
 import { isIP } from '../wire/ip-address.js';
+import {
+  connectMultiple,
+  getDefaultAutoSelectFamily,
+  getDefaultAutoSelectFamilyAttemptTimeout,
+  interleaveFamilies,
+} from './auto-select-family.js';
 import { type ConnectOptions, normalizeConnectArgs } from './normalize-args.js';
 import { SocketTimer } from './socket-timer.js';
 
@@ -84,6 +91,8 @@ export class Socket extends Duplex {
   private wantsUnref = false;
   /** The idle timeout in milliseconds set by `setTimeout`, or undefined. */
   timeout: number | undefined = undefined;
+  /** `address:port` of each Happy Eyeballs attempt, when several addresses were tried. */
+  autoSelectFamilyAttemptedAddresses: string[] | undefined = undefined;
   private readonly timer = new SocketTimer(this);
   private resetAndClosing = false;
   private pendingWriteBytes = 0;
@@ -358,84 +367,98 @@ export class Socket extends Duplex {
       port = validatePort(options.port);
     }
     validateString(host, 'options.host');
+    let autoSelectFamily = options.autoSelectFamily;
+    if (autoSelectFamily !== undefined)
+      validateBoolean(autoSelectFamily, 'options.autoSelectFamily');
+    else autoSelectFamily = getDefaultAutoSelectFamily();
+    let attemptTimeout = options.autoSelectFamilyAttemptTimeout;
+    if (attemptTimeout !== undefined) {
+      validateInt32(attemptTimeout, 'options.autoSelectFamilyAttemptTimeout', 1);
+      attemptTimeout = Math.max(10, attemptTimeout);
+    } else {
+      attemptTimeout = getDefaultAutoSelectFamilyAttemptTimeout();
+    }
 
-    const family = isIP(host);
-    if (family !== 0) {
+    const hostFamily = isIP(host);
+    if (hostFamily !== 0) {
       process.nextTick(() => {
-        if (this.connecting) this.connectTo([{ address: host, family }], port, options);
+        if (this.connecting) this.connectOne(host, hostFamily, port, options);
       });
       return;
     }
-    if (options.lookup !== undefined) validateFunction(options.lookup, 'options.lookup');
-    const lookup = (options.lookup as Transport['lookup'] | undefined) ?? this.transport.lookup;
-    const dnsOptions: { family?: number; hints?: number; all: true } = { all: true };
-    if (options.family) dnsOptions.family = dnsFamily(options.family);
+    if (options.lookup != null) validateFunction(options.lookup, 'options.lookup');
+    const family = dnsFamily(options.family);
+    const multiple = family === 0 && !localAddress && autoSelectFamily;
+    const dnsOptions: { family: number; hints?: number; all?: boolean } = { family };
     if (options.hints) dnsOptions.hints = options.hints;
-    const onLookup = (err: Error | null, addresses: LookupAddress[] | string, family?: number) => {
-      // A user's lookup may answer in dns.lookup's single-address shape (address, family).
+    if (multiple) dnsOptions.all = true;
+    const lookup = (options.lookup ?? this.transport.lookup) as UserLookup;
+    lookup(host, dnsOptions, (err, answer, answerFamily) => {
+      // A lookup may answer in either of dns.lookup's shapes.
       const list: LookupAddress[] =
-        typeof addresses === 'string'
-          ? [{ address: addresses, family: family === 6 ? 6 : 4 }]
-          : (addresses ?? []);
-      const first = list?.[0];
-      this.emit('lookup', err, first?.address, first?.family, host);
+        typeof answer === 'string'
+          ? [{ address: answer, family: answerFamily as 4 | 6 }]
+          : (answer ?? []);
       if (!this.connecting) return;
       if (err) {
+        this.emit('lookup', err, undefined, undefined, host);
         process.nextTick(() => this.destroy(err));
         return;
       }
-      if (!first) {
-        process.nextTick(() => this.destroy(codedError('ERR_INVALID_IP_ADDRESS', String(first))));
-        return;
-      }
       for (const a of list) {
-        if (!isIP(a.address)) {
-          process.nextTick(() => this.destroy(codedError('ERR_INVALID_IP_ADDRESS', a.address)));
-          return;
-        }
-        if (a.family !== 4 && a.family !== 6) {
-          const err = codedError('ERR_INVALID_ADDRESS_FAMILY', a.family, host, port);
-          Object.assign(err, { host, port });
-          process.nextTick(() => this.destroy(err));
+        this.emit('lookup', err, a.address, a.family, host);
+        if (!this.connecting) return;
+        if (!multiple) break;
+      }
+      const candidates = interleaveFamilies(list.filter((a) => isIP(a.address)));
+      const first = list[0];
+      if (candidates.length === 0 || !multiple) {
+        const invalid = invalidAddressError(first, host, port);
+        if (invalid) {
+          process.nextTick(() => this.destroy(invalid));
           return;
         }
       }
       this.timer.touch();
-      this.connectTo(list, port, options);
-    };
-    lookup(host, dnsOptions, onLookup as Parameters<Transport['lookup']>[2]);
+      if (!multiple || candidates.length === 1) {
+        const only = multiple ? candidates[0]! : first!;
+        this.connectOne(only.address, only.family, port, options);
+        return;
+      }
+      this.autoSelectFamilyAttemptedAddresses = [];
+      const attempt = this.connectAttempt;
+      connectMultiple({
+        transport: this.transport,
+        addresses: candidates,
+        port,
+        localPort,
+        attemptTimeout,
+        onAttempt: (label) => this.autoSelectFamilyAttemptedAddresses?.push(label),
+        stillWanted: () => attempt === this.connectAttempt && this.connecting,
+        done: (failure, handle) => {
+          if (handle) {
+            this._handle?.close();
+            this.attach(handle);
+          }
+          this.afterConnect(attempt, failure);
+        },
+      });
+    });
   }
 
-  /**
-   * Tries each resolved address in turn until one accepts; a failed attempt's
-   * handle is replaced by a fresh one for the next address.
-   */
-  private connectTo(addresses: LookupAddress[], port: number, options: ConnectOptions): void {
-    let index = 0;
-    const attempt = () => {
-      const { address, family } = addresses[index]!;
-      const current = this.connectAttempt;
-      this._handle!.connect(
-        {
-          address,
-          port,
-          family: family === 6 ? 6 : 4,
-          localAddress: options.localAddress,
-          localPort: options.localPort,
-        },
-        (err) => {
-          if (err && current === this.connectAttempt && index + 1 < addresses.length) {
-            index++;
-            this._handle?.close();
-            this.attach(this.transport.createStream('tcp'));
-            attempt();
-            return;
-          }
-          this.afterConnect(current, err);
-        },
-      );
-    };
-    attempt();
+  /** Connects the socket's own handle to one address. */
+  private connectOne(address: string, family: number, port: number, options: ConnectOptions): void {
+    const attempt = this.connectAttempt;
+    this._handle!.connect(
+      {
+        address,
+        port,
+        family: family === 6 ? 6 : 4,
+        localAddress: options.localAddress,
+        localPort: options.localPort,
+      },
+      (err) => this.afterConnect(attempt, err),
+    );
   }
 
   private afterConnect(attempt: number, err: Error | null): void {
@@ -645,6 +668,31 @@ export class Socket extends Duplex {
 }
 
 type ErrorCb = (err?: Error | null) => void;
+
+/** A user's `lookup` option: dns.lookup's signature, answering a list or one address. */
+type UserLookup = (
+  hostname: string,
+  options: { family: number; hints?: number; all?: boolean },
+  cb: (err: Error | null, answer: LookupAddress[] | string, family?: number) => void,
+) => void;
+
+/** ERR_INVALID_IP_ADDRESS / ERR_INVALID_ADDRESS_FAMILY for a bad lookup answer, else null. */
+function invalidAddressError(
+  answer: LookupAddress | undefined,
+  host: string,
+  port: number,
+): Error | null {
+  if (!answer || !isIP(answer.address)) {
+    return codedError('ERR_INVALID_IP_ADDRESS', String(answer?.address));
+  }
+  if (answer.family !== 4 && answer.family !== 6) {
+    return Object.assign(codedError('ERR_INVALID_ADDRESS_FAMILY', answer.family, host, port), {
+      host,
+      port,
+    });
+  }
+  return null;
+}
 
 /** `family` as connect options may give it ('IPv4', 'IPv6', 4, 6) → dns.lookup's 4 / 6 / 0. */
 function dnsFamily(family: unknown): number {
