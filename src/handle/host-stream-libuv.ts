@@ -33,6 +33,8 @@ export class LibuvStreamHandle implements StreamHandle {
   onread: (chunk: Buffer) => void = noop;
   onend: () => void = noop;
   onerror: (err: Error) => void = noop;
+  private reading = false;
+  private userBuffer: Uint8Array | null = null;
 
   constructor(
     readonly uv: LibuvStream,
@@ -45,7 +47,13 @@ export class LibuvStreamHandle implements StreamHandle {
   private afterRead(arrayBuffer: ArrayBuffer | undefined): void {
     const nread = streamBaseState[kReadBytesOrError]!;
     if (nread > 0) {
-      this.onread(Buffer.from(arrayBuffer!, streamBaseState[kArrayBufferOffset]!, nread));
+      // With a user buffer, libuv read into it and passes no ArrayBuffer.
+      const user = arrayBuffer === undefined ? this.userBuffer : null;
+      this.onread(
+        user
+          ? Buffer.from(user.buffer, user.byteOffset, nread)
+          : Buffer.from(arrayBuffer!, streamBaseState[kArrayBufferOffset]!, nread),
+      );
       return;
     }
     if (nread === 0) return;
@@ -89,22 +97,35 @@ export class LibuvStreamHandle implements StreamHandle {
         cb(null);
         return;
       }
-      const local = this.getsockname();
       const err = uvError(s, 'connect', address, port);
-      if (local) Object.assign(err, { localAddress: local.address, localPort: local.port });
+      if (target.localAddress && target.localPort) {
+        // Node names the local end when the caller chose it.
+        err.message += ` - Local (${target.localAddress}:${target.localPort})`;
+        Object.assign(err, { localAddress: target.localAddress, localPort: target.localPort });
+      }
       cb(err);
     };
     status = family === 6 ? tcp.connect6(req, address, port) : tcp.connect(req, address, port);
     if (status < 0) process.nextTick(cb, uvError(status, 'connect', address, port));
   }
 
+  // Idempotent: several sockets may be handed the same handle (as in Node).
   readStart(): void {
+    if (this.reading) return;
+    this.reading = true;
     const status = this.uv.readStart();
     if (status < 0 && status !== UV_EOF) this.onerror(uvError(status, 'read'));
   }
 
   readStop(): void {
+    if (!this.reading) return;
+    this.reading = false;
     this.uv.readStop();
+  }
+
+  useUserBuffer(buffer: Uint8Array): void {
+    this.userBuffer = buffer;
+    this.uv.useUserBuffer(buffer);
   }
 
   writev(chunks: Buffer[], cb: ErrorCallback): void {

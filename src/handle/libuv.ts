@@ -24,6 +24,7 @@ export interface LibuvStream {
   readonly bytesWritten: number;
   readStart(): number;
   readStop(): number;
+  useUserBuffer(buffer: Uint8Array): void;
   shutdown(req: LibuvRequest): number;
   writev(req: LibuvRequest, chunks: Buffer[], allBuffers: true): number;
   writeBuffer(req: LibuvRequest, chunk: Buffer): number;

@@ -51,6 +51,11 @@ export interface StreamHandle {
   readStart(): void;
   readStop(): void;
   /**
+   * Optional: read into `buffer` from now on (no allocation per read); the
+   * chunks given to `onread` are then views of it, valid until the next read.
+   */
+  useUserBuffer?(buffer: Uint8Array): void;
+  /**
    * Queues `chunks` for sending in order. `cb` runs once they have been
    * accepted by the transport (kernel buffer or TCP send buffer), with an error
    * (`EPIPE`, `ECONNRESET`, ...) if they never will be. `cb` may run before

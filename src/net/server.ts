@@ -72,7 +72,11 @@ export class Server extends EventEmitter {
   /** @internal The listening handle; null when not listening. */
   _handle: ServerHandle | null = null;
   private readonly transport: Transport;
-  private bound = false;
+  /**
+   * @internal Node's `addressType:address:port` of the listen request
+   * (`6::::0`, `4:127.0.0.1:8124`, `-1:/tmp/sock:-1`); set while listening.
+   */
+  _connectionKey: string | undefined = undefined;
   private unrefed = false;
 
   constructor(connectionListener?: ConnectionListener);
@@ -209,14 +213,14 @@ export class Server extends EventEmitter {
       if (this._handle !== handle) return;
       if (err) {
         this._handle = null;
-        this.bound = false;
+        this._connectionKey = undefined;
         this.emit('error', err);
         return;
       }
-      this.bound = true;
       this.emit('listening');
     });
     this._handle = handle;
+    this._connectionKey = connectionKey(options, handle.address());
     handle.onconnection = (err, client) => {
       if (err || !client) this.emit('error', err);
       else this.onConnection(client);
@@ -271,7 +275,7 @@ export class Server extends EventEmitter {
 
   /** True while listening. */
   get listening(): boolean {
-    return this._handle !== null && (this.bound || this._handle.address() !== null);
+    return this._handle !== null && this._connectionKey !== undefined;
   }
 
   /**
@@ -297,7 +301,7 @@ export class Server extends EventEmitter {
     if (this._handle) {
       this._handle.close();
       this._handle = null;
-      this.bound = false;
+      this._connectionKey = undefined;
     }
     this._emitCloseIfDrained();
     return this;
@@ -346,6 +350,16 @@ export class Server extends EventEmitter {
       this.close((err) => (err ? reject(err) : resolve()));
     });
   }
+}
+
+function connectionKey(options: ListenOptions, bound: AddressInfo | string | null): string {
+  if (options.path !== undefined) return `-1:${options.path}:-1`;
+  if (options.port === undefined) return '-1:null:-1';
+  if (options.address !== undefined) {
+    return `${isIP(options.address)}:${options.address}:${options.port}`;
+  }
+  const v6 = typeof bound === 'object' && bound?.family === 'IPv6';
+  return v6 ? `6::::${options.port}` : `4:0.0.0.0:${options.port}`;
 }
 
 /** Node's `toNumber` in net.js: a non-negative number, or false. */

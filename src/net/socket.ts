@@ -21,6 +21,7 @@ import {
 } from './auto-select-family.js';
 import { type ConnectOptions, normalizeConnectArgs } from './normalize-args.js';
 import { SocketTimer } from './socket-timer.js';
+import { type OnReadOptions, UserBufferReader } from './user-buffer-reader.js';
 
 /** Options of `new net.Socket([options])` (Node's net doc, "new net.Socket"). */
 export interface SocketConstructorOpts {
@@ -47,6 +48,8 @@ export interface SocketConstructorOpts {
   handle?: StreamHandle;
   /** @internal Start paused (server option `pauseOnConnect`). */
   pauseOnCreate?: boolean;
+  /** Read into the caller's buffers and report through a callback instead of `'data'`. */
+  onread?: OnReadOptions;
 }
 
 interface ServerLike {
@@ -96,8 +99,12 @@ export class Socket extends Duplex {
   private readonly timer = new SocketTimer(this);
   private resetAndClosing = false;
   private pendingWriteBytes = 0;
+  /** Set by the `onread` option: reads go to the caller's buffers. */
+  private readonly userReader: UserBufferReader | null;
 
-  constructor(options: SocketConstructorOpts = {}) {
+  constructor(options: SocketConstructorOpts | number = {}) {
+    // Legacy: `new net.Socket(fd)`.
+    if (typeof options === 'number') options = { fd: options };
     if (options === null || typeof options !== 'object') {
       throw codedError('ERR_INVALID_ARG_TYPE', 'options', 'object', options);
     }
@@ -130,6 +137,7 @@ export class Socket extends Duplex {
       duplexOptions.writableHighWaterMark = options.writableHighWaterMark;
     }
     super(duplexOptions);
+    this.userReader = options.onread ? new UserBufferReader(options.onread, this) : null;
     this.transport = options.transport ?? hostTransport;
     this.noDelay = Boolean(options.noDelay);
     this.keepAlive = Boolean(options.keepAlive);
@@ -175,13 +183,15 @@ export class Socket extends Duplex {
     handle.onend = () => this.onHandleEnd();
     handle.onerror = (err) => this.destroy(err);
     if (this.wantsUnref) handle.unref();
+    this.userReader?.attach(handle);
   }
 
   // Hot path: one call per received chunk.
   private onHandleRead(chunk: Buffer): void {
     this.bytesReadTotal += chunk.length;
     this.timer.touch();
-    if (!this.push(chunk) && this._handle) {
+    const more = this.userReader ? this.userReader.deliver(chunk, this._handle) : this.push(chunk);
+    if (!more && this._handle) {
       this.reading = false;
       this._handle.readStop();
     }
@@ -205,6 +215,25 @@ export class Socket extends Duplex {
       this.reading = true;
       this._handle.readStart();
     }
+  }
+
+  /** With `onread`, pausing and resuming act on the transport directly (as in Node). */
+  override pause(): this {
+    if (this.userReader && this._handle && !this.connecting && this.reading) {
+      this.reading = false;
+      this._handle.readStop();
+    }
+    return super.pause();
+  }
+
+  override resume(): this {
+    if (this.userReader && this._handle && !this.connecting && !this.reading) {
+      if (this.userReader.resume(this._handle)) {
+        this.reading = true;
+        this._handle.readStart();
+      }
+    }
+    return super.resume();
   }
 
   override _write(chunk: Buffer | string, encoding: BufferEncoding, cb: ErrorCb): void {
@@ -326,6 +355,9 @@ export class Socket extends Duplex {
       this._handle = null;
     }
     this.connecting = true;
+    // Byte counts are per connection (Node reads them from the handle).
+    this.bytesReadTotal = 0;
+    this._bytesDispatched = 0;
     if (options.timeout !== undefined) this.setTimeout(options.timeout);
     if (options.noDelay !== undefined) this.noDelay = Boolean(options.noDelay);
     if (options.keepAlive !== undefined) this.keepAlive = Boolean(options.keepAlive);
@@ -533,7 +565,7 @@ export class Socket extends Duplex {
     const enable = Boolean(noDelay === undefined ? true : noDelay);
     if (!this._handle || this.connecting) {
       this.noDelay = enable;
-    } else if (enable !== this.noDelay) {
+    } else if (this._handle.setNoDelay && enable !== this.noDelay) {
       this.noDelay = enable;
       this._handle.setNoDelay(enable);
     }
@@ -550,7 +582,10 @@ export class Socket extends Duplex {
     if (!this._handle || this.connecting) {
       this.keepAlive = on;
       this.keepAliveInitialDelay = delay;
-    } else if (on !== this.keepAlive || (on && delay !== this.keepAliveInitialDelay)) {
+    } else if (
+      this._handle.setKeepAlive &&
+      (on !== this.keepAlive || (on && delay !== this.keepAliveInitialDelay))
+    ) {
       this.keepAlive = on;
       this.keepAliveInitialDelay = delay;
       this._handle.setKeepAlive(on, delay);
