@@ -91,7 +91,7 @@ describe('autoSelectFamily (Happy Eyeballs, RFC 8305)', () => {
     });
     const [err] = await once(socket, 'error').catch((e) => [e]);
     assert.ok(err instanceof AggregateError);
-    assert.equal(err.code, 'ECONNREFUSED');
+    assert.equal((err as { code?: string }).code, 'ECONNREFUSED');
     assert.equal(err.errors.length, 2);
   });
 
