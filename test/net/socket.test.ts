@@ -314,3 +314,34 @@ describe('net.isIP', () => {
     }
   });
 });
+
+describe('new net.Socket({ fd })', () => {
+  it('wraps an open TCP descriptor, readable and writable', async () => {
+    // The descriptor of a connection accepted by node:net, which then leaves it alone.
+    const accepted = new Promise<nodeNet.Socket>((resolve) => {
+      const server = nodeNet.createServer({ pauseOnConnect: true }, (s) => {
+        server.close();
+        resolve(s);
+      });
+      server.listen(0, '127.0.0.1', () => {
+        const { port } = server.address() as nodeNet.AddressInfo;
+        const peer = nodeNet.connect(port, '127.0.0.1', () => peer.write('ping'));
+        peer.setEncoding('utf8');
+        peer.on('data', (d) => {
+          if (d === 'pong') peer.end();
+        });
+      });
+    });
+    const host = await accepted;
+    const fd = (host as unknown as { _handle: { fd: number } })._handle.fd;
+    const socket = new net.Socket({ fd, readable: true, writable: true, allowHalfOpen: true });
+    assert.equal(socket.remoteAddress, '127.0.0.1');
+    socket.setEncoding('utf8');
+    const [data] = await once(socket, 'data');
+    assert.equal(data, 'ping');
+    socket.write('pong');
+    await once(socket, 'end');
+    assert.equal(socket.writable, true, 'allowHalfOpen keeps the writable side open');
+    socket.destroy();
+  });
+});
