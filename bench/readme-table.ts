@@ -52,7 +52,35 @@ export function renderHttp(report: HttpReport): string {
   return lines.join('\n');
 }
 
-const renderers: Record<string, (report: never) => string> = { http: renderHttp };
+export interface NetReport {
+  benchmark: 'net';
+  date: string;
+  node: string;
+  cpu: string;
+  cores: number;
+  rounds: number;
+  tcp: { mib: number; chunkBytes: number; wirestack: number; node: number };
+  udp: { datagrams: number; bytes: number; wirestack: number; node: number };
+}
+
+export function renderNet(report: NetReport): string {
+  const { tcp, udp } = report;
+  return [
+    '| workload | wirestack | node | wirestack / node |',
+    '| --- | ---: | ---: | ---: |',
+    `| TCP bulk, ${tcp.chunkBytes / 1024} KiB writes, ${tcp.mib} MiB (MiB/s) | ${number(tcp.wirestack)} | ${number(tcp.node)} | ${(tcp.wirestack / tcp.node).toFixed(2)} |`,
+    `| UDP, ${udp.datagrams.toLocaleString('en-US')} datagrams of ${udp.bytes} bytes (received/s) | ${number(udp.wirestack)} | ${number(udp.node)} | ${(udp.wirestack / udp.node).toFixed(2)} |`,
+    '',
+    `Both ends in one process on loopback, against node:net / node:dgram; mean of ${report.rounds} ` +
+      `interleaved rounds. Node ${report.node}, ${report.cpu} (${report.cores} cores), ` +
+      `${report.date.slice(0, 10)}. From \`bench/results/net.json\`, by \`npm run bench:net\`.`,
+  ].join('\n');
+}
+
+const renderers: Record<string, (report: never) => string> = {
+  http: renderHttp,
+  net: renderNet,
+};
 
 /** Replaces the text between a benchmark's markers; returns null when the markers are absent. */
 export function replaceBetweenMarkers(text: string, name: string, body: string): string | null {
