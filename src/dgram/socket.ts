@@ -4,6 +4,7 @@
  * `DatagramHandle` contract so it runs on any `Transport`.
  */
 import { EventEmitter, errorMonitor } from 'node:events';
+import { deprecate } from 'node:util';
 import { codedError, dnsError, systemError } from '../errors/index.js';
 import { hostTransport } from '../handle/host.js';
 import type {
@@ -170,7 +171,7 @@ export class Socket extends EventEmitter<SocketEventMap> {
   private queue: QueueEntry[] | undefined = undefined;
   /** close() was called; the handle may still be open while close waits in the queue. */
   private closing = false;
-  private readonly reuseAddr: boolean;
+  private reuseAddr: boolean;
   private readonly ipv6Only: boolean;
   private readonly recvBufferSize: number | undefined;
   private readonly sendBufferSize: number | undefined;
@@ -315,15 +316,19 @@ export class Socket extends EventEmitter<SocketEventMap> {
       return this;
     }
 
-    this.resolve(address, (err, ip) => {
-      if (this.handle !== handle) return; // closed meanwhile
-      if (err) {
-        this.bindState = BIND_UNBOUND;
-        this.emit('error', err);
-        return;
-      }
-      handle.bind({ ...bindOptions, address: ip }, afterBind);
-    });
+    this.resolve(
+      address,
+      (err, ip) => {
+        if (this.handle !== handle) return; // closed meanwhile
+        if (err) {
+          this.bindState = BIND_UNBOUND;
+          this.emit('error', err);
+          return;
+        }
+        handle.bind({ ...bindOptions, address: ip }, afterBind);
+      },
+      true,
+    );
     return this;
   }
 
@@ -546,9 +551,13 @@ export class Socket extends EventEmitter<SocketEventMap> {
       this.doSend(null, undefined, list, undefined, callback);
       return;
     }
-    this.resolve(address || this.defaultAddress(), (ex, ip) => {
-      this.doSend(ex, ip, list, port, callback);
-    });
+    // Every send is resolved through the lookup, IP literals included, as in
+    // Node: a close() in the same tick therefore drops the datagram.
+    this.resolve(
+      address || this.defaultAddress(),
+      (ex, ip) => this.doSend(ex, ip, list, port, callback),
+      true,
+    );
   }
 
   private doSend(
@@ -566,10 +575,8 @@ export class Socket extends EventEmitter<SocketEventMap> {
       });
       return;
     }
-    if (handle === null) {
-      if (callback) process.nextTick(callback, notRunning());
-      return;
-    }
+    // Closed while resolving: dropped without a callback, as Node does.
+    if (handle === null) return;
     handle.send(list, port, ip, (err, bytes) => {
       if (callback) {
         if (err) (callback as (err: Error) => void)(err);
@@ -578,6 +585,25 @@ export class Socket extends EventEmitter<SocketEventMap> {
         this.emit('error', err);
       }
     });
+  }
+
+  /**
+   * Deprecated (DEP0112-era) form of `send(msg, offset, length, port, address[, cb])`
+   * with every argument required. @throws ERR_INVALID_ARG_TYPE
+   */
+  sendto(
+    buffer: Buffer | Uint8Array | string,
+    offset: number,
+    length: number,
+    port: number,
+    address: string,
+    callback?: SendCallback,
+  ): void {
+    validateNumber(offset, 'offset');
+    validateNumber(length, 'length');
+    validateNumber(port, 'port');
+    validateString(address, 'address');
+    this.send(buffer as Buffer, offset, length, port, address, callback);
   }
 
   /**
@@ -844,15 +870,20 @@ export class Socket extends EventEmitter<SocketEventMap> {
   /**
    * Resolves `address` to one IP of the socket's family: the `lookup` option
    * if given (called as Node calls it), else IP literals as they are (in this
-   * tick) and names through the transport.
+   * tick) and names through the transport. `alwaysLookup` sends IP literals
+   * through the lookup too, as Node's bind does.
    */
-  private resolve(address: string, cb: (err: Error | null, ip: string) => void): void {
+  private resolve(
+    address: string,
+    cb: (err: Error | null, ip: string) => void,
+    alwaysLookup = false,
+  ): void {
     const family = this.type === 'udp4' ? 4 : 6;
     if (this.userLookup !== undefined) {
       this.userLookup(address, family, (err, ip) => cb(err ?? null, ip));
       return;
     }
-    if (isIP(address) !== 0) {
+    if (!alwaysLookup && isIP(address) !== 0) {
       cb(null, address);
       return;
     }
@@ -876,6 +907,12 @@ export class Socket extends EventEmitter<SocketEventMap> {
       this.emit('error', err as Error);
     }
     this.emit('listening');
+  }
+
+  /** For the legacy `_stopReceiving()`. */
+  // biome-ignore lint/correctness/noUnusedPrivateClassMembers: called through the legacy name.
+  private stopReceivingLegacy(): void {
+    if (this.handle) this.stopReceiving(this.handle);
   }
 
   private stopReceiving(handle: DatagramHandle): void {
@@ -917,4 +954,53 @@ export class Socket extends EventEmitter<SocketEventMap> {
 
 function optionalString(value: unknown): string | undefined {
   return value === undefined || value === null ? undefined : String(value);
+}
+
+/**
+ * Node's old private members, kept for code that still reaches them; each
+ * warns once (DEP0112) as in Node.
+ */
+const legacyState = {
+  _handle: 'handle',
+  _receiving: 'receiving',
+  _bindState: 'bindState',
+  _queue: 'queue',
+  _reuseAddr: 'reuseAddr',
+} as const;
+for (const [legacy, field] of Object.entries(legacyState)) {
+  const message = `Socket.prototype.${legacy} is deprecated`;
+  Object.defineProperty(Socket.prototype, legacy, {
+    get: deprecate(
+      function (this: Record<string, unknown>) {
+        return this[field];
+      },
+      message,
+      'DEP0112',
+    ),
+    set: deprecate(
+      function (this: Record<string, unknown>, value: unknown) {
+        this[field] = value;
+      },
+      message,
+      'DEP0112',
+    ),
+    configurable: true,
+  });
+}
+const legacyMethods = {
+  _healthCheck: 'healthCheck',
+  _stopReceiving: 'stopReceivingLegacy',
+} as const;
+for (const [legacy, method] of Object.entries(legacyMethods)) {
+  Object.defineProperty(Socket.prototype, legacy, {
+    value: deprecate(
+      function (this: Record<string, () => unknown>) {
+        return this[method]!();
+      },
+      `Socket.prototype.${legacy}() is deprecated`,
+      'DEP0112',
+    ),
+    configurable: true,
+    writable: true,
+  });
 }

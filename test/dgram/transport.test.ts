@@ -50,8 +50,12 @@ test('createSocketOn(transport): sockets and name lookups go through the transpo
     ),
   );
   assert.equal((await received).msg.toString(), 'through the transport');
-  // IP literals (the implicit bind's 0.0.0.0) skip the resolver; names use it with the socket's family.
-  assert.deepEqual(log.looked, [['peer.wirestack.test', 4]]);
+  // As in Node, every bind and send goes through the resolver, IP literals
+  // included (the implicit bind's 0.0.0.0), with the socket's family.
+  assert.deepEqual(log.looked, [
+    ['0.0.0.0', 4],
+    ['peer.wirestack.test', 4],
+  ]);
 });
 
 test('new Socket(type, listener, transport) takes the transport too; udp6 asks for family 6', async () => {
@@ -67,7 +71,9 @@ test('new Socket(type, listener, transport) takes the transport too; udp6 asks f
 test('a resolver that finds nothing gives ENOTFOUND', async () => {
   const transport: Transport = {
     ...hostTransport,
-    lookup: (_host, _options, cb) => process.nextTick(cb, null, []),
+    // Finds IP literals only (they resolve to themselves), no names.
+    lookup: (host, _options, cb) =>
+      process.nextTick(cb, null, host === '0.0.0.0' ? [{ address: host, family: 4 }] : []),
   };
   const s = createSocketOn(transport, 'udp4');
   const err = await new Promise<Error | null>((resolve) => s.send('x', 9, 'nowhere.test', resolve));
