@@ -1,11 +1,12 @@
 /**
  * `wirestack demo`: the examples from the project's notes, one after another in
- * one process, on wirestack's own net, dgram and http modules.
+ * one process, on wirestack's own net, dgram, http and https modules.
  */
 import { type DemoPorts, type Example, portsFor, Steps } from './demo/context.js';
 import { dgramBytes } from './demo/dgram-bytes.js';
 import { dgramExit } from './demo/dgram-exit.js';
 import { httpHello } from './demo/http-hello.js';
+import { httpsHello } from './demo/https-hello.js';
 import { netGreeting } from './demo/net-greeting.js';
 import { netLoan } from './demo/net-loan.js';
 
@@ -18,6 +19,7 @@ export const EXAMPLES: readonly Example[] = [
   dgramExit,
   dgramBytes,
   httpHello,
+  httpsHello,
 ];
 
 export interface DemoOptions {

@@ -145,6 +145,14 @@ const CODES = {
   ],
   ERR_STREAM_NULL_VALUES: [TypeError, () => 'May not write null values to stream'],
   ERR_STREAM_WRITE_AFTER_END: [Error, () => 'write after end'],
+  ERR_TLS_ALPN_CALLBACK_WITH_PROTOCOLS: [
+    TypeError,
+    () => 'The ALPNCallback and ALPNProtocols TLS options are mutually exclusive',
+  ],
+  ERR_TLS_REQUIRED_SERVER_NAME: [
+    Error,
+    () => '"servername" is required parameter for Server.addContext',
+  ],
   ERR_UNESCAPED_CHARACTERS: [TypeError, (what: string) => `${what} contains unescaped characters`],
 } as const satisfies Record<string, readonly [Ctor, Message]>;
 

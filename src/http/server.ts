@@ -62,7 +62,7 @@ function validateTime(value: unknown, name: string): number {
 }
 
 function connectionListener(this: Server, socket: Socket): void {
-  new ServerConnection(this, socket);
+  this._acceptConnection(socket);
 }
 
 function checkConnections(server: Server): void {
@@ -187,6 +187,25 @@ export class Server extends NetServer {
     if (requestListener) this.on('request', requestListener);
     this.on('connection', connectionListener);
     this.on('listening', this.startChecking);
+  }
+
+  /**
+   * Each accepted connection (`'connection'`) passes through here before the
+   * HTTP engine attaches. The default attaches it at once; a subclass may
+   * first wrap the socket (https runs the TLS handshake) and then call
+   * `_attachHttp` with the stream HTTP should speak over.
+   */
+  protected _acceptConnection(socket: Socket): void {
+    this._attachHttp(socket);
+  }
+
+  /**
+   * Starts the HTTP/1.1 engine on `socket`: a wirestack `net.Socket` or any
+   * Duplex with the same methods (`setTimeout`, `destroySoon`, ...), such as
+   * a `tls.TLSSocket`.
+   */
+  protected _attachHttp(socket: Socket): void {
+    new ServerConnection(this, socket);
   }
 
   private startChecking(this: Server): void {

@@ -95,7 +95,7 @@ interface Section {
 function expectedSections(base: number): Section[] {
   return [
     {
-      heading: new RegExp(`^=== \\[1/5\\] net: .*${base}`),
+      heading: new RegExp(`^=== \\[1/6\\] net: .*${base}`),
       lines: [
         '你已向对方发起好友请求！',
         '已同意好友请求',
@@ -106,13 +106,13 @@ function expectedSections(base: number): Section[] {
       ],
     },
     {
-      heading: new RegExp(`^=== \\[2/5\\] net: .*${base}`),
+      heading: new RegExp(`^=== \\[2/6\\] net: .*${base}`),
       // The client prints each chunk it reads: 欢迎 and 你好 may come as one.
       lines: ['server bound', '连接断开', 'client disconnected'],
       texts: ['欢迎', '你好'],
     },
     {
-      heading: new RegExp(`^=== \\[3/5\\] dgram: .*${base + 1}.*${base + 2}`),
+      heading: new RegExp(`^=== \\[3/6\\] dgram: .*${base + 1}.*${base + 2}`),
       lines: [
         `服务器监听 0.0.0.0:${base + 1}`,
         `服务器收到：Hello World 来自 127.0.0.1:${base + 2}`,
@@ -122,7 +122,7 @@ function expectedSections(base: number): Section[] {
       ],
     },
     {
-      heading: new RegExp(`^=== \\[4/5\\] dgram: .*${base + 3}`),
+      heading: new RegExp(`^=== \\[4/6\\] dgram: .*${base + 3}`),
       lines: [
         `服务器监听 0.0.0.0:${base + 3}`,
         /^服务器收到：Some bytes 来自 127\.0\.0\.1:\d+$/,
@@ -130,13 +130,25 @@ function expectedSections(base: number): Section[] {
       ],
     },
     {
-      heading: new RegExp(`^=== \\[5/5\\] http: .*${base + 4}`),
+      heading: new RegExp(`^=== \\[5/6\\] http: .*${base + 4}`),
       lines: [
         '服务器收到请求：GET /',
         /^客户端收到响应：HTTP\/1\.1 200 OK$/,
         /^ {2}content-type: text\/plain; charset=utf-8$/i,
         /^ {2}content-length: 18$/i,
         '响应内容：你好，世界！',
+      ],
+    },
+    {
+      // Not on a notes port: the OS picks it.
+      heading: /^=== \[6\/6\] https: /,
+      lines: [
+        /^自签名证书已生成：CN=localhost（DNS:localhost, IP Address:127\.0\.0\.1）$/,
+        /^HTTPS 服务器监听 127\.0\.0\.1:\d+$/,
+        /^服务器收到请求：GET \/（TLSv1\.[23]，ALPN http\/1\.1）$/,
+        /^客户端收到响应：HTTP\/1\.1 200 OK$/,
+        '  服务器证书：CN=localhost，验证通过：true',
+        '响应内容：你好，加密的世界！',
       ],
     },
   ];

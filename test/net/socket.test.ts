@@ -328,7 +328,7 @@ describe('new net.Socket({ fd })', () => {
         const peer = nodeNet.connect(port, '127.0.0.1', () => peer.write('ping'));
         peer.setEncoding('utf8');
         peer.on('data', (d) => {
-          if (d === 'pong') peer.end();
+          if (String(d) === 'pong') peer.end();
         });
       });
     });
