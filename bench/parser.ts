@@ -295,7 +295,8 @@ function main(): void {
   }
   if (!binding) console.log('llhttp: process.binding("http_parser") unavailable; skipped');
   const out = {
-    benchmark: 'http/1.1 request parser',
+    benchmark: 'parser',
+    title: 'http/1.1 request parser',
     date: new Date().toISOString(),
     node: process.version,
     platform: `${process.platform} ${process.arch}`,

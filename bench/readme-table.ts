@@ -77,9 +77,60 @@ export function renderNet(report: NetReport): string {
   ].join('\n');
 }
 
+interface ParserReport {
+  benchmark: 'parser';
+  date: string;
+  node: string;
+  method: string;
+  mix: { requests: number; bytes: number; description: string };
+  results: Record<string, { wirestack: { mbPerSec: number }; llhttp: { mbPerSec: number } }>;
+}
+
+export function renderParser(report: ParserReport): string {
+  return [
+    '| scenario | wirestack MB/s | llhttp MB/s | wirestack / llhttp |',
+    '| --- | ---: | ---: | ---: |',
+    ...Object.entries(report.results).map(
+      ([name, r]) =>
+        `| ${name} | ${number(r.wirestack.mbPerSec)} | ${number(r.llhttp.mbPerSec)} | ${(r.wirestack.mbPerSec / r.llhttp.mbPerSec).toFixed(2)} |`,
+    ),
+    '',
+    `${report.mix.description} (${report.mix.bytes} bytes); ${report.method}. Node ${report.node}'s ` +
+      `llhttp through its parser binding, same process, ${report.date.slice(0, 10)}. ` +
+      'From `bench/results/parser.json`, by `node --import tsx bench/parser.ts`.',
+  ].join('\n');
+}
+
+interface StackReport {
+  benchmark: 'stack';
+  date: string;
+  node: string;
+  method: string;
+  results: Record<
+    string,
+    { datagramsPerSec: number; packetsPerSec: number; payloadMbitPerSec: number }
+  >;
+}
+
+export function renderStack(report: StackReport): string {
+  return [
+    '| scenario | datagrams/s | IP packets/s | payload Mbit/s |',
+    '| --- | ---: | ---: | ---: |',
+    ...Object.entries(report.results).map(
+      ([name, r]) =>
+        `| ${name} | ${number(r.datagramsPerSec)} | ${number(r.packetsPerSec)} | ${r.payloadMbitPerSec} |`,
+    ),
+    '',
+    `Two hosts on the simulated network, ${report.method}. Node ${report.node}, ` +
+      `${report.date.slice(0, 10)}. From \`bench/results/stack.json\`, by \`node --import tsx bench/stack.ts\`.`,
+  ].join('\n');
+}
+
 const renderers: Record<string, (report: never) => string> = {
   http: renderHttp,
   net: renderNet,
+  parser: renderParser,
+  stack: renderStack,
 };
 
 /** Replaces the text between a benchmark's markers; returns null when the markers are absent. */

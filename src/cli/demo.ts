@@ -2,7 +2,8 @@
  * `wirestack demo`: the examples from the project's notes, one after another in
  * one process, on wirestack's own net, dgram, http and https modules.
  */
-import { type DemoPorts, type Example, portsFor, Steps } from './demo/context.js';
+import * as dgram from '../dgram/index.js';
+import { type DemoPorts, type Example, portsFor, Steps, type UdpSides } from './demo/context.js';
 import { dgramBytes } from './demo/dgram-bytes.js';
 import { dgramExit } from './demo/dgram-exit.js';
 import { httpHello } from './demo/http-hello.js';
@@ -29,6 +30,10 @@ export interface DemoOptions {
   timeoutMs: number;
   /** Where transcript and heading lines go; default console.log. */
   print?: (text: string) => void;
+  /** `sim`: run the UDP examples between two simulated hosts (./sim.ts); default `host`. */
+  transport?: 'host' | 'sim';
+  /** With `sim`: write every simulated frame to this pcap file. */
+  pcap?: string;
 }
 
 /** The demo ran out of time; the message names the example and the steps it was waiting for. */
@@ -43,6 +48,14 @@ export class DemoTimeoutError extends Error {
 export async function runDemo(options: DemoOptions): Promise<void> {
   const print = options.print ?? ((text: string) => console.log(text));
   const ports: DemoPorts = portsFor(options.portBase);
+  const sim =
+    options.transport === 'sim' ? (await import('./sim.js')).startSimDemo(options.pcap) : null;
+  const udp: UdpSides = sim?.udp ?? {
+    server: { dgram, name: 'localhost' },
+    client: { dgram, name: 'localhost' },
+  };
+  const examples = sim ? EXAMPLES.filter((e) => sim.runs(e)) : EXAMPLES;
+  if (sim) print(sim.banner);
   let current: { index: number; title: string; steps: Steps[] } | undefined;
 
   let timer: NodeJS.Timeout | undefined;
@@ -60,13 +73,14 @@ export async function runDemo(options: DemoOptions): Promise<void> {
   });
 
   try {
-    for (const [index, example] of EXAMPLES.entries()) {
+    for (const [index, example] of examples.entries()) {
       const title = example.title(ports);
       const here = { index, title, steps: [] as Steps[] };
       current = here;
-      print(`${index > 0 ? '\n' : ''}=== [${index + 1}/${EXAMPLES.length}] ${title} ===`);
+      print(`${index > 0 || sim ? '\n' : ''}=== [${index + 1}/${examples.length}] ${title} ===`);
       const run = example.run({
         ports,
+        udp,
         log: print,
         steps: (names) => {
           const steps = new Steps(names);
@@ -78,5 +92,6 @@ export async function runDemo(options: DemoOptions): Promise<void> {
     }
   } finally {
     clearTimeout(timer);
+    sim?.close();
   }
 }

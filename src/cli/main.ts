@@ -2,7 +2,8 @@
 /**
  * The `wirestack` command.
  *
- *   wirestack demo [--port-base N] [--timeout SECONDS]
+ *   wirestack demo [--port-base N] [--timeout SECONDS] [--transport host|sim [--pcap FILE]]
+ *   wirestack sim [options]   (see src/cli/sim.ts)
  *   wirestack --help | --version
  */
 import { readFileSync } from 'node:fs';
@@ -34,10 +35,17 @@ Commands:
                        another in one process, on wirestack's net, dgram and
                        http (host transport), each under its own heading
 
+  sim                  two simulated hosts: ping and a UDP exchange, with
+                       faults from flags, written to a pcap file
+                       ('wirestack sim --help')
+
 Options for demo:
   --port-base N        use ports N..N+${PORT_SPAN - 1} instead of the notes' ports
   --timeout SECONDS    fail if the examples have not all finished by then
                        (default ${DEFAULT_TIMEOUT_S})
+  --transport sim      run the UDP examples between two simulated hosts on
+                       wirestack's own stack instead of the host's sockets
+  --pcap FILE          with --transport sim: write every frame to FILE
 
 Ports (the notes' port, then its --port-base mapping):
   port   base  used by
@@ -60,10 +68,17 @@ function usageError(message: string): never {
 interface DemoArgs {
   portBase: number | undefined;
   timeoutS: number;
+  transport: 'host' | 'sim';
+  pcap: string | undefined;
 }
 
 function parseDemoArgs(args: string[]): DemoArgs {
-  const parsed: DemoArgs = { portBase: undefined, timeoutS: DEFAULT_TIMEOUT_S };
+  const parsed: DemoArgs = {
+    portBase: undefined,
+    timeoutS: DEFAULT_TIMEOUT_S,
+    transport: 'host',
+    pcap: undefined,
+  };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     const eq = arg.indexOf('=');
@@ -100,9 +115,23 @@ function parseDemoArgs(args: string[]): DemoArgs {
         parsed.timeoutS = seconds;
         break;
       }
+      case '--transport': {
+        const text = value();
+        if (text !== 'host' && text !== 'sim') {
+          usageError(`--transport must be 'host' or 'sim', not '${text}'`);
+        }
+        parsed.transport = text;
+        break;
+      }
+      case '--pcap':
+        parsed.pcap = value();
+        break;
       default:
         usageError(`unknown option for demo: ${arg}`);
     }
+  }
+  if (parsed.pcap !== undefined && parsed.transport !== 'sim') {
+    usageError('--pcap needs --transport sim');
   }
   return parsed;
 }
@@ -113,9 +142,9 @@ function fail(message: string): never {
 }
 
 async function demo(args: string[]): Promise<void> {
-  const { portBase, timeoutS } = parseDemoArgs(args);
+  const { portBase, timeoutS, transport, pcap } = parseDemoArgs(args);
   try {
-    await runDemo({ portBase, timeoutMs: timeoutS * 1000 });
+    await runDemo({ portBase, timeoutMs: timeoutS * 1000, transport, pcap });
   } catch (err) {
     if (err instanceof PortInUseError) {
       fail(`${err.message}; free it or choose other ports with --port-base N`);
@@ -147,6 +176,9 @@ function main(argv: string[]): void {
       return;
     case 'demo':
       void demo(rest);
+      return;
+    case 'sim':
+      void import('./sim.js').then((sim) => sim.simCommand(rest));
       return;
     case undefined:
       process.stderr.write(help());

@@ -20,6 +20,7 @@ const UV_ERRNO: Record<string, number> = {
   EFAULT: -14,
   EBUSY: -16,
   EEXIST: -17,
+  ENODEV: -19,
   ENOTDIR: -20,
   EINVAL: -22,
   EMFILE: -24,

@@ -2,6 +2,7 @@
  * What every demo example gets from the runner, and the small bookkeeping
  * that lets the runner tell which step an example is stuck on.
  */
+import type { createSocket } from '../../dgram/index.js';
 
 /** The ports the examples use; `portsFor` below maps them from a base. */
 export interface DemoPorts {
@@ -101,8 +102,22 @@ export class Steps {
   }
 }
 
+/** One side of the UDP examples: the dgram module it uses and the name the other side reaches it by. */
+export interface UdpSide {
+  dgram: { createSocket: typeof createSocket };
+  name: string;
+}
+
+/** Where the UDP examples' server and client run (both on 'localhost' by default). */
+export interface UdpSides {
+  server: UdpSide;
+  client: UdpSide;
+}
+
 export interface ExampleContext {
   readonly ports: DemoPorts;
+  /** The UDP examples' two sides: the host's dgram, or two simulated hosts (`--transport sim`). */
+  readonly udp: UdpSides;
   /** Prints one transcript line (or several, for a string with newlines). */
   log(text: string): void;
   /** Declares the steps this example waits for; the runner reports them on a timeout. */

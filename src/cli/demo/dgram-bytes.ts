@@ -2,7 +2,6 @@
  * The notes' UDP server on 41234, and the two ways of sending it 'Some bytes':
  * one Buffer to 'localhost', then a list of Buffers with no address.
  */
-import * as dgram from '../../dgram/index.js';
 import { type Example, listenFailure } from './context.js';
 
 export const dgramBytes: Example = {
@@ -17,7 +16,7 @@ export const dgramBytes: Example = {
       'server close',
     ]);
 
-    const server = dgram.createSocket('udp4');
+    const server = ctx.udp.server.dgram.createSocket('udp4');
     let received = 0;
 
     server.on('error', (err) => {
@@ -49,8 +48,8 @@ export const dgramBytes: Example = {
 
     function sendBuffer(): void {
       const message = Buffer.from('Some bytes');
-      const client = dgram.createSocket('udp4');
-      client.send(message, port, 'localhost', (err) => {
+      const client = ctx.udp.client.dgram.createSocket('udp4');
+      client.send(message, port, ctx.udp.server.name, (err) => {
         client.close();
         if (err) steps.fail(err);
         else steps.mark('Buffer sent');
@@ -60,7 +59,8 @@ export const dgramBytes: Example = {
     function sendList(): void {
       const buf1 = Buffer.from('Some ');
       const buf2 = Buffer.from('bytes');
-      const client = dgram.createSocket('udp4');
+      // No address means localhost: the sender runs beside the server.
+      const client = ctx.udp.server.dgram.createSocket('udp4');
       client.send([buf1, buf2], port, (err) => {
         client.close();
         if (err) steps.fail(err);

@@ -2,7 +2,6 @@
  * The notes' UDP pair: the server on 8000 answers any message with 'exit' to
  * 8001; the client on 8001 sends 'Hello World' and closes on 'exit'.
  */
-import * as dgram from '../../dgram/index.js';
 import { type Example, listenFailure } from './context.js';
 
 export const dgramExit: Example = {
@@ -18,7 +17,7 @@ export const dgramExit: Example = {
       'server close',
     ]);
 
-    const server = dgram.createSocket('udp4');
+    const server = ctx.udp.server.dgram.createSocket('udp4');
     let serverOpen = true;
     const closeServer = (): void => {
       if (serverOpen) {
@@ -30,7 +29,7 @@ export const dgramExit: Example = {
       .on('message', (msg, rinfo) => {
         ctx.log(`服务器收到：${msg} 来自 ${rinfo.address}:${rinfo.port}`);
         steps.mark('server message');
-        server.send('exit', 0, 4, clientPort, 'localhost');
+        server.send('exit', 0, 4, clientPort, ctx.udp.client.name);
       })
       .on('listening', () => {
         const address = server.address();
@@ -49,7 +48,7 @@ export const dgramExit: Example = {
       .bind(serverPort);
 
     function startClient(): void {
-      const client = dgram.createSocket('udp4');
+      const client = ctx.udp.client.dgram.createSocket('udp4');
       client
         .on('message', (msg, rinfo) => {
           ctx.log(`客户端接收来自${rinfo.address}:${rinfo.port}`);
@@ -68,7 +67,7 @@ export const dgramExit: Example = {
         .bind(clientPort);
 
       const messages = 'Hello World';
-      client.send(messages, 0, messages.length, serverPort, 'localhost');
+      client.send(messages, 0, messages.length, serverPort, ctx.udp.server.name);
     }
 
     return steps.done;

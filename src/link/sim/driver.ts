@@ -1,0 +1,81 @@
+/**
+ * Runs a `SimClock` from Node's event loop, so code written against Node's
+ * API (callbacks, promises, `process.nextTick`) can drive a simulation.
+ *
+ * - Virtual time: one event per `setImmediate` turn, so everything user code
+ *   defers (`nextTick`, promise reactions) runs between two simulated events,
+ *   in the same order on every run. Time jumps straight to the next event.
+ * - Real time (a clock with a source): a timer fires when the source reaches
+ *   the next event.
+ *
+ * In virtual time the pending events are worked off at once (an unref'd
+ * immediate would let Node's poll phase block on other timers), so the
+ * process lives until the simulation runs out of events. In real time the
+ * driver's timer is unref'd: what keeps a process alive is what would on
+ * the host — bound sockets (see the userspace handle).
+ */
+import type { SimClock } from './clock.js';
+
+export class ClockDriver {
+  private readonly clock: SimClock;
+  private immediate: NodeJS.Immediate | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private timerAt = Number.POSITIVE_INFINITY;
+  private running = false;
+  /** Errors thrown by event callbacks; the default rethrows them outside the loop. */
+  onerror: (err: unknown) => void = (err) => {
+    throw err;
+  };
+
+  constructor(clock: SimClock) {
+    this.clock = clock;
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.clock.onschedule = () => this.kick();
+    this.kick();
+  }
+
+  stop(): void {
+    this.running = false;
+    this.clock.onschedule = () => {};
+    if (this.immediate) clearImmediate(this.immediate);
+    if (this.timer) clearTimeout(this.timer);
+    this.immediate = null;
+    this.timer = null;
+    this.timerAt = Number.POSITIVE_INFINITY;
+  }
+
+  private kick(): void {
+    if (!this.running) return;
+    const next = this.clock.nextTime();
+    if (next === Number.POSITIVE_INFINITY) return;
+    if (!this.clock.realTime) {
+      if (this.immediate === null) {
+        this.immediate = setImmediate(() => this.turn());
+      }
+      return;
+    }
+    if (this.timer !== null && this.timerAt <= next) return;
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timerAt = next;
+    this.timer = setTimeout(() => this.turn(), Math.max(0, next - this.clock.now()));
+    this.timer.unref();
+  }
+
+  private turn(): void {
+    this.immediate = null;
+    this.timer = null;
+    this.timerAt = Number.POSITIVE_INFINITY;
+    if (!this.running) return;
+    try {
+      if (!this.clock.realTime) this.clock.step();
+      else this.clock.runUntil(this.clock.now(), 100_000);
+    } catch (err) {
+      this.onerror(err);
+    }
+    this.kick();
+  }
+}

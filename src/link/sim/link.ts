@@ -1,0 +1,222 @@
+/**
+ * A simulated point-to-point link: two ends, each direction with its own
+ * queue. Per-link conditions: latency (+ jitter), bandwidth (serialisation
+ * delay and a bounded FIFO queue), MTU, loss, duplication, reordering,
+ * corruption, and partition (per direction or both). Every random choice
+ * comes from the link's own seeded PRNG, drawn in a fixed order.
+ */
+import type { SimClock } from './clock.js';
+import type { Prng } from './prng.js';
+
+export interface LinkConditions {
+  /** One-way propagation delay, ms. Default 1. */
+  latencyMs: number;
+  /** Extra uniform random delay in [0, jitterMs), ms. Default 0. */
+  jitterMs: number;
+  /** Bits per second; 0 for unlimited. Default 0. */
+  bandwidthBps: number;
+  /** Bytes that may wait for the wire before tail drop (with a bandwidth). Default 256 KiB. */
+  queueBytes: number;
+  /** Largest payload after the link header (the frame minus `headerBytes`). Default 1500. */
+  mtu: number;
+  /** Link header counted outside the MTU: 14 for Ethernet, 0 for raw IP. Default 14. */
+  headerBytes: number;
+  /** Probability a frame is lost. */
+  loss: number;
+  /** Probability a frame is delivered twice. */
+  duplicate: number;
+  /** Probability a frame is held back by `reorderDelayMs`, letting later ones pass. */
+  reorder: number;
+  /** Extra delay of a reordered frame, ms. Default 2 × latency + 1. */
+  reorderDelayMs: number | undefined;
+  /** Probability one random bit of a frame is flipped. */
+  corrupt: number;
+}
+
+export const DEFAULT_CONDITIONS: LinkConditions = {
+  latencyMs: 1,
+  jitterMs: 0,
+  bandwidthBps: 0,
+  queueBytes: 256 * 1024,
+  mtu: 1500,
+  headerBytes: 14,
+  loss: 0,
+  duplicate: 0,
+  reorder: 0,
+  reorderDelayMs: undefined,
+  corrupt: 0,
+};
+
+/** What a link reports per direction. */
+export interface LinkStats {
+  sent: number;
+  delivered: number;
+  lost: number;
+  duplicated: number;
+  reordered: number;
+  corrupted: number;
+  tooBig: number;
+  queueDrops: number;
+  partitioned: number;
+}
+
+/** Where a frame sent on a link is seen: taps run for every frame put on the wire. */
+export type FrameTap = (timeMs: number, frame: Uint8Array, from: LinkEnd) => void;
+
+function emptyStats(): LinkStats {
+  return {
+    sent: 0,
+    delivered: 0,
+    lost: 0,
+    duplicated: 0,
+    reordered: 0,
+    corrupted: 0,
+    tooBig: 0,
+    queueDrops: 0,
+    partitioned: 0,
+  };
+}
+
+/** One end of a link: send frames into it, receive what the other end sent. */
+export class LinkEnd {
+  readonly link: SimLink;
+  readonly side: 0 | 1;
+  /** Receives frames that arrive at this end. */
+  onframe: (frame: Uint8Array) => void = () => {};
+  /** False: frames sent from this end are dropped (a one-way partition). */
+  up = true;
+  readonly stats: LinkStats = emptyStats();
+  /** Serialisation: when the wire from this end is next free, and bytes waiting. */
+  busyUntil = 0;
+  queued = 0;
+
+  constructor(link: SimLink, side: 0 | 1) {
+    this.link = link;
+    this.side = side;
+  }
+
+  /** The other end. */
+  get peer(): LinkEnd {
+    return this.side === 0 ? this.link.b : this.link.a;
+  }
+
+  /** Puts a frame on the wire. The link never modifies `frame` (corruption works on a copy). */
+  send(frame: Uint8Array): void {
+    this.link.transmit(this, frame);
+  }
+}
+
+export class SimLink {
+  readonly a: LinkEnd;
+  readonly b: LinkEnd;
+  readonly name: string;
+  conditions: LinkConditions;
+  private readonly clock: SimClock;
+  private readonly rng: Prng;
+  private readonly taps: FrameTap[] = [];
+
+  constructor(clock: SimClock, rng: Prng, conditions: Partial<LinkConditions> = {}, name = 'link') {
+    this.clock = clock;
+    this.rng = rng;
+    this.name = name;
+    this.conditions = { ...DEFAULT_CONDITIONS, ...conditions };
+    this.a = new LinkEnd(this, 0);
+    this.b = new LinkEnd(this, 1);
+  }
+
+  /** Changes conditions for both directions from now on. */
+  set(conditions: Partial<LinkConditions>): void {
+    this.conditions = { ...this.conditions, ...conditions };
+  }
+
+  /** Cuts the link both ways (frames in flight still arrive). */
+  partition(): void {
+    this.a.up = false;
+    this.b.up = false;
+  }
+
+  heal(): void {
+    this.a.up = true;
+    this.b.up = true;
+  }
+
+  /** Calls `tap` for every frame sent on this link, before any fault is applied. */
+  tap(tap: FrameTap): () => void {
+    this.taps.push(tap);
+    return () => {
+      const i = this.taps.indexOf(tap);
+      if (i >= 0) this.taps.splice(i, 1);
+    };
+  }
+
+  /** @internal Called by `LinkEnd.send`. */
+  transmit(from: LinkEnd, frame: Uint8Array): void {
+    const c = this.conditions;
+    const now = this.clock.now();
+    const stats = from.stats;
+    stats.sent++;
+    for (const tap of this.taps) tap(now, frame, from);
+    if (!from.up) {
+      stats.partitioned++;
+      return;
+    }
+    if (frame.length - c.headerBytes > c.mtu) {
+      stats.tooBig++;
+      return;
+    }
+    // The random draws happen in a fixed order for every frame.
+    const lost = this.rng.chance(c.loss);
+    const dup = this.rng.chance(c.duplicate);
+    const reorder = this.rng.chance(c.reorder);
+    const corrupt = this.rng.chance(c.corrupt);
+    const jitter = c.jitterMs > 0 ? this.rng.next() * c.jitterMs : 0;
+
+    let departure = now;
+    if (c.bandwidthBps > 0) {
+      if (from.busyUntil < now) {
+        from.busyUntil = now;
+        from.queued = 0;
+      }
+      if (from.queued + frame.length > c.queueBytes) {
+        stats.queueDrops++;
+        return;
+      }
+      from.queued += frame.length;
+      from.busyUntil += (frame.length * 8 * 1000) / c.bandwidthBps;
+      departure = from.busyUntil;
+      const size = frame.length;
+      this.clock.schedule(departure, () => {
+        from.queued -= size;
+      });
+    }
+    if (lost) {
+      stats.lost++;
+      return;
+    }
+    let payload = frame;
+    if (corrupt && frame.length > 0) {
+      payload = frame.slice();
+      const bit = this.rng.below(frame.length * 8);
+      payload[bit >>> 3]! ^= 1 << (bit & 7);
+      stats.corrupted++;
+    }
+    let arrival = departure + c.latencyMs + jitter;
+    if (reorder) {
+      arrival += c.reorderDelayMs ?? 2 * c.latencyMs + 1;
+      stats.reordered++;
+    }
+    const to = from.peer;
+    this.clock.schedule(arrival, () => {
+      stats.delivered++;
+      to.onframe(payload);
+    });
+    if (dup) {
+      stats.duplicated++;
+      const copy = payload.slice();
+      this.clock.schedule(arrival, () => {
+        stats.delivered++;
+        to.onframe(copy);
+      });
+    }
+  }
+}

@@ -1,0 +1,31 @@
+/**
+ * wirestack's userspace TCP/IP stack (sans-IO): see ./stack.ts for the entry
+ * point, `NetStack`.
+ */
+export * from './address.js';
+export { EchoLayer, type EchoReply, EchoSocket } from './echo.js';
+export { StackError, type StackErrorCode } from './errors.js';
+export {
+  fragmentPlan,
+  Reassembler,
+  type ReassemblyLimits,
+  type ReassemblyStats,
+} from './fragment.js';
+export {
+  type InterfaceAddress,
+  type InterfaceOptions,
+  type InterfaceTap,
+  type Medium,
+  NetInterface,
+} from './interface.js';
+export { DEFAULT_NEIGHBOR_TIMERS, NeighborCache, type NeighborTimers } from './neighbor.js';
+export { type Route, RouteTable } from './routing.js';
+export {
+  DEFAULT_LIMITS,
+  type IpSendOptions,
+  NetStack,
+  type ResolvedRoute,
+  type StackLimits,
+  type StackOptions,
+} from './stack.js';
+export { DEFAULT_BUFFER_SIZE, EPHEMERAL_HIGH, EPHEMERAL_LOW, UdpLayer, UdpSocket } from './udp.js';

@@ -1,0 +1,67 @@
+/**
+ * A network interface of the stack: its medium (Ethernet frames or raw IP
+ * packets), link address, MTU, IP addresses, multicast memberships, and the
+ * function that puts a frame on its link.
+ */
+import type { IpAddr } from './address.js';
+import { ipKey } from './address.js';
+import type { NeighborCache } from './neighbor.js';
+
+export type Medium = 'ethernet' | 'ip';
+
+export interface InterfaceOptions {
+  name: string;
+  /** `ethernet`: frames carry an Ethernet II header; `ip`: bare IPv4/IPv6 packets. */
+  medium: Medium;
+  /** Required for Ethernet. */
+  mac?: Uint8Array;
+  /** IP MTU in bytes. Default 1500 (65536 for loopback). */
+  mtu?: number;
+  /** Sends one frame; the buffer is handed over (not reused by the stack). */
+  transmit: (frame: Uint8Array) => void;
+}
+
+export interface InterfaceAddress {
+  address: IpAddr;
+  prefixLength: number;
+}
+
+/** Called for every frame sent (`out`) or received (`in`) on an interface. */
+export type InterfaceTap = (timeMs: number, frame: Uint8Array, direction: 'in' | 'out') => void;
+
+export class NetInterface {
+  readonly index: number;
+  readonly name: string;
+  readonly medium: Medium;
+  readonly mac: Uint8Array;
+  mtu: number;
+  transmit: (frame: Uint8Array) => void;
+  readonly v4: InterfaceAddress[] = [];
+  readonly v6: InterfaceAddress[] = [];
+  /** Multicast groups joined, with a reference count (sockets, solicited-node groups). */
+  readonly groups = new Map<string, { group: IpAddr; refs: number }>();
+  readonly arp: NeighborCache;
+  readonly ndp: NeighborCache;
+  readonly taps: InterfaceTap[] = [];
+  up = true;
+
+  constructor(index: number, options: InterfaceOptions, arp: NeighborCache, ndp: NeighborCache) {
+    this.index = index;
+    this.name = options.name;
+    this.medium = options.medium;
+    this.mac = options.mac ?? new Uint8Array(6);
+    this.mtu = options.mtu ?? 1500;
+    this.transmit = options.transmit;
+    this.arp = arp;
+    this.ndp = ndp;
+  }
+
+  hasGroup(group: IpAddr): boolean {
+    return this.groups.has(ipKey(group));
+  }
+
+  /** The addresses of one family. */
+  addresses(family: 4 | 6): InterfaceAddress[] {
+    return family === 4 ? this.v4 : this.v6;
+  }
+}

@@ -1,0 +1,236 @@
+/**
+ * The neighbour cache shared by ARP (RFC 826, RFC 1122 §2.3.2) and NDP
+ * (RFC 4861 §7.3): IP address → link address, with the states
+ * INCOMPLETE (resolving; packets wait in a short queue), REACHABLE
+ * (confirmed recently), STALE (usable, re-confirmed on next use) and PROBE
+ * (re-confirming with unicast requests). The cache only decides; sending
+ * requests and frames is the stack's job, through the callbacks.
+ */
+import { type IpAddr, ipKey } from './address.js';
+
+export type NeighborState = 'incomplete' | 'reachable' | 'stale' | 'probe';
+
+export interface NeighborEntry {
+  address: IpAddr;
+  state: NeighborState;
+  mac: Uint8Array | null;
+  /** Frames waiting for the link address (with room for the link header at their start). */
+  queue: Uint8Array[];
+  /** Their total size. */
+  queuedBytes: number;
+  /** Requests sent in the current INCOMPLETE / PROBE round. */
+  probes: number;
+  /** When this entry next needs attention (retry, expiry); Infinity for none. */
+  deadline: number;
+}
+
+export interface NeighborTimers {
+  /** Wait between requests (RFC 4861 RETRANS_TIMER 1 s; Linux ARP the same). */
+  retransmitMs: number;
+  /** Requests before giving up (MAX_MULTICAST_SOLICIT / MAX_UNICAST_SOLICIT: 3). */
+  maxProbes: number;
+  /** How long a confirmation keeps an entry REACHABLE (REACHABLE_TIME 30 s). */
+  reachableMs: number;
+  /** How long a STALE entry is kept unused before it is forgotten. */
+  staleMs: number;
+  /** Entries at most; the oldest is evicted beyond it. */
+  maxEntries: number;
+  /**
+   * Bytes of frames queued per unresolved entry; the oldest are dropped
+   * beyond it (RFC 4861 §7.2.2; Linux's unres_qlen_bytes, 212992).
+   */
+  maxQueueBytes: number;
+}
+
+export const DEFAULT_NEIGHBOR_TIMERS: NeighborTimers = {
+  retransmitMs: 1000,
+  maxProbes: 3,
+  reachableMs: 30_000,
+  staleMs: 600_000,
+  maxEntries: 512,
+  maxQueueBytes: 212992,
+};
+
+export interface NeighborCallbacks {
+  /** Send a request for `address`: broadcast/multicast when `mac` is null, else unicast to it. */
+  solicit(address: IpAddr, mac: Uint8Array | null, now: number): void;
+  /** Resolution failed; `dropped` are the frames that were waiting. */
+  failed(address: IpAddr, dropped: Uint8Array[]): void;
+  /** A deadline at `at` now exists (the driver may need to poll earlier). */
+  wake(at: number): void;
+}
+
+export class NeighborCache {
+  readonly timers: NeighborTimers;
+  private readonly entries = new Map<string, NeighborEntry>();
+  private readonly callbacks: NeighborCallbacks;
+  /** Frames dropped because a queue was full or resolution failed. */
+  dropped = 0;
+
+  constructor(callbacks: NeighborCallbacks, timers: Partial<NeighborTimers> = {}) {
+    this.callbacks = callbacks;
+    this.timers = { ...DEFAULT_NEIGHBOR_TIMERS, ...timers };
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  get(address: IpAddr): NeighborEntry | undefined {
+    return this.entries.get(ipKey(address));
+  }
+
+  /**
+   * The link address to use for `address` now, or null (then `enqueue`).
+   * Using a STALE entry starts re-confirming it (PROBE), as NUD does.
+   */
+  lookup(address: IpAddr, now: number): Uint8Array | null {
+    const entry = this.entries.get(ipKey(address));
+    if (entry === undefined || entry.mac === null) return null;
+    if (entry.state === 'stale') {
+      entry.state = 'probe';
+      entry.probes = 1;
+      this.setDeadline(entry, now + this.timers.retransmitMs);
+      this.callbacks.solicit(entry.address, entry.mac, now);
+    }
+    return entry.mac;
+  }
+
+  /** Queues `frame` until `address` resolves, starting resolution if needed. */
+  enqueue(address: IpAddr, frame: Uint8Array, now: number): void {
+    const key = ipKey(address);
+    let entry = this.entries.get(key);
+    if (entry === undefined) {
+      this.makeRoom();
+      entry = {
+        address: address.slice(),
+        state: 'incomplete',
+        mac: null,
+        queue: [],
+        queuedBytes: 0,
+        probes: 1,
+        deadline: Number.POSITIVE_INFINITY,
+      };
+      this.entries.set(key, entry);
+      this.setDeadline(entry, now + this.timers.retransmitMs);
+      this.callbacks.solicit(entry.address, null, now);
+    }
+    entry.queue.push(frame);
+    entry.queuedBytes += frame.length;
+    while (entry.queuedBytes > this.timers.maxQueueBytes && entry.queue.length > 1) {
+      entry.queuedBytes -= entry.queue.shift()!.length;
+      this.dropped++;
+    }
+  }
+
+  /**
+   * Records `mac` for `address`. `confirmed` (a reply / solicited advert)
+   * makes it REACHABLE, otherwise STALE when the link address changed or the
+   * entry is new. `create: false` only updates an existing entry (RFC 826's
+   * merge rule). Returns the frames that were waiting, to be sent now.
+   */
+  update(
+    address: IpAddr,
+    mac: Uint8Array,
+    now: number,
+    confirmed: boolean,
+    create: boolean,
+  ): Uint8Array[] {
+    const key = ipKey(address);
+    let entry = this.entries.get(key);
+    if (entry === undefined) {
+      if (!create) return [];
+      this.makeRoom();
+      entry = {
+        address: address.slice(),
+        state: 'stale',
+        mac: null,
+        queue: [],
+        queuedBytes: 0,
+        probes: 0,
+        deadline: Number.POSITIVE_INFINITY,
+      };
+      this.entries.set(key, entry);
+    }
+    const changed = entry.mac === null || !sameMac(entry.mac, mac);
+    if (changed) entry.mac = mac.slice(0, 6);
+    if (confirmed || entry.state === 'incomplete') {
+      entry.state = confirmed ? 'reachable' : 'stale';
+      this.setDeadline(entry, now + (confirmed ? this.timers.reachableMs : this.timers.staleMs));
+    } else if (changed) {
+      entry.state = 'stale';
+      this.setDeadline(entry, now + this.timers.staleMs);
+    }
+    entry.probes = 0;
+    const waiting = entry.queue;
+    entry.queue = [];
+    entry.queuedBytes = 0;
+    return waiting;
+  }
+
+  /** Runs due timers: retries, give-ups, expiry. */
+  poll(now: number): void {
+    for (const [key, entry] of this.entries) {
+      if (entry.deadline > now) continue;
+      switch (entry.state) {
+        case 'incomplete':
+        case 'probe':
+          if (entry.probes < this.timers.maxProbes) {
+            entry.probes++;
+            this.setDeadline(entry, now + this.timers.retransmitMs);
+            this.callbacks.solicit(entry.address, entry.state === 'probe' ? entry.mac : null, now);
+          } else {
+            this.entries.delete(key);
+            this.dropped += entry.queue.length;
+            this.callbacks.failed(entry.address, entry.queue);
+          }
+          break;
+        case 'reachable':
+          entry.state = 'stale';
+          this.setDeadline(entry, now + this.timers.staleMs);
+          break;
+        case 'stale':
+          this.entries.delete(key);
+          break;
+      }
+    }
+  }
+
+  nextDeadline(): number {
+    let next = Number.POSITIVE_INFINITY;
+    for (const entry of this.entries.values()) if (entry.deadline < next) next = entry.deadline;
+    return next;
+  }
+
+  /** Forgets everything (e.g. the interface went down). */
+  clear(): void {
+    this.entries.clear();
+  }
+
+  private setDeadline(entry: NeighborEntry, at: number): void {
+    entry.deadline = at;
+    this.callbacks.wake(at);
+  }
+
+  private makeRoom(): void {
+    if (this.entries.size < this.timers.maxEntries) return;
+    // Evict the oldest resolved entry, else the oldest of all.
+    for (const [key, entry] of this.entries) {
+      if (entry.state !== 'incomplete') {
+        this.entries.delete(key);
+        return;
+      }
+    }
+    const oldest = this.entries.keys().next().value;
+    if (oldest !== undefined) {
+      const entry = this.entries.get(oldest)!;
+      this.dropped += entry.queue.length;
+      this.entries.delete(oldest);
+    }
+  }
+}
+
+function sameMac(a: Uint8Array, b: Uint8Array): boolean {
+  for (let i = 0; i < 6; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
