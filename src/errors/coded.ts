@@ -1,4 +1,4 @@
-import { inspect } from 'node:util';
+import { format, inspect } from 'node:util';
 import { describeExpected, describeReceived } from './describe.js';
 
 type Ctor = ErrorConstructor | TypeErrorConstructor | RangeErrorConstructor;
@@ -35,7 +35,7 @@ const CODES = {
   ],
   ERR_HTTP_INVALID_STATUS_CODE: [
     RangeError,
-    (code: unknown) => `Invalid status code: ${String(code)}`,
+    (code: unknown) => `Invalid status code: ${format('%s', code)}`,
   ],
   ERR_HTTP_REQUEST_TIMEOUT: [Error, () => 'Request timeout'],
   ERR_HTTP_SOCKET_ASSIGNED: [Error, () => 'ServerResponse has an already assigned socket'],
@@ -44,6 +44,7 @@ const CODES = {
     () => 'Changing the socket encoding is not allowed per RFC7230 Section 3.',
   ],
   ERR_HTTP_TRAILER_INVALID: [Error, () => 'Trailers are invalid with this transfer encoding'],
+  ERR_INVALID_ADDRESS: [Error, () => 'Invalid socket address'],
   ERR_INVALID_ADDRESS_FAMILY: [
     RangeError,
     (family: unknown, host: string, port: number) =>

@@ -9,12 +9,14 @@ export {
   setDefaultAutoSelectFamily,
   setDefaultAutoSelectFamilyAttemptTimeout,
 } from './auto-select-family.js';
+export { BlockList } from './block-list.js';
 export { connect, createConnection } from './connect.js';
 export { createServer } from './create-server.js';
 export { _setSimultaneousAccepts } from './deprecated.js';
 export type { ConnectOptions } from './normalize-args.js';
 export type { ServerListenOptions, ServerOpts } from './server.js';
 export type { SocketConstructorOpts } from './socket.js';
+export { SocketAddress, type SocketAddressInitOptions } from './socket-address.js';
 
 import { callableClass } from '../util/callable-class.js';
 import { Server as ServerClass } from './server.js';
