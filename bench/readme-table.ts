@@ -126,7 +126,38 @@ export function renderStack(report: StackReport): string {
   ].join('\n');
 }
 
+interface WsReport {
+  benchmark: 'ws';
+  date: string;
+  node: string;
+  cpu: string;
+  cores: number;
+  method: string;
+  results: Array<{
+    label: string;
+    wirestack: { messagesPerSec: number };
+    ws: { messagesPerSec: number };
+    ratio: number;
+  }>;
+}
+
+export function renderWs(report: WsReport): string {
+  return [
+    '| workload (32 clients) | wirestack msg/s | `ws` msg/s | wirestack / `ws` |',
+    '| --- | ---: | ---: | ---: |',
+    ...report.results.map(
+      (r) =>
+        `| ${r.label} | ${number(r.wirestack.messagesPerSec)} | ${number(r.ws.messagesPerSec)} | ${r.ratio.toFixed(2)} |`,
+    ),
+    '',
+    `Echo servers: wirestack/ws on wirestack http against the \`ws\` package on node:http; ${report.method}. ` +
+      `Node ${report.node}, ${report.cpu} (${report.cores} cores), ${report.date.slice(0, 10)}. ` +
+      'From `bench/results/ws.json`, by `node --import tsx bench/ws.ts`.',
+  ].join('\n');
+}
+
 const renderers: Record<string, (report: never) => string> = {
+  ws: renderWs,
   http: renderHttp,
   net: renderNet,
   parser: renderParser,

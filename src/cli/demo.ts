@@ -10,6 +10,7 @@ import { httpHello } from './demo/http-hello.js';
 import { httpsHello } from './demo/https-hello.js';
 import { netGreeting } from './demo/net-greeting.js';
 import { netLoan } from './demo/net-loan.js';
+import { wsEcho } from './demo/ws-echo.js';
 
 export { PORT_SPAN, PORT_TABLE, PortInUseError } from './demo/context.js';
 
@@ -21,6 +22,7 @@ export const EXAMPLES: readonly Example[] = [
   dgramBytes,
   httpHello,
   httpsHello,
+  wsEcho,
 ];
 
 export interface DemoOptions {

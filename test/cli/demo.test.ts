@@ -95,7 +95,7 @@ interface Section {
 function expectedSections(base: number): Section[] {
   return [
     {
-      heading: new RegExp(`^=== \\[1/6\\] net: .*${base}`),
+      heading: new RegExp(`^=== \\[1/7\\] net: .*${base}`),
       lines: [
         '你已向对方发起好友请求！',
         '已同意好友请求',
@@ -106,13 +106,13 @@ function expectedSections(base: number): Section[] {
       ],
     },
     {
-      heading: new RegExp(`^=== \\[2/6\\] net: .*${base}`),
+      heading: new RegExp(`^=== \\[2/7\\] net: .*${base}`),
       // The client prints each chunk it reads: 欢迎 and 你好 may come as one.
       lines: ['server bound', '连接断开', 'client disconnected'],
       texts: ['欢迎', '你好'],
     },
     {
-      heading: new RegExp(`^=== \\[3/6\\] dgram: .*${base + 1}.*${base + 2}`),
+      heading: new RegExp(`^=== \\[3/7\\] dgram: .*${base + 1}.*${base + 2}`),
       lines: [
         `服务器监听 0.0.0.0:${base + 1}`,
         `服务器收到：Hello World 来自 127.0.0.1:${base + 2}`,
@@ -122,7 +122,7 @@ function expectedSections(base: number): Section[] {
       ],
     },
     {
-      heading: new RegExp(`^=== \\[4/6\\] dgram: .*${base + 3}`),
+      heading: new RegExp(`^=== \\[4/7\\] dgram: .*${base + 3}`),
       lines: [
         `服务器监听 0.0.0.0:${base + 3}`,
         /^服务器收到：Some bytes 来自 127\.0\.0\.1:\d+$/,
@@ -130,7 +130,7 @@ function expectedSections(base: number): Section[] {
       ],
     },
     {
-      heading: new RegExp(`^=== \\[5/6\\] http: .*${base + 4}`),
+      heading: new RegExp(`^=== \\[5/7\\] http: .*${base + 4}`),
       lines: [
         '服务器收到请求：GET /',
         /^客户端收到响应：HTTP\/1\.1 200 OK$/,
@@ -141,7 +141,7 @@ function expectedSections(base: number): Section[] {
     },
     {
       // Not on a notes port: the OS picks it.
-      heading: /^=== \[6\/6\] https: /,
+      heading: /^=== \[6\/7\] https: /,
       lines: [
         /^自签名证书已生成：CN=localhost（DNS:localhost, IP Address:127\.0\.0\.1）$/,
         /^HTTPS 服务器监听 127\.0\.0\.1:\d+$/,
@@ -149,6 +149,33 @@ function expectedSections(base: number): Section[] {
         /^客户端收到响应：HTTP\/1\.1 200 OK$/,
         '  服务器证书：CN=localhost，验证通过：true',
         '响应内容：你好，加密的世界！',
+      ],
+    },
+    {
+      // WebSocket: the handshake over HTTP Upgrade as in the notes, then messages both ways.
+      heading: /^=== \[7\/7\] ws: /,
+      lines: [
+        /^WebSocket 服务器监听 ws:\/\/127\.0\.0\.1:\d+\/chat$/,
+        '客户端发起握手（HTTP 请求）：',
+        '  GET /chat HTTP/1.1',
+        /^ {2}Host: 127\.0\.0\.1:\d+$/,
+        '  Upgrade: websocket',
+        '  Connection: Upgrade',
+        /^ {2}Sec-WebSocket-Key: [A-Za-z0-9+/]{22}==$/,
+        '  Sec-WebSocket-Version: 13',
+        '  Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits',
+        '服务器应答握手：',
+        '  HTTP/1.1 101 Switching Protocols',
+        '  Upgrade: websocket',
+        '  Connection: Upgrade',
+        /^ {2}Sec-WebSocket-Accept: [A-Za-z0-9+/]{27}=$/,
+        '  Sec-WebSocket-Extensions: permessage-deflate',
+        '连接已升级为 WebSocket（扩展：permessage-deflate）',
+        '客户端收到：欢迎！这是服务器主动推送的消息',
+        '服务器收到：你好，WebSocket！',
+        '客户端收到：echo: 你好，WebSocket！',
+        '服务器端连接关闭：1000 再见',
+        '客户端连接关闭：1000 再见',
       ],
     },
   ];
