@@ -13,6 +13,7 @@
  */
 import * as tls from 'node:tls';
 import type { Socket } from '../net/index.js';
+import { kLayeredOver } from '../net/socket.js';
 
 const kTransport = Symbol('wirestack.https.transport');
 
@@ -66,6 +67,11 @@ export class SecureSocket extends tls.TLSSocket {
 
   /** The wirestack socket underneath (undefined only while being constructed). */
   get transportSocket(): Socket | undefined {
+    return this[kTransport];
+  }
+
+  /** Makes `secure instanceof net.Socket` true for wirestack's net, as Node's TLS sockets are. */
+  get [kLayeredOver](): Socket | undefined {
     return this[kTransport];
   }
 

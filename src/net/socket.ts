@@ -60,6 +60,13 @@ interface ServerLike {
 const noop = () => {};
 
 /**
+ * A socket that carries its bytes over one of ours (a TLS socket from
+ * node:tls, say) names that socket under this key, and then counts as a
+ * `net.Socket` for `instanceof`, as Node's TLS sockets are net.Sockets.
+ */
+export const kLayeredOver: unique symbol = Symbol.for('wirestack.net.layeredOver');
+
+/**
  * `net.Socket`: a TCP or IPC connection as a `stream.Duplex` (Node's net doc,
  * "Class: net.Socket"). Runs on any `Transport`'s `StreamHandle`.
  *
@@ -68,6 +75,16 @@ const noop = () => {};
  * `ENOTFOUND`, or `ERR_SOCKET_CLOSED`), `close(hadError)`.
  */
 export class Socket extends Duplex {
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    if (Function.prototype[Symbol.hasInstance].call(this, value)) return true;
+    // `this` is Socket itself or the callable export wrapping it, not a subclass.
+    if (this.prototype !== Socket.prototype || value === null || typeof value !== 'object') {
+      return false;
+    }
+    const under = (value as { [kLayeredOver]?: unknown })[kLayeredOver];
+    return under !== undefined && under instanceof Socket;
+  }
+
   /** True between `connect()` and the `'connect'` event. */
   connecting = false;
   /** @internal The transport handle; null before connect and after close. */

@@ -406,3 +406,13 @@ describe('https server with node:https and node:tls clients', () => {
     });
   });
 });
+
+test('a TLS socket over a wirestack socket is an instance of wirestack net.Socket', async () => {
+  const net = await import('../../src/net/index.js');
+  const { SecureSocket } = await import('../../src/https/secure-socket.js');
+  const plain = new net.Socket();
+  const secure = new SecureSocket(plain, {});
+  assert.ok(secure instanceof net.Socket);
+  assert.ok(!({} instanceof net.Socket));
+  secure.destroy();
+});
