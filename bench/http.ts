@@ -10,14 +10,22 @@
  * Options for checking the harness itself: --ours MODULE (another http module
  * in place of dist/http/index.js), --out FILE, --no-readme.
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import * as os from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
-import { updateReadme } from './readme-table.js';
-
-const ROOT = resolve(__dirname, '..');
+import { execFileSync, spawn } from 'node:child_process';
+import { join, resolve } from 'node:path';
+import {
+  assertBuilt,
+  Child,
+  type Impl,
+  machine,
+  mean,
+  moduleLabel,
+  positiveInt,
+  ROOT,
+  refreshReadme,
+  round,
+  WIRESTACK_HTTP,
+  writeResults,
+} from './lib.js';
 
 interface Options {
   durationS: number;
@@ -35,7 +43,7 @@ function parseOptions(argv: string[]): Options {
     rounds: 2,
     connections: 50,
     depth: 16,
-    ours: join(ROOT, 'dist', 'http', 'index.js'),
+    ours: WIRESTACK_HTTP,
     out: join(ROOT, 'bench', 'results', 'http.json'),
     readme: true,
   };
@@ -46,11 +54,7 @@ function parseOptions(argv: string[]): Options {
       if (value === undefined) throw new Error(`${arg} needs a value`);
       return value;
     };
-    const count = (): number => {
-      const n = Number(next());
-      if (!Number.isInteger(n) || n < 1) throw new Error(`${arg} needs a positive integer`);
-      return n;
-    };
+    const count = (): number => positiveInt(arg!, next());
     switch (arg) {
       case '--duration':
         options.durationS = count();
@@ -80,33 +84,23 @@ function parseOptions(argv: string[]): Options {
   return options;
 }
 
-type Impl = 'wirestack' | 'node';
-
 interface Server {
   impl: Impl;
   port: number;
   module: string;
-  child: ChildProcess;
+  child: Child;
 }
 
-function startServer(impl: Impl, ours: string): Promise<Server> {
-  const args = ['--import', 'tsx', join(ROOT, 'bench', 'server.ts'), impl];
+async function startServer(impl: Impl, ours: string): Promise<Server> {
+  const args = [join(ROOT, 'bench', 'server.ts'), impl];
   if (impl === 'wirestack') args.push(ours);
-  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
-  return new Promise((resolvePort, reject) => {
-    child.once('error', reject);
-    child.once('exit', (code) => reject(new Error(`${impl} server exited early (${code})`)));
-    createInterface({ input: child.stdout! }).once('line', (line) => {
-      const { port, module } = JSON.parse(line) as { port: number; module: string };
-      resolvePort({ impl, port, module, child });
-    });
-  });
+  const child = new Child(`${impl} server`, args);
+  const { port, module } = await child.next<{ port: number; module: string }>();
+  return { impl, port, module, child };
 }
 
 function stopServer(server: Server): void {
-  server.child.removeAllListeners('exit');
-  server.child.stdin?.end();
-  server.child.kill('SIGTERM');
+  server.child.stop();
 }
 
 interface WrkRun {
@@ -202,15 +196,10 @@ function wrkVersion(): string {
   }
 }
 
-const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
-const round = (x: number, digits: number): number => Number(x.toFixed(digits));
-
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
   const wrk = wrkVersion();
-  if (!options.ours.startsWith('node:') && !existsSync(options.ours)) {
-    throw new Error(`${options.ours} does not exist: run 'npm run build' first`);
-  }
+  assertBuilt(options.ours);
 
   const modes: Mode[] = [
     { name: 'keep-alive', label: 'keep-alive', before: [], after: [] },
@@ -269,14 +258,10 @@ async function main(): Promise<void> {
       });
     }
 
-    const cpus = os.cpus();
     const report = {
       benchmark: 'http',
       date: new Date().toISOString(),
-      node: process.version,
-      cpu: cpus[0]?.model.trim() ?? 'unknown',
-      cores: cpus.length,
-      os: `${os.type()} ${os.release()}`,
+      ...machine(),
       wrk: {
         version: wrk,
         threads: 1,
@@ -285,25 +270,16 @@ async function main(): Promise<void> {
         rounds: options.rounds,
       },
       server: 'hello world: 200, text/plain, 14-byte body',
-      wirestackModule: ours.module.startsWith('node:')
-        ? ours.module
-        : ours.module.replace(`${ROOT}/`, ''),
+      wirestackModule: moduleLabel(ours.module),
       results,
     };
-    mkdirSync(dirname(options.out), { recursive: true });
-    writeFileSync(options.out, `${JSON.stringify(report, null, 2)}\n`);
-    console.log(`\nwrote ${options.out}`);
+    writeResults(options.out, report);
     for (const r of results) {
       console.log(
         `${r.mode.padEnd(14)} wirestack ${r.wirestack.requestsPerSec} req/s, node:http ${r.node.requestsPerSec} req/s, ratio ${r.ratio}`,
       );
     }
-    if (options.readme) {
-      const changed = updateReadme(join(ROOT, 'README.md'), dirname(options.out));
-      console.log(
-        changed.length > 0 ? `README.md: updated ${changed.join(', ')}` : 'README.md: unchanged',
-      );
-    }
+    if (options.readme) refreshReadme(options.out);
   } finally {
     cleanup();
   }

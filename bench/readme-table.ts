@@ -77,6 +77,81 @@ export function renderNet(report: NetReport): string {
   ].join('\n');
 }
 
+interface HttpClientSide {
+  requestsPerSec: number;
+  clientCpuMicrosPerRequest: number;
+}
+
+export interface HttpClientReport {
+  benchmark: 'http-client';
+  date: string;
+  node: string;
+  cpu: string;
+  cores: number;
+  method: string;
+  wirestackModule: string;
+  inFlight: number;
+  results: { wirestack: HttpClientSide; node: HttpClientSide; ratio: number };
+}
+
+/** `a / b` to two places, or a dash when `b` is not positive. */
+const ratioText = (a: number, b: number): string => (b > 0 ? (a / b).toFixed(2) : '–');
+
+export function renderHttpClient(report: HttpClientReport): string {
+  const { wirestack, node } = report.results;
+  const lines = [
+    `| \`http.request\` GET, keep-alive Agent, ${report.inFlight} in flight | wirestack | node:http | wirestack / node:http |`,
+    '| --- | ---: | ---: | ---: |',
+    `| requests/s | ${number(wirestack.requestsPerSec)} | ${number(node.requestsPerSec)} | ${report.results.ratio.toFixed(2)} |`,
+    `| client CPU µs per request | ${wirestack.clientCpuMicrosPerRequest.toFixed(1)} | ${node.clientCpuMicrosPerRequest.toFixed(1)} | ${ratioText(wirestack.clientCpuMicrosPerRequest, node.clientCpuMicrosPerRequest)} |`,
+    '',
+    `${report.method}. Node ${report.node}, ${report.cpu} (${report.cores} cores), ` +
+      `${report.date.slice(0, 10)}. From \`bench/results/http-client.json\`, by \`npm run bench:http-client\`.`,
+  ];
+  if (report.wirestackModule.startsWith('node:')) {
+    lines.push('', `**Harness check only: the "wirestack" column ran ${report.wirestackModule}.**`);
+  }
+  return lines.join('\n');
+}
+
+interface HttpMemorySide {
+  heapUsedPerConnection: number;
+  externalPerConnection: number;
+  rssPerConnection: number;
+}
+
+export interface HttpMemoryReport {
+  benchmark: 'http-memory';
+  date: string;
+  node: string;
+  cpu: string;
+  cores: number;
+  method: string;
+  wirestackModule: string;
+  connections: number;
+  results: { wirestack: HttpMemorySide; node: HttpMemorySide };
+}
+
+export function renderHttpMemory(report: HttpMemoryReport): string {
+  const { wirestack, node } = report.results;
+  const row = (label: string, key: keyof HttpMemorySide): string =>
+    `| ${label} | ${number(wirestack[key])} | ${number(node[key])} | ${ratioText(wirestack[key], node[key])} |`;
+  const lines = [
+    `| bytes per idle keep-alive connection (${number(report.connections)} open) | wirestack | node:http | wirestack / node:http |`,
+    '| --- | ---: | ---: | ---: |',
+    row('JS heap (heapUsed after gc)', 'heapUsedPerConnection'),
+    row('outside the JS heap (external, with Buffers)', 'externalPerConnection'),
+    row('process RSS', 'rssPerConnection'),
+    '',
+    `Hello-world server; ${report.method}. Node ${report.node}, ${report.cpu} (${report.cores} cores), ` +
+      `${report.date.slice(0, 10)}. From \`bench/results/http-memory.json\`, by \`npm run bench:http-memory\`.`,
+  ];
+  if (report.wirestackModule.startsWith('node:')) {
+    lines.push('', `**Harness check only: the "wirestack" column ran ${report.wirestackModule}.**`);
+  }
+  return lines.join('\n');
+}
+
 interface ParserReport {
   benchmark: 'parser';
   date: string;
@@ -159,6 +234,8 @@ export function renderWs(report: WsReport): string {
 const renderers: Record<string, (report: never) => string> = {
   ws: renderWs,
   http: renderHttp,
+  'http-client': renderHttpClient,
+  'http-memory': renderHttpMemory,
   net: renderNet,
   parser: renderParser,
   stack: renderStack,

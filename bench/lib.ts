@@ -1,0 +1,206 @@
+/**
+ * What the HTTP benchmarks share: child processes that talk in JSON lines,
+ * the machine's description for the results files, writing a results file
+ * and the README's tables, and a few statistics.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { updateReadme } from './readme-table.js';
+
+export const ROOT = resolve(__dirname, '..');
+
+/** The built http module the benchmarks measure, by default. */
+export const WIRESTACK_HTTP = join(ROOT, 'dist', 'http', 'index.js');
+
+export type Impl = 'wirestack' | 'node';
+
+/** Throws unless `module` is a node: builtin or a file that exists. */
+export function assertBuilt(module: string): void {
+  if (!module.startsWith('node:') && !existsSync(module)) {
+    throw new Error(`${module} does not exist: run 'npm run build' first`);
+  }
+}
+
+/** `module` as a results file names it: relative to the repository. */
+export function moduleLabel(module: string): string {
+  return module.startsWith('node:') ? module : module.replace(`${ROOT}/`, '');
+}
+
+/**
+ * A Node child process that prints one JSON value per line on stdout and
+ * reads commands, one per line, on stdin. stderr is passed through. By
+ * convention the child exits when its stdin closes, so it never outlives us.
+ */
+export class Child {
+  readonly proc: ChildProcess;
+  private buffered = '';
+  private readonly queue: string[] = [];
+  private readonly waiters: { resolve: (line: string) => void; reject: (e: Error) => void }[] = [];
+  private exited: Error | null = null;
+
+  /** Runs `node [execArgv] args`; `execArgv` defaults to `--import tsx`. */
+  constructor(
+    readonly name: string,
+    args: string[],
+    execArgv: string[] = ['--import', 'tsx'],
+  ) {
+    this.proc = spawn(process.execPath, [...execArgv, ...args], {
+      cwd: ROOT,
+      stdio: ['pipe', 'pipe', 'inherit'],
+    });
+    this.proc.stdout!.setEncoding('utf8');
+    this.proc.stdout!.on('data', (data: string) => {
+      this.buffered += data;
+      for (let nl = this.buffered.indexOf('\n'); nl >= 0; nl = this.buffered.indexOf('\n')) {
+        const line = this.buffered.slice(0, nl);
+        this.buffered = this.buffered.slice(nl + 1);
+        const waiter = this.waiters.shift();
+        if (waiter) waiter.resolve(line);
+        else this.queue.push(line);
+      }
+    });
+    const fail = (err: Error): void => {
+      this.exited ??= err;
+      for (const waiter of this.waiters.splice(0)) waiter.reject(this.exited);
+    };
+    this.proc.once('error', fail);
+    this.proc.once('exit', (code, signal) =>
+      fail(new Error(`${name} exited early (${signal ?? code})`)),
+    );
+  }
+
+  /** The next line, parsed; rejects if the child exits first or `timeoutMs` passes. */
+  next<T>(timeoutMs = 30_000): Promise<T> {
+    const line = this.queue.shift();
+    if (line !== undefined) return Promise.resolve(JSON.parse(line) as T);
+    if (this.exited) return Promise.reject(this.exited);
+    return new Promise<T>((resolveLine, reject) => {
+      const timer = setTimeout(() => {
+        const i = this.waiters.indexOf(waiter);
+        if (i >= 0) this.waiters.splice(i, 1);
+        reject(new Error(`${this.name}: no answer within ${timeoutMs} ms`));
+      }, timeoutMs);
+      const waiter = {
+        resolve: (l: string) => {
+          clearTimeout(timer);
+          try {
+            resolveLine(JSON.parse(l) as T);
+          } catch {
+            reject(new Error(`${this.name} printed something that is not JSON: ${l}`));
+          }
+        },
+        reject: (e: Error) => {
+          clearTimeout(timer);
+          reject(e);
+        },
+      };
+      this.waiters.push(waiter);
+    });
+  }
+
+  /** Sends one command line. */
+  send(line: string): void {
+    this.proc.stdin!.write(`${line}\n`);
+  }
+
+  /** Sends `line` and waits for the answer. */
+  ask<T>(line: string, timeoutMs?: number): Promise<T> {
+    this.send(line);
+    return this.next<T>(timeoutMs);
+  }
+
+  /** Resolves when the child has exited (killing it after `timeoutMs`). */
+  exit(timeoutMs = 30_000): Promise<void> {
+    if (this.proc.exitCode !== null || this.proc.signalCode !== null) return Promise.resolve();
+    return new Promise((resolveExit) => {
+      const timer = setTimeout(() => this.proc.kill('SIGKILL'), timeoutMs);
+      this.proc.once('exit', () => {
+        clearTimeout(timer);
+        resolveExit();
+      });
+    });
+  }
+
+  /** Ends the child: closes its stdin and sends SIGTERM. */
+  stop(): void {
+    this.proc.removeAllListeners('exit');
+    this.proc.stdin?.end();
+    if (this.proc.exitCode === null && this.proc.signalCode === null) this.proc.kill('SIGTERM');
+  }
+}
+
+/** In a child: exit when the parent closes our stdin, or on SIGTERM. */
+export function exitWithParent(): void {
+  process.stdin.on('end', () => process.exit(0));
+  process.stdin.resume();
+  process.on('SIGTERM', () => process.exit(0));
+}
+
+/** In a child: calls `onLine` for each command line on stdin (and exits when stdin closes). */
+export function onCommands(onLine: (line: string) => void): void {
+  let buffered = '';
+  process.stdin.setEncoding('utf8');
+  process.stdin.on('data', (data: string) => {
+    buffered += data;
+    for (let nl = buffered.indexOf('\n'); nl >= 0; nl = buffered.indexOf('\n')) {
+      const line = buffered.slice(0, nl);
+      buffered = buffered.slice(nl + 1);
+      onLine(line);
+    }
+  });
+  exitWithParent();
+}
+
+/** In a child: prints `value` as one JSON line for the parent. */
+export function reply(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value)}\n`);
+}
+
+/** The fields every results file starts with after `benchmark` and `date`. */
+export function machine(): { node: string; cpu: string; cores: number; os: string } {
+  const cpus = os.cpus();
+  return {
+    node: process.version,
+    cpu: cpus[0]?.model.trim() ?? 'unknown',
+    cores: cpus.length,
+    os: `${os.type()} ${os.release()}`,
+  };
+}
+
+/** Writes `report` as the results file `out`. */
+export function writeResults(out: string, report: unknown): void {
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
+  console.log(`\nwrote ${out}`);
+}
+
+/** Regenerates the README's tables from the results files next to `out`. */
+export function refreshReadme(out: string): void {
+  const changed = updateReadme(join(ROOT, 'README.md'), dirname(out));
+  console.log(
+    changed.length > 0 ? `README.md: updated ${changed.join(', ')}` : 'README.md: unchanged',
+  );
+}
+
+/** The positive integer an option (`--rounds`) was given, or `fallback` when it was not. */
+export function positiveInt(option: string, value: string | undefined, fallback?: number): number {
+  if (value === undefined && fallback !== undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${option} needs a positive integer`);
+  return n;
+}
+
+export const sleep = (ms: number): Promise<void> =>
+  new Promise((resolveSleep) => setTimeout(resolveSleep, ms));
+
+export const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
+
+export function median(xs: number[]): number {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+export const round = (x: number, digits: number): number => Number(x.toFixed(digits));
