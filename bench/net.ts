@@ -9,13 +9,10 @@
  */
 import * as nodeDgram from 'node:dgram';
 import { once } from 'node:events';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import * as nodeNet from 'node:net';
-import { cpus } from 'node:os';
 import { join } from 'node:path';
-import { updateReadme } from './readme-table.js';
+import { machine, mean, ROOT, refreshReadme, writeResults } from './lib.js';
 
-const ROOT = join(__dirname, '..');
 const wsNet = require(join(ROOT, 'dist', 'net', 'index.js')) as typeof nodeNet;
 const wsDgram = require(join(ROOT, 'dist', 'dgram', 'index.js')) as typeof nodeDgram;
 
@@ -94,16 +91,22 @@ async function udpRate(dgram: typeof nodeDgram): Promise<number> {
   return received / seconds;
 }
 
-const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-
 async function main(): Promise<void> {
   const tcp = { wirestack: [] as number[], node: [] as number[] };
   const udp = { wirestack: [] as number[], node: [] as number[] };
   for (let round = 0; round < ROUNDS; round++) {
-    tcp.wirestack.push(await tcpBulk(wsNet));
-    tcp.node.push(await tcpBulk(nodeNet));
-    udp.wirestack.push(await udpRate(wsDgram));
-    udp.node.push(await udpRate(nodeDgram));
+    // Which side goes first alternates, so neither always runs on a warmer machine.
+    if (round % 2 === 0) {
+      tcp.wirestack.push(await tcpBulk(wsNet));
+      tcp.node.push(await tcpBulk(nodeNet));
+      udp.wirestack.push(await udpRate(wsDgram));
+      udp.node.push(await udpRate(nodeDgram));
+    } else {
+      tcp.node.push(await tcpBulk(nodeNet));
+      tcp.wirestack.push(await tcpBulk(wsNet));
+      udp.node.push(await udpRate(nodeDgram));
+      udp.wirestack.push(await udpRate(wsDgram));
+    }
     console.log(
       `round ${round + 1}: tcp ${tcp.wirestack.at(-1)!.toFixed(0)} vs ${tcp.node.at(-1)!.toFixed(0)} MiB/s, ` +
         `udp ${udp.wirestack.at(-1)!.toFixed(0)} vs ${udp.node.at(-1)!.toFixed(0)} datagrams/s`,
@@ -112,9 +115,7 @@ async function main(): Promise<void> {
   const report = {
     benchmark: 'net' as const,
     date: new Date().toISOString(),
-    node: process.version,
-    cpu: cpus()[0]?.model ?? 'unknown',
-    cores: cpus().length,
+    ...machine(),
     rounds: ROUNDS,
     tcp: {
       mib: MIB,
@@ -131,9 +132,9 @@ async function main(): Promise<void> {
       runs: udp,
     },
   };
-  mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
-  writeFileSync(join(ROOT, 'bench', 'results', 'net.json'), `${JSON.stringify(report, null, 2)}\n`);
-  updateReadme(join(ROOT, 'README.md'), join(ROOT, 'bench', 'results'));
+  const out = join(ROOT, 'bench', 'results', 'net.json');
+  writeResults(out, report);
+  refreshReadme(out);
   console.log(
     `tcp: ${(report.tcp.wirestack / report.tcp.node).toFixed(2)}x node:net; ` +
       `udp: ${(report.udp.wirestack / report.udp.node).toFixed(2)}x node:dgram`,
