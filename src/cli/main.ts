@@ -9,6 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DemoTimeoutError, PORT_SPAN, PORT_TABLE, PortInUseError, runDemo } from './demo.js';
+import { readOptions } from './options.js';
 
 const DEFAULT_TIMEOUT_S = 10;
 /** After the last example, how long the process may take to exit by itself. */
@@ -79,16 +80,7 @@ function parseDemoArgs(args: string[]): DemoArgs {
     transport: 'host',
     pcap: undefined,
   };
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    const eq = arg.indexOf('=');
-    const name = arg.startsWith('--') && eq > 0 ? arg.slice(0, eq) : arg;
-    const value = (): string => {
-      if (eq > 0 && arg.startsWith('--')) return arg.slice(eq + 1);
-      const next = args[++i];
-      if (next === undefined) usageError(`${name} needs a value`);
-      return next;
-    };
+  for (const { arg, name, value } of readOptions(args, usageError)) {
     switch (name) {
       case '-h':
       case '--help':

@@ -10,6 +10,7 @@ import { type LinkConditions, Simulation, type Stack } from '../sim.js';
 import type { Example, UdpSides } from './demo/context.js';
 import { dgramBytes } from './demo/dgram-bytes.js';
 import { dgramExit } from './demo/dgram-exit.js';
+import { readOptions } from './options.js';
 
 // ---- demo --transport sim ------------------------------------------------------
 
@@ -250,16 +251,7 @@ export function parseSimArgs(args: readonly string[]): SimScenarioOptions {
     realTime: false,
     attempts: 10,
   };
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    const eq = arg.indexOf('=');
-    const name = arg.startsWith('--') && eq > 0 ? arg.slice(0, eq) : arg;
-    const value = (): string => {
-      if (eq > 0 && arg.startsWith('--')) return arg.slice(eq + 1);
-      const next = args[++i];
-      if (next === undefined) usage(`${name} needs a value`);
-      return next;
-    };
+  for (const { arg, name, value } of readOptions(args, usage)) {
     switch (name) {
       case '-h':
       case '--help':

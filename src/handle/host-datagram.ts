@@ -1,5 +1,11 @@
 import * as dgram from 'node:dgram';
-import type { AddressInfo, DatagramHandle, ErrorCallback, RemoteInfo } from './types.js';
+import type {
+  AddressInfo,
+  DatagramBindOptions,
+  DatagramHandle,
+  ErrorCallback,
+  RemoteInfo,
+} from './types.js';
 
 /**
  * The inner socket is only ever given IP literals (names are resolved by
@@ -77,17 +83,7 @@ class HostDatagram implements DatagramHandle {
     });
   }
 
-  bind(
-    options: {
-      address: string;
-      port: number;
-      fd?: number;
-      exclusive?: boolean;
-      reuseAddr?: boolean;
-      ipv6Only?: boolean;
-    },
-    cb: ErrorCallback,
-  ): void {
+  bind(options: DatagramBindOptions, cb: ErrorCallback): void {
     // reuseAddr and ipv6Only are creation-time options of node:dgram. Before
     // any bind the inner socket holds no OS socket, so it can be swapped.
     if (!this.bindTried && (options.reuseAddr || options.ipv6Only)) {

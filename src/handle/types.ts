@@ -121,6 +121,16 @@ export interface ListenOptions {
   writableAll?: boolean;
 }
 
+/** Options for a UDP bind (`fd`: adopt an open socket instead of binding `address:port`). */
+export interface DatagramBindOptions {
+  address: string;
+  port: number;
+  fd?: number;
+  exclusive?: boolean;
+  reuseAddr?: boolean;
+  ipv6Only?: boolean;
+}
+
 /** The receive info of a datagram, as dgram's `'message'` event gives it. */
 export interface RemoteInfo extends AddressInfo {
   size: number;
@@ -139,17 +149,7 @@ export interface DatagramHandle {
    * (`EADDRINUSE`, `EACCES`, `EINVAL`, ...) if any. Throws synchronously only
    * for an unusable `fd` (`ERR_INVALID_FD_TYPE`, `open EBADF`).
    */
-  bind(
-    options: {
-      address: string;
-      port: number;
-      fd?: number;
-      exclusive?: boolean;
-      reuseAddr?: boolean;
-      ipv6Only?: boolean;
-    },
-    cb: ErrorCallback,
-  ): void;
+  bind(options: DatagramBindOptions, cb: ErrorCallback): void;
   /** Sends one datagram made of `chunks`; `cb(err, bytes)` once it is sent or failed (`EMSGSIZE`, ...). */
   send(
     chunks: Buffer[],

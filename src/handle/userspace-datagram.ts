@@ -13,7 +13,13 @@ import { StackError } from '../stack/errors.js';
 import type { NetInterface } from '../stack/interface.js';
 import type { UdpSocket } from '../stack/udp.js';
 import { formatIP } from '../wire/ip-format.js';
-import type { AddressInfo, DatagramHandle, ErrorCallback, RemoteInfo } from './types.js';
+import type {
+  AddressInfo,
+  DatagramBindOptions,
+  DatagramHandle,
+  ErrorCallback,
+  RemoteInfo,
+} from './types.js';
 import type { KeepAlive, UserspaceHost } from './userspace.js';
 
 function noop(): void {}
@@ -70,17 +76,7 @@ class UserspaceDatagram implements DatagramHandle {
     this.holding = want;
   }
 
-  bind(
-    options: {
-      address: string;
-      port: number;
-      fd?: number;
-      exclusive?: boolean;
-      reuseAddr?: boolean;
-      ipv6Only?: boolean;
-    },
-    cb: ErrorCallback,
-  ): void {
+  bind(options: DatagramBindOptions, cb: ErrorCallback): void {
     if (options.fd !== undefined) {
       throw codedError('ERR_NOT_IMPLEMENTED', 'binding a file descriptor on the userspace stack');
     }

@@ -47,8 +47,9 @@ import {
   V4_ALL_ROUTERS,
 } from './address.js';
 import { StackError, type StackErrorCode } from './errors.js';
-import { fragmentPlan, Reassembler } from './fragment.js';
+import { fragmentPlan } from './fragment.js';
 import type { NetInterface } from './interface.js';
+import { IpLayer } from './ip-layer.js';
 import type { IpSendOptions, NetStack, PayloadWriter, ResolvedRoute } from './stack.js';
 
 /** Destination Unreachable codes Linux treats as hard errors for UDP, and their errno (icmp_err_convert). */
@@ -62,23 +63,15 @@ const UNREACH_ERRORS: Record<number, StackErrorCode> = {
   13: 'EHOSTUNREACH',
 };
 
-export class Ipv4Layer {
-  readonly reassembly: Reassembler;
-  private readonly stack: NetStack;
+export class Ipv4Layer extends IpLayer {
   private identification: number;
 
   constructor(stack: NetStack) {
-    this.stack = stack;
+    super(stack, stack.limits.reassemblyTimeoutV4Ms, IPV4_MAX_LEN - IPV4_HEADER_LEN, {
+      type: ICMPV4_TIME_EXCEEDED,
+      code: ICMPV4_REASSEMBLY_TIME_EXCEEDED,
+    });
     this.identification = stack.random() & 0xffff;
-    this.reassembly = new Reassembler(
-      {
-        timeoutMs: stack.limits.reassemblyTimeoutV4Ms,
-        maxDatagrams: stack.limits.reassemblyDatagrams,
-        maxBytes: stack.limits.reassemblyBytes,
-        maxPayload: IPV4_MAX_LEN - IPV4_HEADER_LEN,
-      },
-      (at) => stack.wake(at),
-    );
   }
 
   multicastMac(group: IpAddr): Uint8Array {
@@ -202,15 +195,8 @@ export class Ipv4Layer {
           stack.reject(quoted);
           return;
         }
-        if (quoted.protocol === IP_PROTO_UDP && quoted.payload.length >= 4 && code !== undefined) {
-          const q = quoted.payload;
-          stack.udp.icmpError(
-            quoted.src,
-            (q[0]! << 8) | q[1]!,
-            quoted.dst,
-            (q[2]! << 8) | q[3]!,
-            code,
-          );
+        if (quoted.protocol === IP_PROTO_UDP && code !== undefined) {
+          stack.udp.icmpError(quoted.src, quoted.dst, quoted.payload, code);
         }
         stack.count('icmp.errorsIn');
         return;
@@ -369,7 +355,13 @@ export class Ipv4Layer {
    * non-first fragment, a broadcast / multicast, or from a non-unicast
    * source) or the rate limit says no.
    */
-  sendIcmpError(type: number, code: number, rest: number, original: Uint8Array, now: number): void {
+  override sendIcmpError(
+    type: number,
+    code: number,
+    rest: number,
+    original: Uint8Array,
+    now: number,
+  ): void {
     const stack = this.stack;
     const pkt = parseIpv4(original, { verifyChecksum: false, allowTruncated: true });
     if (pkt instanceof WireError) return;
@@ -429,22 +421,6 @@ export class Ipv4Layer {
       { iface, ttl: 1, routerAlert: true, multicastLoop: false },
       now,
     );
-  }
-
-  // ---- timers ----------------------------------------------------------------------
-
-  poll(now: number): void {
-    for (const expired of this.reassembly.poll(now)) {
-      // RFC 792 / RFC 1122 §3.3.2: time exceeded (code 1) when fragment zero had arrived.
-      const first = expired.first as Uint8Array | undefined;
-      if (first !== undefined) {
-        this.sendIcmpError(ICMPV4_TIME_EXCEEDED, ICMPV4_REASSEMBLY_TIME_EXCEEDED, 0, first, now);
-      }
-    }
-  }
-
-  nextDeadline(): number {
-    return this.reassembly.nextDeadline();
   }
 }
 

@@ -62,8 +62,9 @@ import {
   V6_ALL_ROUTERS,
 } from './address.js';
 import { StackError, type StackErrorCode } from './errors.js';
-import { fragmentPlan, Reassembler } from './fragment.js';
+import { fragmentPlan } from './fragment.js';
 import type { NetInterface } from './interface.js';
+import { IpLayer } from './ip-layer.js';
 import type { IpSendOptions, NetStack, PayloadWriter, ResolvedRoute } from './stack.js';
 
 /** Destination Unreachable codes → errno, as Linux's icmpv6_err_convert (all are hard errors). */
@@ -77,21 +78,12 @@ const UNREACH_ERRORS: Record<number, StackErrorCode> = {
   6: 'EACCES',
 };
 
-export class Ipv6Layer {
-  readonly reassembly: Reassembler;
-  private readonly stack: NetStack;
-
+export class Ipv6Layer extends IpLayer {
   constructor(stack: NetStack) {
-    this.stack = stack;
-    this.reassembly = new Reassembler(
-      {
-        timeoutMs: stack.limits.reassemblyTimeoutV6Ms,
-        maxDatagrams: stack.limits.reassemblyDatagrams,
-        maxBytes: stack.limits.reassemblyBytes,
-        maxPayload: 65535,
-      },
-      (at) => stack.wake(at),
-    );
+    super(stack, stack.limits.reassemblyTimeoutV6Ms, 65535, {
+      type: ICMPV6_TIME_EXCEEDED,
+      code: ICMPV6_REASSEMBLY_TIME_EXCEEDED,
+    });
   }
 
   solicitedNode(address: IpAddr): IpAddr {
@@ -269,15 +261,7 @@ export class Ipv6Layer {
         if (quoted instanceof WireError) return;
         const chain = walkIpv6Chain(quoted.nextHeader, quoted.payload);
         if (chain instanceof WireError || chain.protocol !== IP_PROTO_UDP) return;
-        const q = quoted.payload.subarray(chain.offset);
-        if (q.length < 4) return;
-        stack.udp.icmpError(
-          quoted.src,
-          (q[0]! << 8) | q[1]!,
-          quoted.dst,
-          (q[2]! << 8) | q[3]!,
-          code,
-        );
+        stack.udp.icmpError(quoted.src, quoted.dst, quoted.payload.subarray(chain.offset), code);
         return;
       }
       default:
@@ -452,7 +436,13 @@ export class Ipv6Layer {
    * unspecified source) or the rate limit says no; quotes as much as fits
    * in the minimum MTU.
    */
-  sendIcmpError(type: number, code: number, rest: number, original: Uint8Array, now: number): void {
+  override sendIcmpError(
+    type: number,
+    code: number,
+    rest: number,
+    original: Uint8Array,
+    now: number,
+  ): void {
     const stack = this.stack;
     const pkt = parseIpv6(original, { allowTruncated: true });
     if (pkt instanceof WireError) return;
@@ -514,21 +504,6 @@ export class Ipv6Layer {
       { iface, ttl: 1, routerAlert: true, multicastLoop: false },
       now,
     );
-  }
-
-  // ---- timers ----------------------------------------------------------------------
-
-  poll(now: number): void {
-    for (const expired of this.reassembly.poll(now)) {
-      const first = expired.first as Uint8Array | undefined;
-      if (first !== undefined) {
-        this.sendIcmpError(ICMPV6_TIME_EXCEEDED, ICMPV6_REASSEMBLY_TIME_EXCEEDED, 0, first, now);
-      }
-    }
-  }
-
-  nextDeadline(): number {
-    return this.reassembly.nextDeadline();
   }
 }
 

@@ -355,16 +355,14 @@ export class UdpLayer {
   }
 
   /**
-   * An ICMP error quoted a datagram `local:localPort → remote:remotePort`.
-   * Like Linux without IP_RECVERR, only a connected socket hears of it.
+   * An ICMP error quoted a datagram `local → remote` whose UDP header (or
+   * its first 4 bytes, the ports) is `quoted`. Like Linux without
+   * IP_RECVERR, only a connected socket hears of it.
    */
-  icmpError(
-    local: IpAddr,
-    localPort: number,
-    remote: IpAddr,
-    remotePort: number,
-    code: StackErrorCode,
-  ): void {
+  icmpError(local: IpAddr, remote: IpAddr, quoted: Uint8Array, code: StackErrorCode): void {
+    if (quoted.length < 4) return;
+    const localPort = (quoted[0]! << 8) | quoted[1]!;
+    const remotePort = (quoted[2]! << 8) | quoted[3]!;
     const list = this.ports.get(localPort);
     if (list === undefined) return;
     for (const sock of list) {
@@ -384,17 +382,15 @@ export class UdpLayer {
     now: number,
     source: IpAddr | null,
   ): StackError | null {
-    const target = this.targetFamily(sock, group);
-    if (target instanceof StackError) return target;
-    if (!isMulticast(target)) return new StackError('EINVAL', 'not a multicast address');
-    const iface = this.membershipInterface(target, ifaceAddress);
-    if (iface instanceof StackError) return iface;
-    const existing = sock.memberships.find(
-      (m) => ipEquals(m.group, target) && m.iface === iface && sameSource(m.source, source),
-    );
-    if (existing) return new StackError('EADDRINUSE', 'already a member');
-    sock.memberships.push({ group: target.slice(), iface, source: source?.slice() ?? null });
-    this.stack.joinGroup(iface, target, now);
+    const m = this.findMembership(sock, group, ifaceAddress, source);
+    if (m instanceof StackError) return m;
+    if (m.index >= 0) return new StackError('EADDRINUSE', 'already a member');
+    sock.memberships.push({
+      group: m.group.slice(),
+      iface: m.iface,
+      source: source?.slice() ?? null,
+    });
+    this.stack.joinGroup(m.iface, m.group, now);
     return null;
   }
 
@@ -405,18 +401,34 @@ export class UdpLayer {
     now: number,
     source: IpAddr | null,
   ): StackError | null {
+    const m = this.findMembership(sock, group, ifaceAddress, source);
+    if (m instanceof StackError) return m;
+    if (m.index < 0) return new StackError('EADDRNOTAVAIL', 'not a member');
+    sock.memberships.splice(m.index, 1);
+    this.stack.leaveGroup(m.iface, m.group, now);
+    return null;
+  }
+
+  /**
+   * The group in the socket's family, the interface it is joined on, and the
+   * index of that (group, interface, source) among the socket's memberships
+   * (-1 when it is not one of them).
+   */
+  private findMembership(
+    sock: UdpSocket,
+    group: IpAddr,
+    ifaceAddress: IpAddr | null,
+    source: IpAddr | null,
+  ): { group: IpAddr; iface: NetInterface; index: number } | StackError {
     const target = this.targetFamily(sock, group);
     if (target instanceof StackError) return target;
     if (!isMulticast(target)) return new StackError('EINVAL', 'not a multicast address');
     const iface = this.membershipInterface(target, ifaceAddress);
     if (iface instanceof StackError) return iface;
-    const i = sock.memberships.findIndex(
+    const index = sock.memberships.findIndex(
       (m) => ipEquals(m.group, target) && m.iface === iface && sameSource(m.source, source),
     );
-    if (i < 0) return new StackError('EADDRNOTAVAIL', 'not a member');
-    sock.memberships.splice(i, 1);
-    this.stack.leaveGroup(iface, target, now);
-    return null;
+    return { group: target, iface, index };
   }
 
   private membershipInterface(

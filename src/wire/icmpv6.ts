@@ -3,11 +3,12 @@
  * (RFC 2710 §3). The checksum covers the IPv6 pseudo-header (RFC 4443 §2.3),
  * so parse and emit take the packet's source and destination.
  */
-import { finishChecksum, pseudoHeaderSumV6, sumBytes } from './checksum.js';
+import { pseudoHeaderSumV6 } from './checksum.js';
 import { WireError } from './errors.js';
+import { emitIcmp, ICMP_HEADER_LEN, type IcmpMessage, parseIcmp } from './icmp-header.js';
 import { IP_PROTO_ICMPV6 } from './ipv4.js';
 
-export const ICMPV6_HEADER_LEN = 8;
+export const ICMPV6_HEADER_LEN = ICMP_HEADER_LEN;
 export const ICMPV6_DEST_UNREACHABLE = 1;
 export const ICMPV6_PACKET_TOO_BIG = 2;
 export const ICMPV6_TIME_EXCEEDED = 3;
@@ -43,15 +44,8 @@ export const NA_ROUTER = 0x80000000;
 export const NA_SOLICITED = 0x40000000;
 export const NA_OVERRIDE = 0x20000000;
 
-export interface Icmpv6Message {
-  type: number;
-  code: number;
-  checksum: number;
-  /** Bytes 4..8: identifier/sequence (echo), MTU (too big), pointer (param problem), flags (NA). */
-  rest: number;
-  /** Everything after the 8-byte header. */
-  body: Uint8Array;
-}
+/** A parsed ICMPv6 message; `body` (everything after the header) is a view into the input. */
+export type Icmpv6Message = IcmpMessage;
 
 /**
  * Parses and verifies an ICMPv6 message carried from `src` to `dst`.
@@ -62,20 +56,7 @@ export function parseIcmpv6(
   src: Uint8Array,
   dst: Uint8Array,
 ): Icmpv6Message | WireError {
-  if (bytes.length < ICMPV6_HEADER_LEN) {
-    return new WireError('icmpv6', 'truncated', `${bytes.length} bytes`);
-  }
-  const initial = pseudoHeaderSumV6(src, dst, IP_PROTO_ICMPV6, bytes.length);
-  if (finishChecksum(sumBytes(bytes, 0, bytes.length, initial)) !== 0) {
-    return new WireError('icmpv6', 'checksum', 'checksum does not verify');
-  }
-  return {
-    type: bytes[0]!,
-    code: bytes[1]!,
-    checksum: (bytes[2]! << 8) | bytes[3]!,
-    rest: ((bytes[4]! << 24) | (bytes[5]! << 16) | (bytes[6]! << 8) | bytes[7]!) >>> 0,
-    body: bytes.subarray(ICMPV6_HEADER_LEN),
-  };
+  return parseIcmp('icmpv6', bytes, pseudoHeaderSumV6(src, dst, IP_PROTO_ICMPV6, bytes.length));
 }
 
 /**
@@ -93,20 +74,8 @@ export function emitIcmpv6(
   rest: number,
   bodyLength: number,
 ): number {
-  const length = ICMPV6_HEADER_LEN + bodyLength;
-  buf[offset] = type;
-  buf[offset + 1] = code;
-  buf[offset + 2] = 0;
-  buf[offset + 3] = 0;
-  buf[offset + 4] = (rest >>> 24) & 0xff;
-  buf[offset + 5] = (rest >>> 16) & 0xff;
-  buf[offset + 6] = (rest >>> 8) & 0xff;
-  buf[offset + 7] = rest & 0xff;
-  const initial = pseudoHeaderSumV6(src, dst, IP_PROTO_ICMPV6, length);
-  const checksum = finishChecksum(sumBytes(buf, offset, offset + length, initial));
-  buf[offset + 2] = checksum >>> 8;
-  buf[offset + 3] = checksum & 0xff;
-  return length;
+  const initial = pseudoHeaderSumV6(src, dst, IP_PROTO_ICMPV6, ICMP_HEADER_LEN + bodyLength);
+  return emitIcmp(buf, offset, type, code, rest, bodyLength, initial);
 }
 
 /** The NDP options of a message that carries them. */

@@ -62,6 +62,25 @@ export function protocolError(
   return err;
 }
 
+/** A text message or close reason that is not UTF-8: close code 1007. */
+export function invalidUtf8(): WebSocketProtocolError {
+  return protocolError(
+    'WS_ERR_INVALID_UTF8',
+    1007,
+    'Invalid WebSocket frame: invalid UTF-8 sequence',
+  );
+}
+
+/** A message longer than `maxPayload`: close code 1009. */
+export function maxPayloadExceeded(): WebSocketProtocolError {
+  return protocolError(
+    'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH',
+    1009,
+    'Max payload size exceeded',
+    true,
+  );
+}
+
 /** True when `err` came from the frame layer and names the close code to fail with. */
 export function isProtocolError(err: unknown): err is WebSocketProtocolError {
   return err instanceof Error && typeof (err as { closeCode?: unknown }).closeCode === 'number';

@@ -30,7 +30,13 @@
  */
 import { isUtf8 } from 'node:buffer';
 import { EMPTY_BUFFER, isValidCloseCode, MAX_CONTROL_PAYLOAD, Opcode } from './constants.js';
-import { protocolError, type WebSocketProtocolError } from './errors.js';
+import {
+  invalidUtf8,
+  maxPayloadExceeded,
+  protocolError,
+  type WebSocketErrorCode,
+  type WebSocketProtocolError,
+} from './errors.js';
 import { applyMask } from './masking.js';
 
 export interface FrameParserOptions {
@@ -314,18 +320,19 @@ export class FrameParser {
     return false;
   }
 
+  /** Fails on a malformed frame: close code 1002 (protocol error), a RangeError as `ws` gives. */
+  private failFrame(code: WebSocketErrorCode, message: string): false {
+    return this.fail(protocolError(code, 1002, message, true));
+  }
+
   /** Validates and records a complete header at `hb[at]`; false after a protocol error. */
   private readHeader(hb: Buffer, at: number): boolean {
     const b0 = hb[at]!;
     const b1 = hb[at + 1]!;
     if ((b0 & 0x30) !== 0) {
-      return this.fail(
-        protocolError(
-          'WS_ERR_UNEXPECTED_RSV_2_3',
-          1002,
-          'Invalid WebSocket frame: RSV2 and RSV3 must be clear',
-          true,
-        ),
+      return this.failFrame(
+        'WS_ERR_UNEXPECTED_RSV_2_3',
+        'Invalid WebSocket frame: RSV2 and RSV3 must be clear',
       );
     }
     const fin = (b0 & 0x80) !== 0;
@@ -335,85 +342,53 @@ export class FrameParser {
 
     if (opcode === Opcode.Continuation) {
       if (this.messageOpcode === -1) {
-        return this.fail(
-          protocolError(
-            'WS_ERR_INVALID_OPCODE',
-            1002,
-            'Invalid WebSocket frame: continuation frame without a message to continue',
-            true,
-          ),
+        return this.failFrame(
+          'WS_ERR_INVALID_OPCODE',
+          'Invalid WebSocket frame: continuation frame without a message to continue',
         );
       }
       if (rsv1) {
-        return this.fail(
-          protocolError(
-            'WS_ERR_UNEXPECTED_RSV_1',
-            1002,
-            'Invalid WebSocket frame: RSV1 must be clear on a continuation frame',
-            true,
-          ),
+        return this.failFrame(
+          'WS_ERR_UNEXPECTED_RSV_1',
+          'Invalid WebSocket frame: RSV1 must be clear on a continuation frame',
         );
       }
     } else if (opcode === Opcode.Text || opcode === Opcode.Binary) {
       if (this.messageOpcode !== -1) {
-        return this.fail(
-          protocolError(
-            'WS_ERR_INVALID_OPCODE',
-            1002,
-            `Invalid WebSocket frame: opcode ${opcode} in the middle of a fragmented message`,
-            true,
-          ),
+        return this.failFrame(
+          'WS_ERR_INVALID_OPCODE',
+          `Invalid WebSocket frame: opcode ${opcode} in the middle of a fragmented message`,
         );
       }
       if (rsv1 && !this.perMessageDeflate) {
-        return this.fail(
-          protocolError(
-            'WS_ERR_UNEXPECTED_RSV_1',
-            1002,
-            'Invalid WebSocket frame: RSV1 must be clear',
-            true,
-          ),
+        return this.failFrame(
+          'WS_ERR_UNEXPECTED_RSV_1',
+          'Invalid WebSocket frame: RSV1 must be clear',
         );
       }
     } else if (opcode === Opcode.Close || opcode === Opcode.Ping || opcode === Opcode.Pong) {
       if (!fin) {
-        return this.fail(
-          protocolError(
-            'WS_ERR_EXPECTED_FIN',
-            1002,
-            'Invalid WebSocket frame: FIN must be set on a control frame',
-            true,
-          ),
+        return this.failFrame(
+          'WS_ERR_EXPECTED_FIN',
+          'Invalid WebSocket frame: FIN must be set on a control frame',
         );
       }
       if (rsv1) {
-        return this.fail(
-          protocolError(
-            'WS_ERR_UNEXPECTED_RSV_1',
-            1002,
-            'Invalid WebSocket frame: RSV1 must be clear on a control frame',
-            true,
-          ),
+        return this.failFrame(
+          'WS_ERR_UNEXPECTED_RSV_1',
+          'Invalid WebSocket frame: RSV1 must be clear on a control frame',
         );
       }
       if (len7 > MAX_CONTROL_PAYLOAD) {
-        return this.fail(
-          protocolError(
-            'WS_ERR_INVALID_CONTROL_PAYLOAD_LENGTH',
-            1002,
-            `Invalid WebSocket frame: control frame payload length ${len7} > 125`,
-            true,
-          ),
+        return this.failFrame(
+          'WS_ERR_INVALID_CONTROL_PAYLOAD_LENGTH',
+          `Invalid WebSocket frame: control frame payload length ${len7} > 125`,
         );
       }
     } else {
-      return this.fail(
-        protocolError(
-          'WS_ERR_INVALID_OPCODE',
-          1002,
-          `Invalid WebSocket frame: invalid opcode ${opcode}`,
-          true,
-        ),
+      return this.failFrame(
+        'WS_ERR_INVALID_OPCODE',
+        `Invalid WebSocket frame: invalid opcode ${opcode}`,
       );
     }
 
@@ -442,13 +417,9 @@ export class FrameParser {
       const low = hb.readUInt32BE(p + 4);
       p += 8;
       if (high & 0x8000_0000) {
-        return this.fail(
-          protocolError(
-            'WS_ERR_INVALID_FRAME_LENGTH',
-            1002,
-            'Invalid WebSocket frame: the most significant bit of a 64-bit length must be 0',
-            true,
-          ),
+        return this.failFrame(
+          'WS_ERR_INVALID_FRAME_LENGTH',
+          'Invalid WebSocket frame: the most significant bit of a 64-bit length must be 0',
         );
       }
       if (high > 0x1f_ffff) {
@@ -467,14 +438,7 @@ export class FrameParser {
     if (opcode < 0x8) {
       const total = this.messageLength + length;
       if (this.maxPayload > 0 && total > this.maxPayload) {
-        return this.fail(
-          protocolError(
-            'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH',
-            1009,
-            'Max payload size exceeded',
-            true,
-          ),
-        );
+        return this.fail(maxPayloadExceeded());
       }
       this.messageLength = total;
       if (opcode !== Opcode.Continuation) {
@@ -527,13 +491,7 @@ export class FrameParser {
     const data = concat(pieces, length);
     pieces.length = 0;
     if (!isBinary && !this.skipUTF8Validation && !isUtf8(data)) {
-      this.fail(
-        protocolError(
-          'WS_ERR_INVALID_UTF8',
-          1007,
-          'Invalid WebSocket frame: invalid UTF-8 sequence',
-        ),
-      );
+      this.fail(invalidUtf8());
       return;
     }
     this.handlers.onMessage(data, isBinary);
@@ -554,37 +512,23 @@ export class FrameParser {
         return;
       }
       if (data.length === 1) {
-        this.fail(
-          protocolError(
-            'WS_ERR_INVALID_CONTROL_PAYLOAD_LENGTH',
-            1002,
-            'Invalid WebSocket frame: close frame payload length 1',
-            true,
-          ),
+        this.failFrame(
+          'WS_ERR_INVALID_CONTROL_PAYLOAD_LENGTH',
+          'Invalid WebSocket frame: close frame payload length 1',
         );
         return;
       }
       const code = data.readUInt16BE(0);
       if (!isValidCloseCode(code)) {
-        this.fail(
-          protocolError(
-            'WS_ERR_INVALID_CLOSE_CODE',
-            1002,
-            `Invalid WebSocket frame: invalid status code ${code}`,
-            true,
-          ),
+        this.failFrame(
+          'WS_ERR_INVALID_CLOSE_CODE',
+          `Invalid WebSocket frame: invalid status code ${code}`,
         );
         return;
       }
       const reason = data.subarray(2);
       if (!this.skipUTF8Validation && !isUtf8(reason)) {
-        this.fail(
-          protocolError(
-            'WS_ERR_INVALID_UTF8',
-            1007,
-            'Invalid WebSocket frame: invalid UTF-8 sequence',
-          ),
-        );
+        this.fail(invalidUtf8());
         return;
       }
       this.state = State.Done;

@@ -23,7 +23,7 @@
  * not queue unbounded work in zlib's thread pool.
  */
 import * as zlib from 'node:zlib';
-import { protocolError, type WebSocketProtocolError } from './errors.js';
+import { maxPayloadExceeded, protocolError, type WebSocketProtocolError } from './errors.js';
 import type { ExtensionOffer } from './extension-header.js';
 
 export const EXTENSION_NAME = 'permessage-deflate';
@@ -258,9 +258,53 @@ export type DecompressCallback = (
   data?: Buffer,
 ) => void;
 
-interface PendingJob<C> {
+interface PendingJob {
   done: () => void;
-  cb: C;
+  cb: (err: Error | null, data?: Buffer) => void;
+}
+
+/**
+ * One direction of a connection's compression: its zlib stream (made on
+ * first use), the output collected since the last flush, and the operation
+ * waiting for that output.
+ */
+class ZlibChannel<S extends zlib.DeflateRaw | zlib.InflateRaw> {
+  stream: S | null = null;
+  job: PendingJob | null = null;
+  chunks: Buffer[] = [];
+  length = 0;
+
+  /** The output collected since the last call, as one Buffer. */
+  takeOutput(): Buffer {
+    const out =
+      this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks, this.length);
+    this.chunks = [];
+    this.length = 0;
+    return out;
+  }
+
+  /** Ends the waiting operation, if any, with this result. */
+  finish(err: Error | null, data?: Buffer): void {
+    const job = this.job;
+    if (job === null) return;
+    this.job = null;
+    job.done();
+    job.cb(err, data);
+  }
+
+  /** Closes the stream and forgets its output; the next operation makes a new one. */
+  drop(): void {
+    const s = this.stream;
+    this.stream = null;
+    this.chunks = [];
+    this.length = 0;
+    if (s !== null) {
+      s.removeAllListeners('data');
+      s.removeAllListeners('error');
+      s.on('error', noop);
+      s.close();
+    }
+  }
 }
 
 /**
@@ -276,14 +320,8 @@ export class PerMessageDeflate {
   readonly threshold: number;
   private readonly options: PerMessageDeflateOptions;
   private readonly maxPayload: number;
-  private deflate: zlib.DeflateRaw | null = null;
-  private inflate: zlib.InflateRaw | null = null;
-  private deflateJob: PendingJob<CompressCallback> | null = null;
-  private inflateJob: PendingJob<DecompressCallback> | null = null;
-  private deflated: Buffer[] = [];
-  private deflatedLength = 0;
-  private inflated: Buffer[] = [];
-  private inflatedLength = 0;
+  private readonly deflater = new ZlibChannel<zlib.DeflateRaw>();
+  private readonly inflater = new ZlibChannel<zlib.InflateRaw>();
   private closed = false;
 
   constructor(
@@ -308,23 +346,13 @@ export class PerMessageDeflate {
    */
   compress(data: Buffer, fin: boolean, cb: CompressCallback): void {
     limiter!.add((done) => {
-      if (this.closed) {
-        done();
-        cb(new Error('The WebSocket is closed'));
-        return;
-      }
-      const job = { done, cb };
-      this.deflateJob = job;
-      const deflate = this.deflate ?? this.createDeflate();
+      const job = this.startJob(this.deflater, done, cb);
+      if (job === null) return;
+      const deflate = this.deflater.stream ?? this.createDeflate();
       deflate.write(data);
       deflate.flush(zlib.constants.Z_SYNC_FLUSH, () => {
-        if (this.deflateJob !== job) return;
-        let out =
-          this.deflated.length === 1
-            ? this.deflated[0]!
-            : Buffer.concat(this.deflated, this.deflatedLength);
-        this.deflated = [];
-        this.deflatedLength = 0;
+        if (this.deflater.job !== job) return;
+        let out = this.deflater.takeOutput();
         if (fin) {
           // RFC 7692 §7.2.1: drop the 00 00 FF FF of the final sync flush.
           out = out.subarray(0, out.length - 4);
@@ -333,7 +361,7 @@ export class PerMessageDeflate {
             : this.params.clientNoContextTakeover;
           if (noContext) deflate.reset();
         }
-        this.finishDeflate(null, out);
+        this.deflater.finish(null, out);
       });
     });
   }
@@ -342,36 +370,15 @@ export class PerMessageDeflate {
     const bits = this.isServer ? this.params.serverMaxWindowBits : this.params.clientMaxWindowBits;
     const deflate = zlib.createDeflateRaw({ ...this.options.zlibDeflateOptions, windowBits: bits });
     deflate.on('data', (chunk: Buffer) => {
-      this.deflated.push(chunk);
-      this.deflatedLength += chunk.length;
+      this.deflater.chunks.push(chunk);
+      this.deflater.length += chunk.length;
     });
     deflate.on('error', (err: Error) => {
-      this.dropDeflate();
-      this.finishDeflate(err);
+      this.deflater.drop();
+      this.deflater.finish(err);
     });
-    this.deflate = deflate;
+    this.deflater.stream = deflate;
     return deflate;
-  }
-
-  private finishDeflate(err: Error | null, data?: Buffer): void {
-    const job = this.deflateJob;
-    if (job === null) return;
-    this.deflateJob = null;
-    job.done();
-    job.cb(err, data);
-  }
-
-  private dropDeflate(): void {
-    const d = this.deflate;
-    this.deflate = null;
-    this.deflated = [];
-    this.deflatedLength = 0;
-    if (d !== null) {
-      d.removeAllListeners('data');
-      d.removeAllListeners('error');
-      d.on('error', noop);
-      d.close();
-    }
   }
 
   /**
@@ -382,29 +389,19 @@ export class PerMessageDeflate {
    */
   decompress(fragments: readonly Buffer[], cb: DecompressCallback): void {
     limiter!.add((done) => {
-      if (this.closed) {
-        done();
-        cb(new Error('The WebSocket is closed'));
-        return;
-      }
-      const job = { done, cb };
-      this.inflateJob = job;
-      const inflate = this.inflate ?? this.createInflate();
+      const job = this.startJob(this.inflater, done, cb);
+      if (job === null) return;
+      const inflate = this.inflater.stream ?? this.createInflate();
       for (const f of fragments) inflate.write(f);
       inflate.write(TRAILER);
       inflate.flush(zlib.constants.Z_SYNC_FLUSH, () => {
-        if (this.inflateJob !== job) return;
-        const out =
-          this.inflated.length === 1
-            ? this.inflated[0]!
-            : Buffer.concat(this.inflated, this.inflatedLength);
-        this.inflated = [];
-        this.inflatedLength = 0;
+        if (this.inflater.job !== job) return;
+        const out = this.inflater.takeOutput();
         const peerNoContext = this.isServer
           ? this.params.clientNoContextTakeover
           : this.params.serverNoContextTakeover;
         if (peerNoContext) inflate.reset();
-        this.finishInflate(null, out);
+        this.inflater.finish(null, out);
       });
     });
   }
@@ -415,23 +412,16 @@ export class PerMessageDeflate {
       windowBits: MAX_WINDOW_BITS,
     });
     inflate.on('data', (chunk: Buffer) => {
-      this.inflatedLength += chunk.length;
-      if (this.maxPayload > 0 && this.inflatedLength > this.maxPayload) {
-        this.dropInflate();
-        this.finishInflate(
-          protocolError(
-            'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH',
-            1009,
-            'Max payload size exceeded',
-            true,
-          ),
-        );
+      this.inflater.length += chunk.length;
+      if (this.maxPayload > 0 && this.inflater.length > this.maxPayload) {
+        this.inflater.drop();
+        this.inflater.finish(maxPayloadExceeded());
         return;
       }
-      this.inflated.push(chunk);
+      this.inflater.chunks.push(chunk);
     });
     inflate.on('error', (err: Error & { code?: string }) => {
-      this.dropInflate();
+      this.inflater.drop();
       const wrapped = protocolError(
         'WS_ERR_INVALID_UTF8',
         1007,
@@ -439,41 +429,39 @@ export class PerMessageDeflate {
       );
       // zlib's own code (Z_DATA_ERROR, ...) says best what went wrong.
       (wrapped as { code: string }).code = err.code ?? 'Z_DATA_ERROR';
-      this.finishInflate(wrapped);
+      this.inflater.finish(wrapped);
     });
-    this.inflate = inflate;
+    this.inflater.stream = inflate;
     return inflate;
   }
 
-  private finishInflate(err: Error | null, data?: Buffer): void {
-    const job = this.inflateJob;
-    if (job === null) return;
-    this.inflateJob = null;
-    job.done();
-    job.cb(err, data);
-  }
-
-  private dropInflate(): void {
-    const i = this.inflate;
-    this.inflate = null;
-    this.inflated = [];
-    this.inflatedLength = 0;
-    if (i !== null) {
-      i.removeAllListeners('data');
-      i.removeAllListeners('error');
-      i.on('error', noop);
-      i.close();
+  /**
+   * Makes the operation given its turn by the limiter the channel's waiting
+   * one; on a closed connection ends it at once with an error (null).
+   */
+  private startJob(
+    channel: ZlibChannel<zlib.DeflateRaw | zlib.InflateRaw>,
+    done: () => void,
+    cb: PendingJob['cb'],
+  ): PendingJob | null {
+    if (this.closed) {
+      done();
+      cb(new Error('The WebSocket is closed'));
+      return null;
     }
+    const job = { done, cb };
+    channel.job = job;
+    return job;
   }
 
   /** Frees the zlib streams; a pending operation's callback gets an error. */
   cleanup(): void {
     if (this.closed) return;
     this.closed = true;
-    this.dropDeflate();
-    this.dropInflate();
-    this.finishDeflate(new Error('The WebSocket is closed'));
-    this.finishInflate(new Error('The WebSocket is closed'));
+    this.deflater.drop();
+    this.inflater.drop();
+    this.deflater.finish(new Error('The WebSocket is closed'));
+    this.inflater.finish(new Error('The WebSocket is closed'));
   }
 }
 

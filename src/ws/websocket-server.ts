@@ -31,7 +31,7 @@
  * `wsClientError` (err, socket, req) — when listened for, handshake errors go
  * there instead of an automatic HTTP error —, `close`.
  */
-import { EventEmitter } from 'node:events';
+import type { EventEmitter } from 'node:events';
 import type { Duplex } from 'node:stream';
 import type { IncomingMessage } from '../http/incoming-message.js';
 import { createServer, type Server as HttpServer } from '../http/index.js';
@@ -45,6 +45,7 @@ import {
   PerMessageDeflate,
   type PerMessageDeflateOptions,
 } from './permessage-deflate.js';
+import { TypedEmitter } from './typed-emitter.js';
 import { WebSocket } from './websocket.js';
 
 /** What `verifyClient` is told about a request. */
@@ -118,9 +119,6 @@ export interface WebSocketServerEvents {
   close: () => void;
 }
 
-// biome-ignore lint/suspicious/noExplicitAny: EventEmitter's own listener type.
-type AnyListener = (...args: any[]) => void;
-
 enum State {
   Running = 0,
   Closing = 1,
@@ -165,7 +163,7 @@ function abortHandshake(
   );
 }
 
-export class WebSocketServer extends EventEmitter {
+export class WebSocketServer extends TypedEmitter<WebSocketServerEvents> {
   /** Open connections, when `clientTracking` is on. */
   readonly clients: Set<WebSocket> | undefined;
   readonly options: Readonly<
@@ -258,31 +256,6 @@ export class WebSocketServer extends EventEmitter {
         server.removeListener('upgrade', onUpgrade);
       };
     }
-  }
-
-  override on<K extends keyof WebSocketServerEvents>(
-    event: K,
-    listener: WebSocketServerEvents[K],
-  ): this;
-  override on(event: string | symbol, listener: AnyListener): this;
-  override on(event: string | symbol, listener: AnyListener): this {
-    return super.on(event, listener);
-  }
-  override once<K extends keyof WebSocketServerEvents>(
-    event: K,
-    listener: WebSocketServerEvents[K],
-  ): this;
-  override once(event: string | symbol, listener: AnyListener): this;
-  override once(event: string | symbol, listener: AnyListener): this {
-    return super.once(event, listener);
-  }
-  override off<K extends keyof WebSocketServerEvents>(
-    event: K,
-    listener: WebSocketServerEvents[K],
-  ): this;
-  override off(event: string | symbol, listener: AnyListener): this;
-  override off(event: string | symbol, listener: AnyListener): this {
-    return super.off(event, listener);
   }
 
   /**

@@ -24,7 +24,6 @@
  * error's code (1002, 1007, 1009), `error`, then `close`.
  */
 import { Blob, isUtf8 } from 'node:buffer';
-import { EventEmitter } from 'node:events';
 import type { Duplex } from 'node:stream';
 import type { ClientRequest } from '../http/client-request.js';
 import type { IncomingMessage } from '../http/incoming-message.js';
@@ -39,7 +38,7 @@ import {
   READY_STATE_NAMES,
   ReadyState,
 } from './constants.js';
-import { protocolError, type WebSocketProtocolError } from './errors.js';
+import { invalidUtf8, type WebSocketProtocolError } from './errors.js';
 import {
   addEventListener,
   type CloseEvent,
@@ -54,6 +53,7 @@ import {
 import { FrameParser, type FrameParserHandlers } from './frame-parser.js';
 import { EXTENSION_NAME, type PerMessageDeflate } from './permessage-deflate.js';
 import { type GenerateMask, type SendCallback, Sender } from './sender.js';
+import { TypedEmitter } from './typed-emitter.js';
 
 /** What a binary message is handed over as: Buffer, ArrayBuffer, Buffer[] or Blob (per `binaryType`). */
 export type RawData = Buffer | ArrayBuffer | Buffer[] | Blob;
@@ -93,9 +93,6 @@ export interface WebSocketEvents {
   'unexpected-response': (req: ClientRequest, res: IncomingMessage) => void;
   redirect: (url: string, req: ClientRequest) => void;
 }
-
-// biome-ignore lint/suspicious/noExplicitAny: EventEmitter's own listener type.
-type AnyListener = (...args: any[]) => void;
 
 /** @internal Settings a connection runs with once the handshake is done. */
 export interface SocketSettings {
@@ -146,7 +143,7 @@ function notOpen(state: number): Error {
   return new Error(`WebSocket is not open: readyState ${state} (${READY_STATE_NAMES[state]})`);
 }
 
-export class WebSocket extends EventEmitter {
+export class WebSocket extends TypedEmitter<WebSocketEvents> {
   static readonly CONNECTING = ReadyState.CONNECTING;
   static readonly OPEN = ReadyState.OPEN;
   static readonly CLOSING = ReadyState.CLOSING;
@@ -335,40 +332,6 @@ export class WebSocket extends EventEmitter {
     > | null,
   ): void {
     removeEventListener(this, type, listener as EventListenerLike<never>);
-  }
-
-  // ---- typed EventEmitter methods -----------------------------------------
-
-  override on<K extends keyof WebSocketEvents>(event: K, listener: WebSocketEvents[K]): this;
-  override on(event: string | symbol, listener: AnyListener): this;
-  override on(event: string | symbol, listener: AnyListener): this {
-    return super.on(event, listener);
-  }
-  override once<K extends keyof WebSocketEvents>(event: K, listener: WebSocketEvents[K]): this;
-  override once(event: string | symbol, listener: AnyListener): this;
-  override once(event: string | symbol, listener: AnyListener): this {
-    return super.once(event, listener);
-  }
-  override off<K extends keyof WebSocketEvents>(event: K, listener: WebSocketEvents[K]): this;
-  override off(event: string | symbol, listener: AnyListener): this;
-  override off(event: string | symbol, listener: AnyListener): this {
-    return super.off(event, listener);
-  }
-  override addListener<K extends keyof WebSocketEvents>(
-    event: K,
-    listener: WebSocketEvents[K],
-  ): this;
-  override addListener(event: string | symbol, listener: AnyListener): this;
-  override addListener(event: string | symbol, listener: AnyListener): this {
-    return super.addListener(event, listener);
-  }
-  override removeListener<K extends keyof WebSocketEvents>(
-    event: K,
-    listener: WebSocketEvents[K],
-  ): this;
-  override removeListener(event: string | symbol, listener: AnyListener): this;
-  override removeListener(event: string | symbol, listener: AnyListener): this {
-    return super.removeListener(event, listener);
   }
 
   // ---- methods --------------------------------------------------------------
@@ -677,13 +640,7 @@ export class WebSocket extends EventEmitter {
       }
       if (!isBinary && !this.skipUTF8Validation && !isUtf8(data!)) {
         parser.stop();
-        this.fail(
-          protocolError(
-            'WS_ERR_INVALID_UTF8',
-            1007,
-            'Invalid WebSocket frame: invalid UTF-8 sequence',
-          ),
-        );
+        this.fail(invalidUtf8());
         this.maybeEmitClose();
         return;
       }

@@ -18,11 +18,7 @@ export async function ourServer(
   t: TestContext,
   options: Omit<ServerOptions, 'port' | 'server' | 'noServer'> = {},
 ): Promise<{ wss: WebSocketServer; port: number; url: string }> {
-  const wss = new WebSocketServer({ ...options, port: 0, host: '127.0.0.1' });
-  await once(wss, 'listening');
-  const port = (wss.address() as nodeNet.AddressInfo).port;
-  t.after(() => closeServer(wss));
-  return { wss, port, url: `ws://127.0.0.1:${port}` };
+  return listening(t, new WebSocketServer({ ...options, port: 0, host: '127.0.0.1' }));
 }
 
 /** The `ws` package's server on 127.0.0.1 and an ephemeral port; closed when the test ends. */
@@ -30,7 +26,14 @@ export async function peerServer(
   t: TestContext,
   options: Omit<PeerServerOptions, 'port' | 'server' | 'noServer'> = {},
 ): Promise<{ wss: PeerServer; port: number; url: string }> {
-  const wss = new PeerServer({ ...options, port: 0, host: '127.0.0.1' });
+  return listening(t, new PeerServer({ ...options, port: 0, host: '127.0.0.1' }));
+}
+
+/** Waits for `wss` to listen, and closes it when the test ends. */
+async function listening<S extends WebSocketServer | PeerServer>(
+  t: TestContext,
+  wss: S,
+): Promise<{ wss: S; port: number; url: string }> {
   await once(wss, 'listening');
   const port = (wss.address() as nodeNet.AddressInfo).port;
   t.after(() => closeServer(wss));

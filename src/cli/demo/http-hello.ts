@@ -4,6 +4,7 @@
  */
 import * as http from '../../http/index.js';
 import { type Example, listenFailure } from './context.js';
+import { printBody, sendText } from './text-exchange.js';
 
 export const GREETING = '你好，世界！';
 
@@ -22,11 +23,7 @@ export const httpHello: Example = {
     const server = http.createServer((req, res) => {
       ctx.log(`服务器收到请求：${req.method} ${req.url}`);
       steps.mark('server request');
-      res.writeHead(200, {
-        'Content-Type': 'text/plain; charset=utf-8',
-        'Content-Length': Buffer.byteLength(GREETING),
-      });
-      res.end(GREETING);
+      sendText(res, GREETING);
     });
     server.on('error', (err) => steps.fail(listenFailure(err, port, 'TCP')));
     server.on('close', () => steps.mark('server close'));
@@ -45,17 +42,7 @@ export const httpHello: Example = {
           ctx.log(`  ${res.rawHeaders[i]}: ${res.rawHeaders[i + 1]}`);
         }
         steps.mark('client response');
-        res.setEncoding('utf8');
-        let body = '';
-        res.on('data', (chunk: string) => {
-          body += chunk;
-        });
-        res.on('end', () => {
-          ctx.log(`响应内容：${body}`);
-          steps.mark('client body');
-          server.close();
-        });
-        res.on('error', (err) => steps.fail(err));
+        printBody(ctx, steps, res, server);
       });
       req.on('error', (err) => steps.fail(err));
       req.end();

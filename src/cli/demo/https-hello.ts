@@ -9,6 +9,7 @@ import { X509Certificate } from 'node:crypto';
 import { generate } from 'selfsigned';
 import * as https from '../../https/index.js';
 import type { Example } from './context.js';
+import { printBody, sendText } from './text-exchange.js';
 
 export const SECURE_GREETING = '你好，加密的世界！';
 
@@ -61,11 +62,7 @@ export const httpsHello: Example = {
         `服务器收到请求：${req.method} ${req.url}（${tls.getProtocol()}，ALPN ${tls.alpnProtocol}）`,
       );
       steps.mark('server request');
-      res.writeHead(200, {
-        'Content-Type': 'text/plain; charset=utf-8',
-        'Content-Length': Buffer.byteLength(SECURE_GREETING),
-      });
-      res.end(SECURE_GREETING);
+      sendText(res, SECURE_GREETING);
     });
     server.on('error', (err) => steps.fail(err));
     server.on('tlsClientError', (err) => steps.fail(err));
@@ -95,17 +92,7 @@ export const httpsHello: Example = {
             `  服务器证书：CN=${socket.getPeerCertificate().subject.CN}，验证通过：${socket.authorized}`,
           );
           steps.mark('client response');
-          res.setEncoding('utf8');
-          let body = '';
-          res.on('data', (chunk: string) => {
-            body += chunk;
-          });
-          res.on('end', () => {
-            ctx.log(`响应内容：${body}`);
-            steps.mark('client body');
-            server.close();
-          });
-          res.on('error', (err) => steps.fail(err));
+          printBody(ctx, steps, res, server);
         },
       );
       req.on('error', (err) => steps.fail(err));
