@@ -7,5 +7,5 @@ export * as dgram from './dgram/index.js';
 export * as http from './http/index.js';
 export * as https from './https/index.js';
 export * as net from './net/index.js';
-export * as ws from './ws/index.js';
 export { Simulation, Stack } from './sim.js';
+export * as ws from './ws/index.js';

@@ -19,19 +19,62 @@ export function describeReceived(value: unknown): string {
   return `type ${typeof value} (${shown})`;
 }
 
-/** `string`, `string or number`, `string, number, or an instance of Buffer`. */
+// Names Node's messages treat as primitive types (lower-cased when shown).
+const K_TYPES = new Set([
+  'string',
+  'function',
+  'number',
+  'object',
+  'Function',
+  'Object',
+  'boolean',
+  'bigint',
+  'symbol',
+]);
+const CLASS_NAME = /^([A-Z][a-z0-9]*)+$/;
+
+/**
+ * `of type string`, `one of type string or number`, `of type string or an
+ * instance of Buffer`, `of type string or one of undefined or null`: how
+ * Node's ERR_INVALID_ARG_TYPE names what was expected (primitive types,
+ * class names, then anything else).
+ */
 export function describeExpected(expected: string | readonly string[]): string {
   const list = typeof expected === 'string' ? [expected] : [...expected];
   const types: string[] = [];
   const instances: string[] = [];
+  const other: string[] = [];
   for (const t of list) {
-    if (/^[A-Z]/.test(t)) instances.push(t);
-    else types.push(t);
+    if (K_TYPES.has(t)) types.push(t.toLowerCase());
+    else if (CLASS_NAME.test(t)) instances.push(t);
+    else other.push(t);
   }
-  const parts: string[] = [];
-  if (types.length > 0) parts.push(`of type ${joinOr(types)}`);
-  if (instances.length > 0) parts.push(`an instance of ${joinOr(instances)}`);
-  return parts.join(' or ');
+  if (instances.length > 0) {
+    const pos = types.indexOf('object');
+    if (pos !== -1) {
+      types.splice(pos, 1);
+      instances.push('Object');
+    }
+  }
+  let msg = '';
+  if (types.length > 0) {
+    if (types.length > 2) msg += `one of type ${joinOr(types)}`;
+    else if (types.length === 2) msg += `one of type ${types[0]} or ${types[1]}`;
+    else msg += `of type ${types[0]}`;
+    if (instances.length > 0 || other.length > 0) msg += ' or ';
+  }
+  if (instances.length > 0) {
+    msg += `an instance of ${joinOr(instances)}`;
+    if (other.length > 0) msg += ' or ';
+  }
+  if (other.length > 0) {
+    if (other.length >= 2) msg += `one of ${joinOr(other)}`;
+    else {
+      if (other[0]!.toLowerCase() !== other[0]) msg += 'an ';
+      msg += other[0];
+    }
+  }
+  return msg;
 }
 
 function joinOr(items: string[]): string {

@@ -9,7 +9,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { codedError } from '../errors/index.js';
-import { type ConnectOptions, createConnection, type Socket } from '../net/index.js';
+import { type ConnectOptions, createConnection, isIP, type Socket } from '../net/index.js';
 
 /** Options of `new http.Agent([options])`. Times are milliseconds. */
 export interface AgentOptions {
@@ -44,27 +44,60 @@ export interface AgentRequestOptions extends ConnectOptions {
 /** What the agent needs from a request (ClientRequest implements it). */
 export interface AgentRequest {
   onSocket(socket: Socket, err?: Error): void;
+  getHeader?(name: string): unknown;
   timeout?: number | undefined;
   shouldKeepAlive: boolean;
   reusedSocket: boolean;
   destroyed: boolean;
+  /** @internal The options the request was queued with (to open its socket later). */
+  _agentOptions?: AgentRequestOptions | undefined;
 }
 
 type AgentSocket = Socket & { _httpMessage?: AgentRequest | null; _agentKey?: string };
 
 type CreateCallback = (err: Error | null, socket?: Socket) => void;
 
-function validatePositive(value: unknown, name: string): void {
-  if (typeof value !== 'number') throw codedError('ERR_INVALID_ARG_TYPE', name, 'number', value);
-  if (!(value > 0)) throw codedError('ERR_OUT_OF_RANGE', name, '> 0', value);
+function freeSocketErrorListener(this: Socket): void {
+  this.destroy();
+  this.emit('agentRemove');
 }
 
-function freeSocketErrorListener(this: Socket, err: Error): void {
-  this.destroy();
-  this.emit('agentRemove', err);
+/** The listeners an agent puts on each of its sockets. */
+interface SocketHooks {
+  onFree(): void;
+  onClose(): void;
+  onTimeout(): void;
+  onRemove(): void;
+}
+
+/**
+ * Fills in `options.servername` (unless given, even as ''): the Host
+ * header's name, else `options.host`; '' for an IP address. Used by TLS
+ * (SNI); for http it is only checked: a Host header that is not a string
+ * throws `ERR_INVALID_ARG_TYPE`, as in Node.
+ */
+function normalizeServerName(options: AgentRequestOptions, req: AgentRequest): void {
+  if (options.servername || options.servername === '') return;
+  let servername = options.host ?? '';
+  const hostHeader = typeof req.getHeader === 'function' ? req.getHeader('host') : undefined;
+  if (hostHeader) {
+    if (typeof hostHeader !== 'string') {
+      throw codedError('ERR_INVALID_ARG_TYPE', 'options.headers.host', 'string', hostHeader);
+    }
+    if (hostHeader.charCodeAt(0) === 0x5b /* [ */) {
+      const end = hostHeader.indexOf(']');
+      servername = end === -1 ? hostHeader : hostHeader.slice(1, end);
+    } else {
+      const colon = hostHeader.indexOf(':');
+      servername = colon === -1 ? hostHeader : hostHeader.slice(0, colon);
+    }
+  }
+  options.servername = isIP(servername) ? '' : servername;
 }
 
 export class Agent extends EventEmitter {
+  /** `maxSockets` of agents created without one (Infinity). */
+  static defaultMaxSockets = Number.POSITIVE_INFINITY;
   /** Port assumed when a request names none. */
   defaultPort = 80;
   /** Protocol this agent speaks. */
@@ -82,32 +115,37 @@ export class Agent extends EventEmitter {
   maxSockets: number;
   maxFreeSockets: number;
   maxTotalSockets: number;
+  /** Open sockets, busy or idle, counted against `maxTotalSockets`. */
   totalSocketCount = 0;
-  readonly scheduling: 'fifo' | 'lifo';
+  scheduling: 'fifo' | 'lifo';
 
   constructor(options?: AgentOptions) {
     super();
-    this.options = { __proto__: null, ...options, path: null } as unknown as AgentOptions & {
-      path: null;
-    };
+    this.options = { __proto__: null, ...options } as unknown as AgentOptions & { path: null };
+    // Keeps net from taking a request path for a pipe path.
+    this.options.path = null;
     if (this.options.noDelay === undefined) this.options.noDelay = true;
-    this.keepAliveMsecs = this.options.keepAliveMsecs ?? 1000;
-    this.keepAlive = this.options.keepAlive ?? false;
-    this.maxSockets = this.options.maxSockets ?? Number.POSITIVE_INFINITY;
-    this.maxFreeSockets = this.options.maxFreeSockets ?? 256;
-    const scheduling = this.options.scheduling ?? 'lifo';
+    this.keepAliveMsecs = this.options.keepAliveMsecs || 1000;
+    this.keepAlive = this.options.keepAlive || false;
+    this.maxSockets = this.options.maxSockets || Agent.defaultMaxSockets;
+    this.maxFreeSockets = this.options.maxFreeSockets || 256;
+    const scheduling = this.options.scheduling || 'lifo';
     if (scheduling !== 'fifo' && scheduling !== 'lifo') {
       throw codedError(
         'ERR_INVALID_ARG_VALUE',
         'scheduling',
         scheduling,
-        "must be 'fifo' or 'lifo'",
+        "must be one of: 'fifo', 'lifo'",
       );
     }
     this.scheduling = scheduling;
-    if (this.options.maxTotalSockets !== undefined) {
-      validatePositive(this.options.maxTotalSockets, 'maxTotalSockets');
-      this.maxTotalSockets = this.options.maxTotalSockets;
+    const maxTotal = this.options.maxTotalSockets;
+    if (maxTotal !== undefined) {
+      if (typeof maxTotal !== 'number') {
+        throw codedError('ERR_INVALID_ARG_TYPE', 'maxTotalSockets', 'number', maxTotal);
+      }
+      if (!(maxTotal > 0)) throw codedError('ERR_OUT_OF_RANGE', 'maxTotalSockets', '> 0', maxTotal);
+      this.maxTotalSockets = maxTotal;
     } else {
       this.maxTotalSockets = Number.POSITIVE_INFINITY;
     }
@@ -126,56 +164,70 @@ export class Agent extends EventEmitter {
     return name;
   }
 
-  /** Opens a connection (default: our `net.createConnection`). */
-  createConnection(options: AgentRequestOptions, callback?: CreateCallback): Socket | undefined {
-    void callback;
-    // Node's net ignores `path: null` (the agent's options carry it to force
-    // TCP); pass it only when it names a socket.
-    if (options.path === null || options.path === undefined) {
-      const { path: _path, ...tcp } = options;
-      return createConnection(tcp as ConnectOptions);
-    }
-    return createConnection(options as ConnectOptions);
+  /**
+   * Opens a connection: our `net.createConnection`, with its signatures
+   * (`(options[, cb])`, `(port[, host][, cb])`, `(path[, cb])`).
+   */
+  createConnection(...args: unknown[]): Socket | undefined {
+    return (createConnection as (...a: unknown[]) => Socket)(...args);
   }
 
-  /** @internal Gives `req` a socket: a free one, a new one, or a place in the queue. */
-  addRequest(req: AgentRequest, options: AgentRequestOptions): void {
-    options = { __proto__: null, ...options, ...this.options } as unknown as AgentRequestOptions;
-    if (options.socketPath) options.path = options.socketPath;
-    const name = this.getName(options);
-    this.sockets[name] ??= [];
+  /**
+   * @internal Gives `req` a socket: a free one, a new one, or a place in the
+   * queue. Also the legacy form `addRequest(req, host, port, localAddress)`.
+   */
+  addRequest(
+    req: AgentRequest,
+    options: AgentRequestOptions | string,
+    port?: number,
+    localAddress?: string,
+  ): void {
+    if (typeof options === 'string') {
+      options = { host: options, port, localAddress } as AgentRequestOptions;
+    }
+    const opts = {
+      __proto__: null,
+      ...options,
+      ...this.options,
+    } as unknown as AgentRequestOptions;
+    if (opts.socketPath) opts.path = opts.socketPath;
+    normalizeServerName(opts, req);
+    const name = this.getName(opts);
+    const inUse = (this.sockets[name] ??= []);
+
     const free = this.freeSockets[name];
     let socket: Socket | undefined;
     if (free) {
-      while (free.length > 0 && socket === undefined) {
-        const s = this.scheduling === 'lifo' ? free.pop()! : free.shift()!;
-        // A destroyed one leaves the pool on its own 'close'.
-        if (!s.destroyed) socket = s;
-      }
+      while (free.length > 0 && free[0]!.destroyed) free.shift();
+      socket = this.scheduling === 'fifo' ? free.shift() : free.pop();
       if (free.length === 0) delete this.freeSockets[name];
     }
-    const inUse = this.sockets[name]!.length;
+    const freeLen = free ? free.length : 0;
+    const sockLen = freeLen + inUse.length;
+
     if (socket) {
       this.reuseSocket(socket, req);
       this.setRequestSocket(req, socket);
-      this.sockets[name]!.push(socket);
-    } else if (inUse < this.maxSockets && this.totalSocketCount < this.maxTotalSockets) {
-      this.createSocket(req, options, (err, s) => {
+      inUse.push(socket);
+    } else if (sockLen < this.maxSockets && this.totalSocketCount < this.maxTotalSockets) {
+      this.createSocket(req, opts, (err, s) => {
         if (err) req.onSocket(s as Socket, err);
         else this.setRequestSocket(req, s!);
       });
     } else {
+      req._agentOptions = opts;
       (this.requests[name] ??= []).push(req);
     }
   }
 
   /** @internal Opens a socket for `req` and tracks it. */
   createSocket(req: AgentRequest, options: AgentRequestOptions, cb: CreateCallback): void {
-    void req;
     const opts = { __proto__: null, ...options, ...this.options } as unknown as AgentRequestOptions;
     if (opts.socketPath) opts.path = opts.socketPath;
+    normalizeServerName(opts, req);
     const name = this.getName(opts);
     opts._agentKey = name;
+    (opts as { encoding?: null }).encoding = null;
     let done = false;
     const oncreate: CreateCallback = (err, s) => {
       if (done) return;
@@ -191,44 +243,48 @@ export class Agent extends EventEmitter {
       this.installListeners(socket, opts);
       cb(null, socket);
     };
-    try {
-      const created = this.createConnection(opts, oncreate);
-      if (created) oncreate(null, created);
-    } catch (err) {
-      oncreate(err as Error);
-    }
+    const created = this.createConnection(opts, oncreate);
+    if (created) oncreate(null, created);
   }
 
   private installListeners(s: AgentSocket, options: AgentRequestOptions): void {
-    const onFree = () => this.emit('free', s, options);
-    const onClose = () => {
-      this.totalSocketCount--;
-      this.removeSocket(s, options);
+    const hooks: SocketHooks = {
+      onFree: () => this.emit('free', s, options),
+      onClose: () => {
+        // Sockets leave the count only here (and on agentRemove): idle ones count too.
+        this.totalSocketCount--;
+        this.removeSocket(s, options);
+      },
+      onTimeout: () => {
+        // An idle kept socket timed out: close it (a busy one is its request's business).
+        const sets = this.freeSockets;
+        for (const name in sets) {
+          if (sets[name]!.includes(s)) {
+            s.destroy();
+            return;
+          }
+        }
+      },
+      onRemove: () => {
+        // The socket was taken over (upgrade / CONNECT): forget it without closing it.
+        this.totalSocketCount--;
+        this.removeSocket(s, options);
+        s.removeListener('close', hooks.onClose);
+        s.removeListener('free', hooks.onFree);
+        s.removeListener('timeout', hooks.onTimeout);
+        s.removeListener('agentRemove', hooks.onRemove);
+      },
     };
-    const onTimeout = () => {
-      // An idle kept socket timed out: close it (a busy one is its request's business).
-      const free = this.freeSockets[options._agentKey ?? this.getName(options)];
-      if (free?.includes(s)) s.destroy();
-    };
-    const onRemove = () => {
-      // The socket was taken over (upgrade / CONNECT): forget it without closing it.
-      this.totalSocketCount--;
-      this.removeSocket(s, options);
-      s.removeListener('close', onClose);
-      s.removeListener('free', onFree);
-      s.removeListener('timeout', onTimeout);
-      s.removeListener('agentRemove', onRemove);
-    };
-    s.on('free', onFree);
-    s.on('close', onClose);
-    s.on('timeout', onTimeout);
-    s.on('agentRemove', onRemove);
+    s.on('free', hooks.onFree);
+    s.on('close', hooks.onClose);
+    s.on('timeout', hooks.onTimeout);
+    s.on('agentRemove', hooks.onRemove);
   }
 
   /** The socket is done with its request: hand it to the next queued request, keep it, or close it. */
   private onFree(socket: Socket, options: AgentRequestOptions): void {
     const s = socket as AgentSocket;
-    const name = s._agentKey ?? this.getName(options);
+    const name = this.getName(options);
     if (!socket.writable) {
       socket.destroy();
       return;
@@ -236,8 +292,8 @@ export class Agent extends EventEmitter {
     const queue = this.requests[name];
     if (queue && queue.length > 0) {
       const next = queue.shift()!;
+      next._agentOptions = undefined;
       if (queue.length === 0) delete this.requests[name];
-      this.reuseSocket(socket, next);
       this.setRequestSocket(next, socket);
       return;
     }
@@ -247,11 +303,14 @@ export class Agent extends EventEmitter {
       return;
     }
     const free = this.freeSockets[name] ?? [];
-    const inUse = this.sockets[name]?.length ?? 0;
+    const freeLen = free.length;
+    let count = freeLen;
+    const inUse = this.sockets[name];
+    if (inUse) count += inUse.length;
     if (
       this.totalSocketCount > this.maxTotalSockets ||
-      free.length + inUse > this.maxSockets ||
-      free.length >= this.maxFreeSockets ||
+      count > this.maxSockets ||
+      freeLen >= this.maxFreeSockets ||
       !this.keepSocketAlive(socket)
     ) {
       socket.destroy();
@@ -267,13 +326,15 @@ export class Agent extends EventEmitter {
   /**
    * Called when a socket goes idle in the pool: enables TCP keep-alive,
    * unrefs it (an idle pool does not keep the process alive) and applies the
-   * agent timeout, shortened to the server's `Keep-Alive: timeout=` hint.
-   * Return false to close it instead.
+   * agent timeout, shortened to a second before the server's
+   * `Keep-Alive: timeout=` hint. Return false to close it instead (also done
+   * when the hint leaves no time to reuse it).
    */
   keepSocketAlive(socket: Socket): boolean {
     socket.setKeepAlive(true, this.keepAliveMsecs);
     socket.unref();
-    let timeout = this.options.timeout ?? 0;
+    let timeout = this.options.timeout || 0;
+    let keep = true;
     const req = (socket as AgentSocket)._httpMessage as
       | (AgentRequest & { res?: { headers: Record<string, unknown> } | null })
       | null
@@ -282,14 +343,13 @@ export class Agent extends EventEmitter {
     if (typeof hint === 'string') {
       const m = /^timeout=(\d+)/.exec(hint);
       if (m) {
-        const serverMs = Number.parseInt(m[1]!, 10) * 1000;
-        // Stop reusing a little before the server closes its end.
-        const limit = Math.max(serverMs - 1000, 1);
-        if (timeout === 0 || limit < timeout) timeout = limit;
+        const serverMs = Number.parseInt(m[1]!, 10) * 1000 - 1000;
+        if (serverMs <= 0) keep = false;
+        else if (serverMs < timeout) timeout = serverMs;
       }
     }
     if (socket.timeout !== timeout) socket.setTimeout(timeout);
-    return true;
+    return keep;
   }
 
   /** Prepares a pooled socket for `req` (sets `req.reusedSocket`). */
@@ -301,34 +361,50 @@ export class Agent extends EventEmitter {
 
   private setRequestSocket(req: AgentRequest, socket: Socket): void {
     req.onSocket(socket);
-    const agentTimeout = this.options.timeout ?? 0;
+    const agentTimeout = this.options.timeout || 0;
     if (req.timeout === undefined || req.timeout === agentTimeout) return;
     socket.setTimeout(req.timeout);
   }
 
-  /** @internal Forgets `socket`; opens a new socket for a queued request if there is room. */
+  /**
+   * @internal Forgets `socket` (from the free pool too when it is closed);
+   * then opens a socket for the oldest queued request of its origin — or of
+   * another origin, when `maxTotalSockets` held that one back.
+   */
   removeSocket(socket: Socket, options: AgentRequestOptions): void {
-    const name = (socket as AgentSocket)._agentKey ?? this.getName(options);
-    for (const sets of [this.sockets, this.freeSockets]) {
+    const name = this.getName(options);
+    const removeFrom = (sets: Record<string, Socket[]>) => {
       const list = sets[name];
-      if (!list) continue;
+      if (!list) return;
       const i = list.indexOf(socket);
       if (i !== -1) {
         list.splice(i, 1);
         if (list.length === 0) delete sets[name];
       }
-    }
+    };
+    removeFrom(this.sockets);
+    if (!socket.writable) removeFrom(this.freeSockets);
+
+    let req: AgentRequest | undefined;
+    let reqOptions: AgentRequestOptions | undefined = options;
     const queue = this.requests[name];
     if (queue && queue.length > 0) {
-      const inUse = this.sockets[name]?.length ?? 0;
-      if (inUse < this.maxSockets && this.totalSocketCount < this.maxTotalSockets) {
-        const req = queue.shift()!;
-        if (queue.length === 0) delete this.requests[name];
-        this.createSocket(req, options, (err, s) => {
-          if (err) req.onSocket(s as Socket, err);
-          else this.setRequestSocket(req, s!);
-        });
+      req = queue[0];
+    } else {
+      for (const other in this.requests) {
+        // That origin already has sockets that will serve its queue.
+        if (this.sockets[other]?.length) break;
+        req = this.requests[other]![0];
+        reqOptions = req?._agentOptions;
+        break;
       }
+    }
+    if (req && reqOptions) {
+      req._agentOptions = undefined;
+      this.createSocket(req, reqOptions, (err, s) => {
+        if (err) req.onSocket(s as Socket, err);
+        else s!.emit('free');
+      });
     }
   }
 
@@ -343,4 +419,14 @@ export class Agent extends EventEmitter {
 }
 
 /** The agent used by `http.request` when none is given: keep-alive, 5 s idle timeout (as Node ≥ 19). */
-export const globalAgent = new Agent({ keepAlive: true, scheduling: 'lifo', timeout: 5000 });
+export let globalAgent = new Agent({ keepAlive: true, scheduling: 'lifo', timeout: 5000 });
+
+/** `http.globalAgent = agent`: the agent used from now on by requests that name none. */
+export function setGlobalAgent(agent: Agent): void {
+  globalAgent = agent;
+}
+
+/** The current `http.globalAgent`. */
+export function getGlobalAgent(): Agent {
+  return globalAgent;
+}

@@ -10,15 +10,18 @@
  * `'error'` (`ECONNRESET` "socket hang up" when the connection ends before a
  * response; `HPE_*` parse errors; connect errors such as `ECONNREFUSED`).
  */
+import { finished } from 'node:stream';
 import { urlToHttpOptions } from 'node:url';
 import { AbortError, codedError } from '../errors/index.js';
 import type { LookupFunction } from '../handle/types.js';
 import { createConnection, type Socket } from '../net/index.js';
 import { type Agent, type AgentRequestOptions, globalAgent } from './agent.js';
-import { checkIsHttpToken, type OutgoingHttpHeaders } from './headers.js';
+import { checkIsHttpToken, headerEntryLimit, type OutgoingHttpHeaders } from './headers.js';
 import { IncomingMessage } from './incoming-message.js';
-import { type HttpSocket, OutgoingMessage } from './outgoing-message.js';
-import { HttpParser } from './parser.js';
+import { nodeOptions } from './node-options.js';
+import { type HttpSocket, OutgoingMessage, parseUniqueHeadersOption } from './outgoing-message.js';
+import type { HttpParser } from './parser.js';
+import { allocParser, releaseParser } from './parser-pool.js';
 import {
   type HeadersInfo,
   HeadersResult,
@@ -60,6 +63,8 @@ export interface RequestOptions {
   protocol?: string | null;
   /** Add a Host header automatically (default true). */
   setHost?: boolean;
+  /** Request headers sent once: an array value is joined with '; ' on one line. */
+  uniqueHeaders?: readonly string[];
   /** Aborts the request (AbortError) when it fires. */
   signal?: AbortSignal;
   /** Unix domain socket to connect to. */
@@ -71,9 +76,12 @@ export interface RequestOptions {
 
 export type ResponseListener = (res: IncomingMessage) => void;
 
-/** The request-target may not contain controls or spaces (RFC 9112 §3.2). */
+/** The request-target may not contain controls, spaces (RFC 9112 §3.2) or chars above 0xff. */
 function isInvalidPath(path: string): boolean {
-  for (let i = 0; i < path.length; i++) if (path.charCodeAt(i) <= 0x20) return true;
+  for (let i = 0; i < path.length; i++) {
+    const c = path.charCodeAt(i);
+    if (c <= 0x20 || c > 0xff) return true;
+  }
   return false;
 }
 const BODYLESS_METHODS = new Set(['GET', 'HEAD', 'DELETE', 'OPTIONS', 'TRACE', 'CONNECT']);
@@ -101,6 +109,25 @@ function validateHost(host: unknown, name: string): string | null | undefined {
   return host as string | null | undefined;
 }
 
+/** Largest timer duration, ms (2^31 - 1, as Node's timers). */
+const TIMEOUT_MAX = 2 ** 31 - 1;
+
+/**
+ * A timer duration as Node's timers take it: validated, and clamped to
+ * TIMEOUT_MAX with a `TimeoutOverflowWarning` from the caller's stack.
+ */
+function timerDuration(value: unknown, name: string): number {
+  const msecs = validateTimeout(value, name);
+  if (msecs > TIMEOUT_MAX) {
+    process.emitWarning(
+      `${msecs} does not fit into a 32-bit signed integer.\nTimer duration was truncated to ${TIMEOUT_MAX}.`,
+      'TimeoutOverflowWarning',
+    );
+    return TIMEOUT_MAX;
+  }
+  return msecs;
+}
+
 function validateTimeout(value: unknown, name: string): number {
   if (typeof value !== 'number') throw codedError('ERR_INVALID_ARG_TYPE', name, 'number', value);
   if (!(value >= 0) || !Number.isFinite(value)) {
@@ -122,10 +149,18 @@ class ResponseReader implements HttpParserHandlers {
   upgraded = false;
   /** The final (non-1xx) response has been completely read. */
   done = false;
+  /** Inside `parser.execute()` (a handler may cause more data to arrive synchronously). */
+  executing = false;
+  /** Data that arrived while executing. */
+  pending: Buffer[] | null = null;
+
+  /** `rawHeaders` entries used for `res.headers` (req.maxHeadersCount × 2). */
+  readonly maxHeaderEntries: number;
 
   constructor(req: ClientRequest, socket: ClientSocket) {
     this.req = req;
     this.socket = socket;
+    this.maxHeaderEntries = headerEntryLimit(req.maxHeadersCount);
   }
 
   onHeadersComplete(info: HeadersInfo): HeadersResult {
@@ -137,12 +172,14 @@ class ResponseReader implements HttpParserHandlers {
     res.statusCode = info.statusCode;
     res.statusMessage = info.statusMessage;
     res.joinDuplicateHeaders = req.joinDuplicateHeaders;
+    res._maxHeaderEntries = this.maxHeaderEntries;
     res.upgrade = info.upgrade;
 
     if (req.res) {
       // A second final response for one request: the stream is corrupt.
+      // Its body is parsed (and dropped) so that it raises no parse error.
       socket.destroy();
-      return HeadersResult.SkipBody;
+      return HeadersResult.Normal;
     }
     if (info.upgrade) {
       req.res = res;
@@ -221,7 +258,21 @@ function socketOnData(this: ClientSocket, d: Buffer): void {
   const parser = this.parser;
   const reader = this._httpReader;
   if (!req || !parser || !reader) return;
+  if (reader.executing) {
+    // Data pushed synchronously from a handler (e.g. 'information') while
+    // the parser is running: parsed right after the current buffer.
+    (reader.pending ??= []).push(d);
+    return;
+  }
+  reader.executing = true;
   const ret = parser.execute(d);
+  reader.executing = false;
+  const pending = reader.pending;
+  if (pending !== null && parser.error === null && !reader.upgraded && !reader.done) {
+    reader.pending = null;
+    for (const next of pending) socketOnData.call(this, next);
+    return;
+  }
   const err = parser.error as HttpParseError | null;
   if (err) {
     err.rawPacket = d;
@@ -250,7 +301,12 @@ function socketOnData(this: ClientSocket, d: Buffer): void {
     }
     return;
   }
-  if (reader.done) freeParser(this);
+  if (reader.done) {
+    // The response is complete: this request reads no more from the socket.
+    this.removeListener('data', socketOnData);
+    this.removeListener('drain', socketOnDrain);
+    freeParser(this);
+  }
 }
 
 function socketOnEnd(this: ClientSocket): void {
@@ -263,6 +319,12 @@ function socketOnEnd(this: ClientSocket): void {
   if (parser) {
     parser.finish();
     freeParser(this);
+  }
+  if (typeof this.destroySoon !== 'function' && this.writable) {
+    // A plain Duplex from createConnection: end our side too, so that its
+    // peer sees the end (a socket is simply destroyed, as in Node).
+    this.end();
+    return;
   }
   this.destroy();
 }
@@ -340,8 +402,10 @@ function detachSocketListeners(socket: ClientSocket): void {
 }
 
 function freeParser(socket: ClientSocket): void {
+  const parser = socket.parser;
   socket.parser = null;
   socket._httpReader = null;
+  if (parser) releaseParser(parser);
 }
 
 // ---- request completion (this = response / request) ----------------------
@@ -355,7 +419,11 @@ function responseOnEnd(this: IncomingMessage): void {
   }
   req._ended = true;
   if (!req.shouldKeepAlive) {
-    if (socket?.writable) socket.destroySoon();
+    if (socket?.writable) {
+      // Any Duplex may come from createConnection; only sockets have destroySoon.
+      if (typeof socket.destroySoon === 'function') socket.destroySoon();
+      else socket.end();
+    }
   } else if (req.writableFinished && !this.aborted) {
     responseKeepAlive(req);
   }
@@ -387,27 +455,32 @@ function emitFreeNT(req: ClientRequest): void {
   if (req.socket) req.socket.emit('free');
 }
 
+function destroyRequestNT(req: ClientRequest, err: Error | null | undefined): void {
+  if (!req.aborted && !err) err = connResetException('socket hang up');
+  if (err) req.emit('error', err);
+  req._closed = true;
+  req.emit('close');
+}
+
 function onSocketNT(req: ClientRequest, socket: Socket | undefined, err: Error | undefined): void {
   if (req.destroyed || err) {
     req.destroyed = true;
-    const emit = (e: Error | undefined) => {
-      if (!req.aborted && !e) e = connResetException('socket hang up');
-      if (e) req.emit('error', e);
-      req._closed = true;
-      req.emit('close');
-    };
-    if (!err && req.agent && socket && !socket.destroyed) {
-      // Destroyed before it got its socket: the socket goes back to the pool.
-      socket.emit('free');
-      emit(req._destroyError);
-      return;
+    if (socket) {
+      if (!err && req.agent && !socket.destroyed) {
+        // Destroyed before it got its socket: the socket goes back to the pool.
+        socket.emit('free');
+      } else {
+        // Report the socket's own error, if it has one, once it is gone.
+        socket.destroy(err ?? req._destroyError);
+        finished(socket, (er) => {
+          let e: Error | null | undefined = er;
+          if ((e as { code?: string } | undefined)?.code === 'ERR_STREAM_PREMATURE_CLOSE') e = null;
+          destroyRequestNT(req, e ?? err);
+        });
+        return;
+      }
     }
-    if (socket && !socket.destroyed) {
-      socket.once('close', () => emit(err ?? req._destroyError));
-      socket.destroy(err ?? req._destroyError);
-      return;
-    }
-    emit(err ?? req._destroyError);
+    destroyRequestNT(req, err ?? req._destroyError);
     return;
   }
   tickOnSocket(req, socket!);
@@ -417,10 +490,11 @@ function onSocketNT(req: ClientRequest, socket: Socket | undefined, err: Error |
 function tickOnSocket(req: ClientRequest, socket: Socket): void {
   const s = socket as ClientSocket;
   const reader = new ResponseReader(req, s);
-  const options: { maxHeaderSize?: number; lenient?: boolean } = {};
-  if (req.maxHeaderSize !== undefined) options.maxHeaderSize = req.maxHeaderSize;
-  if (req.insecureHTTPParser !== undefined) options.lenient = req.insecureHTTPParser;
-  s.parser = new HttpParser('response', reader, options);
+  const options = {
+    maxHeaderSize: req.maxHeaderSize ?? nodeOptions.maxHeaderSize,
+    lenient: req.insecureHTTPParser ?? nodeOptions.insecureHTTPParser,
+  };
+  s.parser = allocParser('response', reader, options);
   s._httpReader = reader;
   req.socket = socket;
   s._httpMessage = req;
@@ -526,8 +600,9 @@ export class ClientRequest extends OutgoingMessage {
     if (protocol !== expectedProtocol) {
       throw codedError('ERR_INVALID_PROTOCOL', protocol, expectedProtocol);
     }
-    const defaultPort = opts.defaultPort || (agent as Agent | null)?.defaultPort || 80;
-    const port = opts.port || defaultPort;
+    // Without an agent there is no default port: the Host header then names port 80 too.
+    const defaultPort = opts.defaultPort || (agent as Agent | null)?.defaultPort;
+    const port = opts.port || defaultPort || 80;
     opts.port = port;
     const host =
       validateHost(opts.hostname, 'hostname') || validateHost(opts.host, 'host') || 'localhost';
@@ -560,6 +635,7 @@ export class ClientRequest extends OutgoingMessage {
     }
     this.insecureHTTPParser = opts.insecureHTTPParser;
     this.joinDuplicateHeaders = Boolean(opts.joinDuplicateHeaders);
+    this._uniqueHeaders = parseUniqueHeadersOption(opts.uniqueHeaders);
     this.path = opts.path || '/';
     if (cb) this.once('response', cb);
     this.useChunkedEncodingByDefault = !BODYLESS_METHODS.has(this.method);
@@ -612,10 +688,7 @@ export class ClientRequest extends OutgoingMessage {
 
     const signal = opts.signal;
     const connectOptions = { __proto__: null, ...opts } as unknown as RequestOptions;
-    if (signal) {
-      delete connectOptions.signal;
-      this.watchSignal(signal);
-    }
+    if (signal) delete connectOptions.signal;
 
     if (agent) {
       (agent as Agent).addRequest(this, connectOptions as AgentRequestOptions);
@@ -644,12 +717,14 @@ export class ClientRequest extends OutgoingMessage {
         this.onSocket(createConnection(co as unknown as Parameters<typeof createConnection>[0]));
       }
     }
+    // An aborted signal destroys the request at once (as Node does).
+    if (signal) this.watchSignal(signal);
   }
 
   private watchSignal(signal: AbortSignal): void {
     const onAbort = () => this.destroy(new AbortError(undefined, { cause: signal.reason }));
     if (signal.aborted) {
-      process.nextTick(onAbort);
+      onAbort();
       return;
     }
     signal.addEventListener('abort', onAbort, { once: true });
@@ -692,11 +767,16 @@ export class ClientRequest extends OutgoingMessage {
   override setTimeout(msecs: number, callback?: () => void): this {
     if (this._ended) return this;
     listenSocketTimeout(this);
-    validateTimeout(msecs, 'msecs');
+    msecs = timerDuration(msecs, 'msecs');
     if (callback) this.once('timeout', callback);
     if (this.socket) setSocketTimeout(this.socket, msecs);
     else this.once('socket', (socket: Socket) => setSocketTimeout(socket, msecs));
     return this;
+  }
+
+  /** `setTimeout(0, callback)`: stops the idle timeout (Node's undocumented helper). */
+  clearTimeout(callback?: () => void): void {
+    this.setTimeout(0, callback);
   }
 
   /** `socket.setNoDelay()` once the socket is assigned and connected. */

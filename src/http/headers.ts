@@ -116,27 +116,50 @@ const FOLD: Record<string, number> = Object.assign(Object.create(null) as Record
 });
 
 /**
- * Folds flattened field lines `[name, value, ...]` into Node's
- * `message.headers` object. Duplicates: `set-cookie` becomes an array,
- * `cookie` is joined with `'; '`, the fields Node keeps once (content-type,
- * content-length, host, authorization, ...) keep the first value — unless
- * `joinDuplicates` (the `joinDuplicateHeaders` option), which joins them with
- * `', '` like every other field.
+ * Adds one received field line to a `message.headers`-shaped object, the way
+ * Node folds duplicates: `set-cookie` becomes an array, `cookie` is joined
+ * with `'; '`, the fields Node keeps once (content-type, content-length,
+ * host, authorization, ...) keep the first value — unless `joinDuplicates`
+ * (the `joinDuplicateHeaders` option) — and every other field is joined
+ * with `', '` (RFC 9110 §5.3). `name` must be lower-cased.
  */
-export function buildHeaders(raw: readonly string[], joinDuplicates: boolean): IncomingHttpHeaders {
+export function addHeaderLine(
+  out: Record<string, unknown>,
+  name: string,
+  value: string,
+  joinDuplicates: boolean,
+): void {
+  const fold = FOLD[name];
+  const prev = out[name];
+  if (fold === undefined || fold === JOIN_SEMI) {
+    // Only a string already there is joined to: a name such as
+    // 'constructor' finds the prototype's function, which is replaced.
+    if (typeof prev === 'string') out[name] = `${prev}${fold === JOIN_SEMI ? '; ' : ', '}${value}`;
+    else out[name] = value;
+  } else if (fold === ARRAY) {
+    if (prev !== undefined) (prev as string[]).push(value);
+    else out[name] = [value];
+  } else if (prev === undefined) {
+    out[name] = value;
+  } else if (joinDuplicates) {
+    out[name] = `${prev as string}, ${value}`;
+  }
+}
+
+/**
+ * Folds flattened field lines `[name, value, ...]` into Node's
+ * `message.headers` object (see `addHeaderLine`). Only the first `limit`
+ * entries of `raw` are used (`maxHeadersCount` × 2; 0 = all).
+ */
+export function buildHeaders(
+  raw: readonly string[],
+  joinDuplicates: boolean,
+  limit = 0,
+): IncomingHttpHeaders {
   const out: IncomingHttpHeaders = {};
-  for (let i = 0; i < raw.length; i += 2) {
-    const name = raw[i]!.toLowerCase();
-    const value = raw[i + 1]!;
-    const prev = out[name];
-    if (prev === undefined) {
-      out[name] = name === 'set-cookie' ? [value] : value;
-      continue;
-    }
-    const fold = FOLD[name];
-    if (fold === ARRAY) (prev as string[]).push(value);
-    else if (fold === JOIN_SEMI) out[name] = `${prev as string}; ${value}`;
-    else if (fold !== KEEP_FIRST || joinDuplicates) out[name] = `${prev as string}, ${value}`;
+  const n = limit > 0 && limit < raw.length ? limit : raw.length;
+  for (let i = 0; i < n; i += 2) {
+    addHeaderLine(out, raw[i]!.toLowerCase(), raw[i + 1]!, joinDuplicates);
   }
   return out;
 }
@@ -161,4 +184,9 @@ export function findRawHeader(raw: readonly string[], lowerName: string): string
     if (name.length === n && name.toLowerCase() === lowerName) return raw[i + 1];
   }
   return undefined;
+}
+
+/** `maxHeadersCount` as a `rawHeaders` entry count: 2000 lines by default, 0 = no limit. */
+export function headerEntryLimit(maxHeadersCount: unknown): number {
+  return typeof maxHeadersCount === 'number' ? maxHeadersCount * 2 : 4000;
 }

@@ -9,6 +9,7 @@
 import { Readable } from 'node:stream';
 import type { Socket } from '../net/index.js';
 import {
+  addHeaderLine,
   buildHeaders,
   buildHeadersDistinct,
   type IncomingHttpHeaders,
@@ -49,6 +50,8 @@ export class IncomingMessage extends Readable {
   _consuming = false;
   /** @internal The body is being discarded. */
   _dumped = false;
+  /** @internal How many `rawHeaders` entries `headers` is built from (`maxHeadersCount` × 2; 0 = all). */
+  _maxHeaderEntries = 0;
   /** @internal Client: the request this response answers. */
   req: unknown = null;
   private headersCache: IncomingHttpHeaders | null = null;
@@ -63,6 +66,14 @@ export class IncomingMessage extends Readable {
     (this as unknown as { _readableState: { readingMore: boolean } })._readableState.readingMore =
       true;
     this.socket = socket;
+  }
+
+  /** Alias of `socket` (Node's legacy name). */
+  get client(): Socket | null {
+    return this.socket;
+  }
+  set client(value: Socket | null) {
+    this.socket = value;
   }
 
   /** Alias of `socket` (deprecated in Node). */
@@ -80,7 +91,11 @@ export class IncomingMessage extends Readable {
    */
   get headers(): IncomingHttpHeaders {
     if (this.headersCache === null) {
-      this.headersCache = buildHeaders(this.rawHeaders, this.joinDuplicateHeaders);
+      this.headersCache = buildHeaders(
+        this.rawHeaders,
+        this.joinDuplicateHeaders,
+        this._maxHeaderEntries,
+      );
     }
     return this.headersCache;
   }
@@ -118,6 +133,21 @@ export class IncomingMessage extends Readable {
   }
   set trailersDistinct(value: IncomingHttpHeadersDistinct) {
     this.trailersDistinctCache = value;
+  }
+
+  /**
+   * Adds one field line to `dest` (lower-casing the name) with Node's
+   * duplicate rules (see `addHeaderLine`). Node's legacy helper.
+   */
+  _addHeaderLine(field: string, value: string, dest: Record<string, unknown>): void {
+    addHeaderLine(dest, String(field).toLowerCase(), value, this.joinDuplicateHeaders);
+  }
+
+  /** Adds the first `n` entries of flattened field lines to `headers` (or `trailers` once complete). */
+  _addHeaderLines(headers: readonly string[], n: number): void {
+    if (!headers || headers.length === 0) return;
+    const dest = (this.complete ? this.trailers : this.headers) as Record<string, unknown>;
+    for (let i = 0; i < n; i += 2) this._addHeaderLine(headers[i]!, headers[i + 1]!, dest);
   }
 
   /** @internal Sets the version fields from the parsed start line. */

@@ -2,11 +2,18 @@
  * wirestack's `http`: Node's HTTP/1.1 API (https://nodejs.org/api/http.html)
  * over wirestack's `net` — the same surface as `require('http')`.
  */
-import { codedError } from '../errors/index.js';
+import { debuglog } from 'node:util';
+import { callableClass } from '../util/callable-class.js';
+import { Agent as AgentClass, getGlobalAgent, setGlobalAgent } from './agent.js';
+import { ClientRequest as ClientRequestClass } from './client-request.js';
+import { IncomingMessage as IncomingMessageClass } from './incoming-message.js';
+import { nodeOptions } from './node-options.js';
+import { OutgoingMessage as OutgoingMessageClass } from './outgoing-message.js';
+import { Server as ServerClass } from './server.js';
+import { ServerResponse as ServerResponseClass } from './server-response.js';
 
-export { Agent, type AgentOptions, globalAgent } from './agent.js';
+export type { AgentOptions } from './agent.js';
 export {
-  ClientRequest,
   get,
   type RequestOptions,
   type ResponseListener,
@@ -20,31 +27,50 @@ export {
   validateHeaderName,
   validateHeaderValue,
 } from './headers.js';
-export { IncomingMessage } from './incoming-message.js';
 export { METHODS } from './methods.js';
-export { OutgoingMessage } from './outgoing-message.js';
-export { createServer, type RequestListener, Server, type ServerOptions } from './server.js';
-export { ServerResponse } from './server-response.js';
+export { createServer, type RequestListener, type ServerOptions } from './server.js';
 export { STATUS_CODES } from './status-codes.js';
 
-/** Default largest header section accepted, in bytes (16 KiB, as Node's `http.maxHeaderSize`). */
-export const maxHeaderSize = 16 * 1024;
-
-let maxIdleParsers = 1000;
+// The public classes are callable without `new`, as Node's are.
+/** `http.Agent`. */
+export const Agent = callableClass(AgentClass);
+export type Agent = AgentClass;
+/** `http.ClientRequest`. */
+export const ClientRequest = callableClass(ClientRequestClass);
+export type ClientRequest = ClientRequestClass;
+/** `http.IncomingMessage`. */
+export const IncomingMessage = callableClass(IncomingMessageClass);
+export type IncomingMessage = IncomingMessageClass;
+/** `http.OutgoingMessage`. */
+export const OutgoingMessage = callableClass(OutgoingMessageClass);
+export type OutgoingMessage = OutgoingMessageClass;
+/** `http.Server`. */
+export const Server = callableClass(ServerClass);
+export type Server = ServerClass;
+/** `http.ServerResponse`. */
+export const ServerResponse = callableClass(ServerResponseClass);
+export type ServerResponse = ServerResponseClass;
 
 /**
- * `http.setMaxIdleHTTPParsers(max)`: Node's parser free-list size. Parsers
- * here are per connection and cheap, so the value is only validated and kept.
- * Throws `ERR_INVALID_ARG_TYPE` / `ERR_OUT_OF_RANGE` unless an integer >= 1.
+ * `http.globalAgent`: the agent of requests that name none (keep-alive, 5 s
+ * idle timeout). Assignable, as in Node: `http.request` then uses the new one.
  */
-export function setMaxIdleHTTPParsers(max: number): void {
-  if (typeof max !== 'number') throw codedError('ERR_INVALID_ARG_TYPE', 'max', 'number', max);
-  if (!Number.isInteger(max)) throw codedError('ERR_OUT_OF_RANGE', 'max', 'an integer', max);
-  if (max < 1) throw codedError('ERR_OUT_OF_RANGE', 'max', '>= 1', max);
-  maxIdleParsers = max;
-}
+export declare const globalAgent: AgentClass;
+// An accessor on the module's exports (the final object, also when a
+// bundler rewrites this module): the binding above is for types only.
+Object.defineProperty(module.exports, 'globalAgent', {
+  get: getGlobalAgent,
+  set: setGlobalAgent,
+  enumerable: true,
+  configurable: true,
+});
 
-/** @internal The value last given to setMaxIdleHTTPParsers. */
-export function getMaxIdleHTTPParsers(): number {
-  return maxIdleParsers;
-}
+/** Default largest header section accepted, in bytes (16 KiB, or node's `--max-http-header-size`). */
+export const maxHeaderSize = nodeOptions.maxHeaderSize;
+
+export { setMaxIdleHTTPParsers } from './parser-pool.js';
+
+// NODE_DEBUG=http: node's debug log for 'http' (its first line comes with
+// node's warning that the log may expose credentials).
+const debug = debuglog('http');
+if (debug.enabled) debug('wirestack http loaded');

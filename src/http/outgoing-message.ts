@@ -11,9 +11,10 @@
  * delimited by closing the connection. Bodiless messages (responses to HEAD,
  * 1xx/204/304) never carry body bytes.
  */
+import { captureRejectionSymbol } from 'node:events';
 import { Stream } from 'node:stream';
 import { codedError } from '../errors/index.js';
-import type { Socket } from '../net/index.js';
+import { Socket as NetSocket, type Socket } from '../net/index.js';
 import { utcDate } from './date-cache.js';
 import {
   checkInvalidHeaderChar,
@@ -78,6 +79,20 @@ function validateChunk(chunk: unknown): asserts chunk is Chunk {
   if (typeof chunk !== 'string' && !(chunk instanceof Uint8Array)) {
     throw codedError('ERR_INVALID_ARG_TYPE', 'chunk', ['string', 'Buffer', 'Uint8Array'], chunk);
   }
+}
+
+/** renderField's result, reused (rendering is synchronous): no object per field. */
+const fieldResult = { text: '', flags: 0 };
+
+/**
+ * The `uniqueHeaders` option: lower-cased names whose array values are sent
+ * on one line joined with '; '. Anything but an array means none.
+ */
+export function parseUniqueHeadersOption(headers: unknown): Set<string> | null {
+  if (!Array.isArray(headers)) return null;
+  const unique = new Set<string>();
+  for (const h of headers) unique.add(String(h).toLowerCase());
+  return unique;
 }
 
 function onFinish(msg: OutgoingMessage): void {
@@ -145,6 +160,8 @@ export class OutgoingMessage extends Stream {
   _onPendingData: (delta: number) => void = noop;
   /** @internal Client only: the agent in use, if any. */
   agent: unknown = null;
+  /** @internal `uniqueHeaders`: names sent once, array values joined with '; ' (null: none). */
+  _uniqueHeaders: Set<string> | null = null;
   /** @internal Corks requested before a socket was assigned. */
   private corkedWithoutSocket = 0;
   /** @internal */
@@ -190,6 +207,11 @@ export class OutgoingMessage extends Stream {
   /** True once the head has been rendered (and can no longer change). */
   get headersSent(): boolean {
     return this._header !== null;
+  }
+
+  /** True once `'close'` was emitted. */
+  get closed(): boolean {
+    return this._closed;
   }
 
   get writableEnded(): boolean {
@@ -353,16 +375,29 @@ export class OutgoingMessage extends Stream {
   }
 
   /**
-   * Adds a trailer section (RFC 9112 §7.1.2), sent after the last chunk;
-   * ignored unless the body is chunked. Throws `ERR_INVALID_HTTP_TOKEN` /
-   * `ERR_INVALID_CHAR` for bad names / values.
+   * Sets the trailer section (RFC 9112 §7.1.2), sent after the last chunk;
+   * ignored unless the body is chunked. An array value gives one line per
+   * element (joined with '; ' for `uniqueHeaders` names). Throws
+   * `ERR_INVALID_HTTP_TOKEN` / `ERR_INVALID_CHAR` for bad names / values.
    */
   addTrailers(headers: OutgoingHttpHeaders | readonly (readonly [string, string])[]): void {
     let trailer = '';
+    const unique = this._uniqueHeaders;
     const add = (field: string, value: unknown) => {
       validateHeaderName(field, 'Trailer name');
-      // Arrays are joined the way Node does it for trailers (String(array)).
-      const text = Array.isArray(value) ? value.join(',') : String(value);
+      if (
+        Array.isArray(value) &&
+        value.length > 1 &&
+        (unique === null || !unique.has(field.toLowerCase()))
+      ) {
+        for (const v of value) {
+          if (checkInvalidHeaderChar(String(v)))
+            throw codedError('ERR_INVALID_CHAR', 'trailer content', field);
+          trailer += `${field}: ${v}${CRLF}`;
+        }
+        return;
+      }
+      const text = Array.isArray(value) ? value.join('; ') : String(value);
       if (checkInvalidHeaderChar(text))
         throw codedError('ERR_INVALID_CHAR', 'trailer content', field);
       trailer += `${field}: ${text}${CRLF}`;
@@ -372,7 +407,7 @@ export class OutgoingMessage extends Stream {
     } else {
       for (const key of Object.keys(headers)) add(key, (headers as OutgoingHttpHeaders)[key]);
     }
-    this._trailer += trailer;
+    this._trailer = trailer;
   }
 
   // ---- head rendering ------------------------------------------------
@@ -497,9 +532,10 @@ export class OutgoingMessage extends Stream {
     if ((flags & F_EXPECT) !== 0) this._send('', 'latin1', null);
   }
 
-  private fieldResult = { text: '', flags: 0 };
-
-  /** Renders one field (one line per array element; cookie arrays joined with '; '). */
+  /**
+   * Renders one field: one line per array element, except `cookie` and the
+   * `uniqueHeaders` names, whose arrays are joined with '; ' on one line.
+   */
   private renderField(
     name: string,
     value: OutgoingHttpHeader,
@@ -508,15 +544,16 @@ export class OutgoingMessage extends Stream {
     if (validate) validateHeaderName(name);
     let text = '';
     if (Array.isArray(value)) {
-      const lower = name.length === 6 ? name.toLowerCase() : '';
-      if (value.length < 2 || lower !== 'cookie') {
+      const unique = this._uniqueHeaders;
+      const lower = name.length === 6 || unique !== null ? name.toLowerCase() : '';
+      if (value.length < 2 || (lower !== 'cookie' && (unique === null || !unique.has(lower)))) {
         let flags = 0;
         for (const v of value as readonly string[]) {
           if (validate) validateHeaderValue(name, v);
           text += `${name}: ${v}${CRLF}`;
           flags |= this.matchField(name, String(v));
         }
-        const r = this.fieldResult;
+        const r = fieldResult;
         r.text = text;
         r.flags = flags;
         return r;
@@ -524,7 +561,7 @@ export class OutgoingMessage extends Stream {
       value = (value as readonly string[]).join('; ');
     }
     if (validate) validateHeaderValue(name, value);
-    const r = this.fieldResult;
+    const r = fieldResult;
     r.text = `${name}: ${value}${CRLF}`;
     r.flags = this.matchField(name, String(value));
     return r;
@@ -582,6 +619,7 @@ export class OutgoingMessage extends Stream {
       callback = encoding;
       encoding = null;
     }
+    validateChunk(chunk);
     const ret = this.writeBody(chunk, encoding ?? undefined, callback, false);
     if (!ret) this._needDrain = true;
     return ret;
@@ -622,6 +660,7 @@ export class OutgoingMessage extends Stream {
       process.nextTick(uncorkNT, socket);
     }
     if (len < 0) len = byteLength(chunk, encoding);
+    if (this.strictContentLength) this.checkContentLength(len, false);
     this.bytesWrittenInBody += len;
     if (this.chunkedEncoding && len !== 0) {
       return this.sendChunk(chunk, encoding, len, callback ?? null, '');
@@ -778,6 +817,18 @@ export class OutgoingMessage extends Stream {
     }
     const enc = encoding ?? undefined;
     if (this.finished) {
+      if (chunk) {
+        // More body after end(): reported to the callback and 'error', as write() does.
+        if (!this.destroyed) {
+          process.nextTick(
+            emitErrorNT,
+            this,
+            codedError('ERR_STREAM_WRITE_AFTER_END'),
+            typeof callback === 'function' ? callback : noop,
+          );
+        }
+        return this;
+      }
       if (typeof callback === 'function') {
         if (!this.writableFinished) this.once('finish', callback);
         else process.nextTick(callback, codedError('ERR_STREAM_ALREADY_FINISHED', 'end'));
@@ -790,32 +841,43 @@ export class OutgoingMessage extends Stream {
       }
       return this;
     }
+    let len = -1;
+    if (chunk !== null && chunk !== undefined) {
+      validateChunk(chunk);
+      if (this._header === null) {
+        len = byteLength(chunk, enc);
+        this._contentLength = len;
+        this._implicitHeader();
+      }
+      if (this._hasBody) {
+        if (len < 0) len = byteLength(chunk, enc);
+        if (this.strictContentLength) this.checkContentLength(len, true);
+      } else if (this._rejectNonStandardBodyWrites) {
+        throw codedError('ERR_HTTP_BODY_NOT_ALLOWED');
+      }
+    }
     const socket = this.socket;
     if (socket) socket.cork();
     if (typeof callback === 'function') this.once('finish', callback);
     const finish = onFinish.bind(undefined, this);
 
     if (chunk !== null && chunk !== undefined) {
-      validateChunk(chunk);
-      let len = -1;
-      if (this._header === null) {
-        len = byteLength(chunk, enc);
-        this._contentLength = len;
-        this._implicitHeader();
-      }
       if (!this._hasBody) {
-        if (this._rejectNonStandardBodyWrites) throw codedError('ERR_HTTP_BODY_NOT_ALLOWED');
         this._send('', 'latin1', finish);
       } else {
-        if (len < 0) len = byteLength(chunk, enc);
         this.bytesWrittenInBody += len;
-        this.checkContentLength();
         if (this.chunkedEncoding) {
           const last = `0${CRLF}${this._trailer}${CRLF}`;
           if (len > 0) this.sendChunk(chunk, enc, len, finish, last);
           else this._send(last, 'latin1', finish);
-        } else {
+        } else if (socket instanceof NetSocket) {
+          // Our own socket: the last bytes carry the finish callback.
           this._send(chunk, enc, finish);
+        } else {
+          // Any other stream sees Node's write pattern: the data, then an
+          // empty write that carries the finish callback.
+          this._send(chunk, enc, null);
+          this._send('', 'latin1', finish);
         }
       }
     } else {
@@ -823,7 +885,7 @@ export class OutgoingMessage extends Stream {
         this._contentLength = 0;
         this._implicitHeader();
       }
-      this.checkContentLength();
+      if (this.strictContentLength) this.checkContentLength(0, true);
       if (this._hasBody && this.chunkedEncoding) {
         this._send(`0${CRLF}${this._trailer}${CRLF}`, 'latin1', finish);
       } else if (!this._headerSent || this.writableLength > 0) {
@@ -844,11 +906,25 @@ export class OutgoingMessage extends Stream {
     return this;
   }
 
-  private checkContentLength(): void {
-    if (!this.strictContentLength || !this._hasBody || this.chunkedEncoding) return;
+  /**
+   * `strictContentLength`: throws `ERR_HTTP_CONTENT_LENGTH_MISMATCH` when
+   * writing `len` more bytes would exceed the `Content-Length` sent (or, at
+   * the end, not reach it exactly). Only for a body framed by that length.
+   */
+  private checkContentLength(len: number, atEnd: boolean): void {
     const expected = this._contentLength;
-    if (typeof expected === 'number' && expected !== this.bytesWrittenInBody) {
-      throw codedError('ERR_HTTP_CONTENT_LENGTH_MISMATCH', this.bytesWrittenInBody, expected);
+    if (
+      expected === null ||
+      !this._hasBody ||
+      this._removedContLen ||
+      this.chunkedEncoding ||
+      this.hasHeader('transfer-encoding')
+    ) {
+      return;
+    }
+    const total = this.bytesWrittenInBody + len;
+    if (atEnd ? total !== expected : total > expected) {
+      throw codedError('ERR_HTTP_CONTENT_LENGTH_MISMATCH', total, expected);
     }
   }
 
@@ -887,12 +963,81 @@ export class OutgoingMessage extends Stream {
     return this;
   }
 
+  /** With `events.captureRejections`, a rejected async listener destroys the message with its error. */
+  override [captureRejectionSymbol](err: Error): void {
+    this.destroy(err);
+  }
+
   /** OutgoingMessage is write-only: piping from it emits `ERR_STREAM_CANNOT_PIPE`. */
   override pipe<T extends NodeJS.WritableStream>(destination: T): T {
     this.emit('error', codedError('ERR_STREAM_CANNOT_PIPE'));
     return destination;
   }
 }
+
+// DEP0066: Node's old private views of the header store, kept for old code.
+let dep0066Headers = false;
+let dep0066Names = false;
+function warnDep0066(which: '_headers' | '_headerNames'): void {
+  if (which === '_headers' ? dep0066Headers : dep0066Names) return;
+  if (which === '_headers') dep0066Headers = true;
+  else dep0066Names = true;
+  process.emitWarning(
+    `OutgoingMessage.prototype.${which} is deprecated`,
+    'DeprecationWarning',
+    'DEP0066',
+  );
+}
+
+type StoreAccess = { storedHeaders: HeaderStore | null };
+
+Object.defineProperty(OutgoingMessage.prototype, '_headers', {
+  configurable: true,
+  enumerable: false,
+  get(this: OutgoingMessage) {
+    warnDep0066('_headers');
+    return this.getHeaders();
+  },
+  set(this: OutgoingMessage, value: OutgoingHttpHeaders | null) {
+    warnDep0066('_headers');
+    const self = this as unknown as StoreAccess;
+    if (value === null || value === undefined) {
+      self.storedHeaders = null;
+      return;
+    }
+    if (typeof value === 'object') {
+      const store = Object.create(null) as HeaderStore;
+      self.storedHeaders = store;
+      for (const key of Object.keys(value)) {
+        const v = value[key];
+        if (v !== undefined) store[key.toLowerCase()] = [key, v];
+      }
+    }
+  },
+});
+
+Object.defineProperty(OutgoingMessage.prototype, '_headerNames', {
+  configurable: true,
+  enumerable: false,
+  get(this: OutgoingMessage) {
+    warnDep0066('_headerNames');
+    const store = (this as unknown as StoreAccess).storedHeaders;
+    if (store === null) return null;
+    const out = Object.create(null) as Record<string, string>;
+    for (const key in store) out[key] = store[key]![0];
+    return out;
+  },
+  set(this: OutgoingMessage, value: Record<string, string> | null) {
+    warnDep0066('_headerNames');
+    const store = (this as unknown as StoreAccess).storedHeaders;
+    if (typeof value === 'object' && value !== null && store !== null) {
+      for (const key of Object.keys(value)) {
+        const entry = store[key];
+        if (entry) entry[0] = value[key]!;
+      }
+    }
+  },
+});
 
 function isAsciiCompatible(encoding: string): boolean {
   return (

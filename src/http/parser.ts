@@ -29,6 +29,7 @@
 import * as chars from './parser-chars.js';
 import { createParseError, type HttpParseErrorCode } from './parser-error.js';
 import * as fields from './parser-fields.js';
+import { METHOD_NAMES as METHOD_NAMES_, METHOD_TRIE as METHOD_TRIE_ } from './parser-methods.js';
 import {
   type HeadersInfo,
   HeadersResult,
@@ -60,6 +61,8 @@ const {
   TARGET,
   TOKEN,
 } = chars;
+const METHOD_TRIE = METHOD_TRIE_;
+const METHOD_NAMES = METHOD_NAMES_;
 const {
   CL_EMPTY,
   CL_MISMATCH,
@@ -168,12 +171,14 @@ const EMPTY = Buffer.alloc(0);
 export class HttpParser {
   /** Receives the events. May be replaced at any time between callbacks. */
   handlers: HttpParserHandlers;
+  /** The message being received, as its owner tracks it (Node's `parser.incoming`); null when freed. */
+  incoming: unknown = null;
   /** The error that stopped the parser, or null. Set by `execute` / `finish`. */
   error: HttpParseError | null = null;
 
   private isRequest: boolean;
-  private readonly maxHeaderSize: number;
-  private readonly lenient: boolean;
+  private maxHeaderSize: number;
+  private lenient: boolean;
   private state = S_IDLE;
   /** Bumped by `reset()`; lets `execute` notice a reset done by a handler. */
   private generation = 0;
@@ -209,8 +214,8 @@ export class HttpParser {
   private lastField = FIELD_OTHER;
 
   // Start line, offsets relative to `hBase`.
-  private methodStart = 0;
-  private methodEnd = 0;
+  /** The method of the current request line (interned). */
+  private methodName = '';
   private targetStart = 0;
   private targetEnd = 0;
   private reasonStart = 0;
@@ -249,6 +254,35 @@ export class HttpParser {
   }
 
   /**
+   * Makes a used parser (from a pool) as good as `new HttpParser(kind,
+   * handlers, options)`, keeping its buffers.
+   */
+  initialize(
+    kind: 'request' | 'response',
+    handlers: HttpParserHandlers,
+    options?: HttpParserOptions,
+  ): void {
+    this.handlers = handlers;
+    const max = options?.maxHeaderSize;
+    this.maxHeaderSize =
+      typeof max === 'number' && max > 0 ? Math.floor(max) : DEFAULT_MAX_HEADER_SIZE;
+    this.lenient = options?.lenient === true;
+    this.reset(kind);
+  }
+
+  /** True while a message is partly parsed (its first bytes arrived, its end not yet). */
+  get inMessage(): boolean {
+    const state = this.state;
+    return state >= S_HEAD && state < S_CLOSED;
+  }
+
+  /** Called when the parser goes back to its pool (a hook; nothing to release here). */
+  free(): void {}
+
+  /** Called when the parser is dropped for good (a hook; nothing to release here). */
+  close(): void {}
+
+  /**
    * Prepares the parser for a new connection: forgets all state and the
    * error, keeps the handlers and options. `kind` switches between parsing
    * requests and responses (parser pools).
@@ -257,6 +291,7 @@ export class HttpParser {
     if (kind !== undefined) this.isRequest = kind === 'request';
     this.generation++;
     this.error = null;
+    this.incoming = null;
     this.state = S_IDLE;
     this.stopOffset = 0;
     this.consumed = 0;
@@ -475,13 +510,42 @@ export class HttpParser {
       let q = pos;
       const qe = pos + take;
       while (q < qe && data[q] !== LF) q++;
-      if (q === qe) return end;
+      if (q === qe) {
+        // An unknown method is an error before its line ends (as in one piece).
+        if (this.hPhase === PH_START_LINE && this.isRequest && this.badMethodSoFar()) return -1;
+        return end;
+      }
     }
     const r = this.parseLines(this.hLen, final);
     if (r >= 0) return this.headDone(r, pos + (r - have));
     if (r === R_ERROR) return -1;
     if (final) return this.overflow();
     return end;
+  }
+
+  /**
+   * The start of an unfinished request line in `scratch`: fails (and
+   * returns true) as soon as it cannot begin with a known method. Looks at
+   * most at the longest method's length, so byte-at-a-time input stays linear.
+   */
+  private badMethodSoFar(): boolean {
+    const buf = this.hBuf;
+    const end = this.hLen;
+    let node = 0;
+    for (let p = this.hLine; p < end; p++) {
+      const c = buf[p]!;
+      if (c === SP) {
+        const method = METHOD_NAMES[node];
+        if (method !== null && method !== undefined) return false;
+      }
+      const next = c < 128 ? METHOD_TRIE[(node << 7) | c]! : 0;
+      if (next === 0) {
+        this.fail('HPE_INVALID_METHOD', 'Invalid method encountered', this.hAbs + (p - this.hBase));
+        return true;
+      }
+      node = next - 1;
+    }
+    return false;
   }
 
   private overflow(): number {
@@ -719,13 +783,25 @@ export class HttpParser {
    */
   private parseRequestLine(buf: Buffer, p: number, end: number, final: boolean): number {
     const base = this.hBase;
-    const methodStart = p;
-    while (p < end && TOKEN[buf[p]!] === 1) p++;
-    if (p >= end) return R_MORE;
-    if (p === methodStart || buf[p] !== SP) {
-      return this.lineError('HPE_INVALID_METHOD', 'Invalid method encountered', p, end, final);
+    // Only the known methods (http.METHODS), matched byte by byte: an
+    // unknown one fails where it leaves every known spelling.
+    let node = 0;
+    while (p < end) {
+      const c = buf[p]!;
+      const next = c < 128 ? METHOD_TRIE[(node << 7) | c]! : 0;
+      if (next === 0) break;
+      node = next - 1;
+      p++;
     }
-    const methodEnd = p++;
+    if (p >= end) return R_MORE;
+    const method = METHOD_NAMES[node];
+    if (method === null || method === undefined || buf[p] !== SP) {
+      // Known at this byte, whatever follows: fail now, as llhttp does.
+      this.fail('HPE_INVALID_METHOD', 'Invalid method encountered', this.hAbs + (p - base));
+      return R_ERROR;
+    }
+    this.methodName = method;
+    p++;
     const targetStart = p;
     while (p < end && TARGET[buf[p]!] === 1) p++;
     if (p >= end) return R_MORE;
@@ -741,8 +817,6 @@ export class HttpParser {
     if (p < 0) return p;
     p = this.lineEnd(buf, p, end, final, 'Expected CRLF after version', 'HPE_INVALID_VERSION');
     if (p < 0) return p;
-    this.methodStart = methodStart - base;
-    this.methodEnd = methodEnd - base;
     this.targetStart = targetStart - base;
     this.targetEnd = targetEnd - base;
     return p;
@@ -830,7 +904,8 @@ export class HttpParser {
       buf[p + 1] !== 0x2e ||
       minor < 0 ||
       minor > 9 ||
-      (!this.lenient && (major !== 1 || minor > 1))
+      // 1.0 and 1.1; a response may also say 0.9 (as llhttp allows).
+      (!this.lenient && (major !== 1 || minor > 1) && !(response && major === 0 && minor === 9))
     ) {
       return this.lineError('HPE_INVALID_VERSION', 'Invalid HTTP version', start, end, final);
     }
@@ -994,17 +1069,17 @@ export class HttpParser {
     }
 
     let body: number;
+    let unframed = false;
     if (!isRequest && (status < 200 || status === 204 || status === 304)) {
       body = BODY_NONE; // §6.3 (1)
     } else if (te !== 0) {
       if ((te & TE_CHUNKED_FINAL) !== 0) body = BODY_CHUNKED;
       else if (isRequest && !this.lenient) {
-        // §6.3 (3): a request whose final coding is not chunked cannot be framed.
-        return this.fail(
-          'HPE_INVALID_TRANSFER_ENCODING',
-          'Request has invalid `Transfer-Encoding`',
-          this.consumed + next,
-        );
+        // §6.3 (3): a request whose final coding is not chunked cannot be
+        // framed. As llhttp, its head is reported, then the error (no body).
+        unframed = true;
+        keepAlive = false;
+        body = BODY_NONE;
       } else body = BODY_EOF;
     } else if (contentLength >= 0) {
       body = contentLength > 0 ? BODY_LENGTH : BODY_NONE;
@@ -1019,7 +1094,7 @@ export class HttpParser {
     let upgrade: boolean;
     let statusMessage = '';
     if (isRequest) {
-      method = this.methodString(text);
+      method = this.methodName;
       url = text.slice(this.targetStart, this.targetEnd);
       upgrade = method === 'CONNECT' || (this.hasUpgrade && (conn & CONN_UPGRADE) !== 0);
     } else {
@@ -1047,6 +1122,13 @@ export class HttpParser {
       this.stopOffset = next;
       return -1;
     }
+    if (unframed) {
+      return this.fail(
+        'HPE_INVALID_TRANSFER_ENCODING',
+        'Request has invalid `Transfer-Encoding`',
+        this.consumed + next,
+      );
+    }
     // A handler may also have cleared `info.upgrade` (see HeadersInfo).
     if (result === RESULT_UPGRADE || info.upgrade) {
       this.state = S_UPGRADED;
@@ -1067,16 +1149,6 @@ export class HttpParser {
       this.state = S_BODY_EOF;
     }
     return next;
-  }
-
-  /** The method token; the common ones without allocating. */
-  private methodString(text: string): string {
-    const s = this.methodStart;
-    const e = this.methodEnd;
-    // Interned constants: no allocation, and later `=== 'GET'` tests are pointer compares.
-    if (e - s === 3 && text.startsWith('GET', s)) return 'GET';
-    if (e - s === 4 && text.startsWith('POST', s)) return 'POST';
-    return text.slice(s, e);
   }
 
   /**

@@ -11,10 +11,12 @@
  */
 import { codedError } from '../errors/index.js';
 import type { Socket } from '../net/index.js';
-import { findRawHeader } from './headers.js';
+import { findRawHeader, headerEntryLimit } from './headers.js';
 import type { IncomingMessage } from './incoming-message.js';
+import { nodeOptions } from './node-options.js';
 import type { HttpSocket } from './outgoing-message.js';
-import { HttpParser } from './parser.js';
+import type { HttpParser } from './parser.js';
+import { allocParser, releaseParser } from './parser-pool.js';
 import {
   type HeadersInfo,
   HeadersResult,
@@ -31,11 +33,13 @@ export interface ConnectionOwner {
   timeout: number;
   keepAliveTimeout: number;
   maxRequestsPerSocket: number;
+  maxHeadersCount: number | null;
   maxHeaderSize: number | undefined;
   insecureHTTPParser: boolean | undefined;
   requireHostHeader: boolean;
   joinDuplicateHeaders: boolean;
   rejectNonStandardBodyWrites: boolean;
+  _uniqueHeaders: Set<string> | null;
   httpAllowHalfOpen: boolean;
   _incomingMessageClass: new (socket: Socket) => IncomingMessage;
   _serverResponseClass: new (
@@ -90,6 +94,16 @@ function emitCloseNT(res: ServerResponse): void {
   }
 }
 
+function clearIncoming(this: IncomingMessage): void {
+  const parser = (this.socket as ServerSocket | null)?.parser;
+  if (parser && parser.incoming === this) parser.incoming = null;
+}
+
+/** `socket.setEncoding()` on an HTTP connection: bytes are not text here (RFC 9112 §2.2). */
+function socketSetEncoding(): never {
+  throw codedError('ERR_HTTP_SOCKET_ENCODING');
+}
+
 function onSocketTimeout(this: ServerSocket): void {
   const conn = this._httpConnection;
   const req = conn?.current;
@@ -119,6 +133,8 @@ export class ServerConnection implements HttpParserHandlers {
   messageStart = 0;
   /** The header section of the current message is complete. */
   headersComplete = false;
+  /** `rawHeaders` entries used for `req.headers` (server.maxHeadersCount × 2, read per connection). */
+  private readonly maxHeaderEntries: number;
   private upgradeReq: IncomingMessage | null = null;
   private dead = false;
   private readonly onData: (d: Buffer) => void;
@@ -139,12 +155,15 @@ export class ServerConnection implements HttpParserHandlers {
     if (server.timeout && typeof socket.setTimeout === 'function')
       socket.setTimeout(server.timeout);
     socket.on('timeout', onSocketTimeout);
+    (socket as { setEncoding: unknown }).setEncoding = socketSetEncoding;
 
-    const options: { maxHeaderSize?: number; lenient?: boolean } = {};
-    if (server.maxHeaderSize !== undefined) options.maxHeaderSize = server.maxHeaderSize;
-    if (server.insecureHTTPParser !== undefined) options.lenient = server.insecureHTTPParser;
+    const options = {
+      maxHeaderSize: server.maxHeaderSize ?? nodeOptions.maxHeaderSize,
+      lenient: server.insecureHTTPParser ?? nodeOptions.insecureHTTPParser,
+    };
     // The connection itself is the parser's handler object: no per-message callbacks.
-    this.parser = new HttpParser('request', this, options);
+    this.parser = allocParser('request', this, options);
+    this.maxHeaderEntries = headerEntryLimit(server.maxHeadersCount);
     s.parser = this.parser;
 
     this.onData = (d) => this.handleData(d);
@@ -162,6 +181,8 @@ export class ServerConnection implements HttpParserHandlers {
     socket.on('close', this.onClose);
     socket.on('drain', this.onDrain);
     server._connections_http.add(this);
+    // headersTimeout counts from the connection, as the first request's head is awaited.
+    this.messageStart = Date.now();
   }
 
   /** No request in flight: safe to close (closeIdleConnections). */
@@ -174,13 +195,21 @@ export class ServerConnection implements HttpParserHandlers {
   private handleData(d: Buffer): void {
     const parser = this.parser;
     if (this.dead || parser === null) return;
-    if (this.messageStart === 0) this.messageStart = Date.now();
+    if (this.keepAliveTimeoutSet) {
+      // A new request begins: the keep-alive idle timeout no longer applies
+      // (a slow head is headersTimeout's business).
+      this.keepAliveTimeoutSet = false;
+      this.socket.setTimeout(this.server.timeout || 0);
+    }
     const consumed = parser.execute(d);
     const err = parser.error;
     if (err) {
       this.parseError(err, d);
       return;
     }
+    // A message began in this data and is not complete yet (possibly after
+    // complete, pipelined ones): headersTimeout / requestTimeout count from now.
+    if (this.messageStart === 0 && parser.inMessage) this.messageStart = Date.now();
     if (this.upgradeReq !== null) this.upgrade(d, consumed);
   }
 
@@ -207,8 +236,10 @@ export class ServerConnection implements HttpParserHandlers {
 
   private handleClose(): void {
     this.server._connections_http.delete(this);
+    const parser = this.parser;
     this.parser = null;
     this.socket.parser = null;
+    if (parser !== null) releaseParser(parser);
     const err = connResetException('aborted');
     while (this.incoming.length > 0) this.incoming.shift()!.destroy(err);
     while (this.outgoing.length > 0) this.outgoing.shift()!.destroy(err);
@@ -288,6 +319,9 @@ export class ServerConnection implements HttpParserHandlers {
     req.method = info.method;
     req.url = info.url;
     req.joinDuplicateHeaders = server.joinDuplicateHeaders;
+    req._maxHeaderEntries = this.maxHeaderEntries;
+    const parser = this.parser;
+    if (parser !== null) parser.incoming = req;
 
     if (this.keepAliveTimeoutSet) {
       socket.setTimeout(server.timeout || 0);
@@ -353,6 +387,7 @@ export class ServerConnection implements HttpParserHandlers {
     res._keepAliveTimeout = server.keepAliveTimeout;
     res._maxRequestsPerSocket = server.maxRequestsPerSocket;
     res._onPendingData = this.updateOutgoingData;
+    res._uniqueHeaders = server._uniqueHeaders;
     res.shouldKeepAlive = keepAlive;
 
     if (socket._httpMessage) this.outgoing.push(res);
@@ -413,6 +448,12 @@ export class ServerConnection implements HttpParserHandlers {
     if (!req._consuming && !rs.resumeScheduled) req._dump();
 
     res.detachSocket(socket);
+    // Let go of the request once its body has been read (parser.incoming).
+    const parser = this.parser;
+    if (parser !== null && parser.incoming === req) {
+      if (req.readableEnded) parser.incoming = null;
+      else req.once('end', clearIncoming);
+    }
     process.nextTick(emitCloseNT, res);
 
     if (res._last) {
@@ -442,8 +483,10 @@ export class ServerConnection implements HttpParserHandlers {
     socket.removeListener('drain', this.onDrain);
     socket.removeListener('error', this.onError);
     socket.removeListener('timeout', onSocketTimeout);
+    const parser = this.parser;
     this.parser = null;
     socket.parser = null;
+    if (parser !== null) releaseParser(parser);
     this.dead = true;
     this.server._connections_http.delete(this);
   }

@@ -7,11 +7,14 @@
  * `'connect'` (req, socket, head), `'upgrade'` (req, socket, head),
  * `'dropRequest'` (req, socket), `'timeout'` (socket).
  */
+import { captureRejectionSymbol } from 'node:events';
 import { codedError } from '../errors/index.js';
 import { Server as NetServer, type Socket } from '../net/index.js';
 import { IncomingMessage } from './incoming-message.js';
+import { parseUniqueHeadersOption } from './outgoing-message.js';
 import { ServerConnection } from './server-connection.js';
 import { ServerResponse } from './server-response.js';
+import { STATUS_CODES } from './status-codes.js';
 
 /** Options of `http.createServer([options])`. Times are milliseconds. */
 export interface ServerOptions {
@@ -49,6 +52,8 @@ export interface ServerOptions {
   /** Idle time before the first TCP keep-alive probe, ms. Default 0. */
   keepAliveInitialDelay?: number;
   highWaterMark?: number;
+  /** Response headers sent once: an array value is joined with '; ' on one line. */
+  uniqueHeaders?: readonly string[];
 }
 
 export type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
@@ -101,6 +106,8 @@ export class Server extends NetServer {
   requireHostHeader: boolean;
   joinDuplicateHeaders: boolean;
   rejectNonStandardBodyWrites: boolean;
+  /** @internal `uniqueHeaders`, lower-cased (null: none). */
+  readonly _uniqueHeaders: Set<string> | null;
   /** Keep the writable side open when the client half-closes (Node's `httpAllowHalfOpen`). */
   httpAllowHalfOpen = false;
   readonly connectionsCheckingInterval: number;
@@ -126,7 +133,7 @@ export class Server extends NetServer {
       opts = {};
     } else if (options === undefined || options === null) {
       opts = {};
-    } else if (typeof options === 'object') {
+    } else if (typeof options === 'object' && !Array.isArray(options)) {
       opts = options;
     } else {
       throw codedError('ERR_INVALID_ARG_TYPE', 'options', 'object', options);
@@ -183,6 +190,7 @@ export class Server extends NetServer {
     this.requireHostHeader = opts.requireHostHeader ?? true;
     this.joinDuplicateHeaders = opts.joinDuplicateHeaders ?? false;
     this.rejectNonStandardBodyWrites = opts.rejectNonStandardBodyWrites ?? false;
+    this._uniqueHeaders = parseUniqueHeadersOption(opts.uniqueHeaders);
 
     if (requestListener) this.on('request', requestListener);
     this.on('connection', connectionListener);
@@ -225,6 +233,31 @@ export class Server extends NetServer {
       this.checkTimer = null;
     }
     return super.close(cb);
+  }
+
+  /**
+   * With `events.captureRejections`, a rejected async `'request'` listener
+   * answers `500` (dropping the headers set so far) if nothing was sent
+   * yet, and otherwise destroys the response; other events go to
+   * net.Server's handling.
+   */
+  override [captureRejectionSymbol](err: Error, event: string, ...args: unknown[]): void {
+    if (event === 'request') {
+      const res = args[1] as ServerResponse;
+      if (!res.headersSent && !res.writableEnded) {
+        for (const name of res.getHeaderNames()) res.removeHeader(name);
+        res.statusCode = 500;
+        res.end(STATUS_CODES[500] as string);
+      } else {
+        res.destroy();
+      }
+      return;
+    }
+    const base = NetServer.prototype as unknown as Record<
+      symbol,
+      (this: Server, e: Error, ev: string, ...a: unknown[]) => void
+    >;
+    base[captureRejectionSymbol]!.call(this, err, event, ...args);
   }
 
   /** Destroys every HTTP connection of this server, busy or not. */

@@ -20,10 +20,12 @@ export function createConnection(
 ): Socket;
 export function createConnection(port: number | string, connectListener?: () => void): Socket;
 export function createConnection(...args: unknown[]): Socket {
-  const [options] = normalizeConnectArgs(args);
+  const normalized = normalizeConnectArgs(args);
+  const options = normalized[0];
   const socket = new Socket(options as SocketConstructorOpts);
   if (options.timeout) socket.setTimeout(options.timeout);
-  return (socket.connect as (...a: unknown[]) => Socket)(...args);
+  // One argument, the normalized list, as Node's createConnection passes it.
+  return (socket.connect as (...a: unknown[]) => Socket)(normalized);
 }
 
 export { createConnection as connect };

@@ -28,12 +28,20 @@ export interface ConnectOptions {
 
 type Listener = () => void;
 
+/** Marks an argument list that normalizeConnectArgs already produced. */
+const kNormalized = Symbol('normalizedArgs');
+
 /**
  * Node's `normalizeArgs` for connect: `(options[, cb])`, `(path[, cb])`,
  * `(port[, host][, cb])`.
  * @throws ERR_MISSING_ARGS when nothing usable is given.
  */
 export function normalizeConnectArgs(args: unknown[]): [ConnectOptions, Listener | null] {
+  // Already normalized (net.createConnection hands its result to socket.connect, as Node does).
+  const first0 = args[0] as { [kNormalized]?: boolean } | undefined;
+  if (Array.isArray(first0) && first0[kNormalized] === true) {
+    return first0 as unknown as [ConnectOptions, Listener | null];
+  }
   if (args.length === 0) throw codedError('ERR_MISSING_ARGS', ['options', 'port', 'path']);
   const last = args[args.length - 1];
   const cb = typeof last === 'function' ? (last as Listener) : null;
@@ -50,5 +58,9 @@ export function normalizeConnectArgs(args: unknown[]): [ConnectOptions, Listener
   if (options.port === undefined && options.path === undefined) {
     throw codedError('ERR_MISSING_ARGS', ['options', 'port', 'path']);
   }
-  return [options, cb];
+  const normalized = [options, cb] as [ConnectOptions, Listener | null] & {
+    [kNormalized]?: boolean;
+  };
+  normalized[kNormalized] = true;
+  return normalized;
 }

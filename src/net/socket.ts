@@ -75,9 +75,12 @@ export const kLayeredOver: unique symbol = Symbol.for('wirestack.net.layeredOver
  * `ENOTFOUND`, or `ERR_SOCKET_CLOSED`), `close(hadError)`.
  */
 export class Socket extends Duplex {
+  // `this` is the class `instanceof` asks about: Socket, a subclass, or the
+  // callable export wrapping Socket; only Socket itself accepts layered sockets.
   static override [Symbol.hasInstance](value: unknown): boolean {
+    // biome-ignore lint/complexity/noThisInStatic: the class being asked about, not always Socket.
     if (Function.prototype[Symbol.hasInstance].call(this, value)) return true;
-    // `this` is Socket itself or the callable export wrapping it, not a subclass.
+    // biome-ignore lint/complexity/noThisInStatic: as above.
     if (this.prototype !== Socket.prototype || value === null || typeof value !== 'object') {
       return false;
     }
