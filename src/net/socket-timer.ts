@@ -1,6 +1,6 @@
 /**
- * A socket's idle timer (`socket.setTimeout`): emits `'timeout'` on its owner
- * after `ms` milliseconds without activity. One timer object per socket,
+ * A socket's idle timer (`socket.setTimeout`): calls its owner's `_onTimeout`
+ * (which emits `'timeout'`) after `ms` milliseconds without activity. One timer object per socket,
  * re-armed with `refresh()` on activity instead of being recreated: activity
  * is reported on every read and write, a hot path. Unref'd, as Node's socket
  * timers are: it never keeps the process alive.
@@ -9,7 +9,7 @@ export class SocketTimer {
   ms = 0;
   private timer: NodeJS.Timeout | null = null;
 
-  constructor(private readonly owner: { emit(event: 'timeout'): boolean }) {}
+  constructor(private readonly owner: { _onTimeout(): void }) {}
 
   /** Arms the timer for `ms` milliseconds (0 disarms it). */
   set(ms: number): void {
@@ -21,7 +21,7 @@ export class SocketTimer {
     if (this.timer) {
       clearTimeout(this.timer);
     }
-    this.timer = setTimeout(() => this.owner.emit('timeout'), ms);
+    this.timer = setTimeout(() => this.owner._onTimeout(), ms);
     this.timer.unref();
   }
 

@@ -119,6 +119,8 @@ export class Socket extends Duplex {
   private readonly timer = new SocketTimer(this);
   private resetAndClosing = false;
   private pendingWriteBytes = 0;
+  /** The handle's write queue when the idle timer last looked (see `_onTimeout`). */
+  private lastWriteQueueSize = 0;
   /** Set by the `onread` option: reads go to the caller's buffers. */
   private readonly userReader: UserBufferReader | null;
 
@@ -301,6 +303,8 @@ export class Socket extends Duplex {
       this.timer.touch();
       cb(null);
     });
+    // A write libuv could not finish at once: remember the queue for _onTimeout.
+    if (this.timer.ms > 0) this.lastWriteQueueSize = handle.writeQueueSize;
   }
 
   override _final(cb: ErrorCb): void {
@@ -573,6 +577,24 @@ export class Socket extends Duplex {
       else this.once('timeout', callback);
     }
     return this;
+  }
+
+  /**
+   * @internal The idle timer fired. A large write still draining is activity
+   * too: while the handle's write queue keeps changing, `'timeout'` is held
+   * back (as in Node's `_onTimeout`).
+   */
+  _onTimeout(): void {
+    const handle = this._handle;
+    if (handle && this.lastWriteQueueSize > 0) {
+      const queued = handle.writeQueueSize;
+      if (queued !== this.lastWriteQueueSize) {
+        this.lastWriteQueueSize = queued;
+        this.timer.touch();
+        return;
+      }
+    }
+    this.emit('timeout');
   }
 
   /** @internal Restarts the idle timer (activity seen by a protocol layered on top). */

@@ -114,3 +114,37 @@ describe("net: Node's API surface", () => {
     assert.equal(w.code, 'DEP0121');
   });
 });
+
+describe('net: the idle timer and writes still draining', () => {
+  it("holds 'timeout' back while the handle's write queue keeps changing", () => {
+    let queued = 0;
+    const handle = {
+      get writeQueueSize() {
+        return queued;
+      },
+      readStart() {},
+      readStop() {},
+      writev(chunks: Buffer[]) {
+        queued += chunks[0]!.length; // never finishes: still draining
+      },
+      setNoDelay() {},
+      setKeepAlive() {},
+      close() {},
+      ref() {},
+      unref() {},
+      getsockname: () => undefined,
+      getpeername: () => undefined,
+    };
+    const socket = new net.Socket({ handle } as unknown as net.SocketConstructorOpts);
+    socket.setTimeout(60_000);
+    let timeouts = 0;
+    socket.on('timeout', () => timeouts++);
+    socket.write(Buffer.alloc(100));
+    queued = 60; // some of it went out since
+    socket._onTimeout();
+    assert.equal(timeouts, 0, 'the write queue moved: not idle');
+    socket._onTimeout();
+    assert.equal(timeouts, 1, 'the write queue did not move: idle');
+    socket.destroy();
+  });
+});
