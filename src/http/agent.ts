@@ -185,14 +185,18 @@ export class Agent extends EventEmitter {
     if (typeof options === 'string') {
       options = { host: options, port, localAddress } as AgentRequestOptions;
     }
-    const opts = {
-      __proto__: null,
-      ...options,
-      ...this.options,
-    } as unknown as AgentRequestOptions;
-    if (opts.socketPath) opts.path = opts.socketPath;
-    normalizeServerName(opts, req);
-    const name = this.getName(opts);
+    // Hot path (a keep-alive request finding a free socket): with the
+    // built-in getName, the name is read straight from the two option
+    // objects, and the merged copy is only built when a socket must be
+    // created or the request queued.
+    let opts: AgentRequestOptions | null = null;
+    let name: string;
+    if (this.getName === Agent.prototype.getName) {
+      name = this.mergedName(options);
+    } else {
+      opts = this.mergeOptions(options, req);
+      name = this.getName(opts);
+    }
     const inUse = (this.sockets[name] ??= []);
 
     const free = this.freeSockets[name];
@@ -210,14 +214,43 @@ export class Agent extends EventEmitter {
       this.setRequestSocket(req, socket);
       inUse.push(socket);
     } else if (sockLen < this.maxSockets && this.totalSocketCount < this.maxTotalSockets) {
-      this.createSocket(req, opts, (err, s) => {
+      this.createSocket(req, opts ?? this.mergeOptions(options, req), (err, s) => {
         if (err) req.onSocket(s as Socket, err);
         else this.setRequestSocket(req, s!);
       });
     } else {
-      req._agentOptions = opts;
+      req._agentOptions = opts ?? this.mergeOptions(options, req);
       (this.requests[name] ??= []).push(req);
     }
+  }
+
+  /** The request's options with the agent's over them, as Node merges them. */
+  private mergeOptions(options: AgentRequestOptions, req: AgentRequest): AgentRequestOptions {
+    const opts = {
+      __proto__: null,
+      ...options,
+      ...this.options,
+    } as unknown as AgentRequestOptions;
+    if (opts.socketPath) opts.path = opts.socketPath;
+    normalizeServerName(opts, req);
+    return opts;
+  }
+
+  /**
+   * `Agent.prototype.getName(mergeOptions(options))` without the copy: an
+   * option the agent was given (even as undefined) wins, as in the spread.
+   */
+  private mergedName(options: AgentRequestOptions): string {
+    const own = this.options as Record<string, unknown>;
+    const from = options as Record<string, unknown>;
+    const pick = (key: string): unknown => (key in own ? own[key] : from[key]);
+    return this.getName({
+      host: pick('host'),
+      port: pick('port'),
+      localAddress: pick('localAddress'),
+      family: pick('family'),
+      socketPath: pick('socketPath'),
+    } as AgentRequestOptions);
   }
 
   /** @internal Opens a socket for `req` and tracks it. */

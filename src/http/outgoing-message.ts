@@ -30,6 +30,11 @@ export type HttpSocket = Socket & {
   _httpMessage?: OutgoingMessage | null;
   /** @internal Set once an error was reported for this socket. */
   _hadError?: boolean;
+  /**
+   * @internal Corks the server connection holds while it dispatches the
+   * requests of one read (pipelining); messages never undo these.
+   */
+  _httpCorked?: number;
 };
 
 type WriteCallback = (err?: Error | null) => void;
@@ -239,7 +244,8 @@ export class OutgoingMessage extends Stream {
   }
 
   get writableCorked(): number {
-    return this.socket ? this.socket.writableCorked : this.corkedWithoutSocket;
+    const socket = this.socket as HttpSocket | null;
+    return socket ? socket.writableCorked - (socket._httpCorked ?? 0) : this.corkedWithoutSocket;
   }
 
   get writableNeedDrain(): boolean {
@@ -896,8 +902,10 @@ export class OutgoingMessage extends Stream {
     }
 
     if (socket) {
-      // Undo every cork taken in this tick so the message leaves now.
-      while (socket.writableCorked > 0) socket.uncork();
+      // Undo every cork taken in this tick so the message leaves now (or,
+      // while the connection batches pipelined responses, with them).
+      const base = (socket as HttpSocket)._httpCorked ?? 0;
+      while (socket.writableCorked > base) socket.uncork();
     }
     this.finished = true;
     if (this.outputData.length === 0 && socket && (socket as HttpSocket)._httpMessage === this) {

@@ -37,6 +37,15 @@ import {
   type HttpParserHandlers,
 } from './parser-types.js';
 
+/**
+ * The field-offset table (four Int32 per field line) shared by all parsers:
+ * a section parsed within one input never meets another parser's, so only
+ * a section left unfinished at the end of an input gets a private copy
+ * (until it completes). Idle keep-alive connections then hold no table at
+ * all. Grows (and is replaced) for sections with more than 32 fields.
+ */
+let sharedOffsets = new Int32Array(128);
+
 // Imported tables, byte values and helpers, bound once to module-local
 // constants. Why: when this file is compiled to CommonJS (tsx / esbuild),
 // every use of an imported binding becomes a getter call on the module
@@ -206,7 +215,7 @@ export class HttpParser {
   private hAbs = 0;
   private hPhase = PH_START_LINE;
   /** Field lines so far: [nameStart, nameEnd, valueStart, valueEnd] per field, relative to `hBase`. */
-  private offsets = new Int32Array(128);
+  private offsets: Int32Array = sharedOffsets;
   private fieldCount = 0;
   /** Values rebuilt from obs-fold continuation lines (lenient only), by field index. */
   private folded: string[] | null = null;
@@ -300,6 +309,7 @@ export class HttpParser {
     this.hInScratch = false;
     this.hLen = 0;
     this.fieldCount = 0;
+    this.offsets = sharedOffsets;
     this.folded = null;
     this.keepAlive = true;
     this.interim = false;
@@ -457,6 +467,7 @@ export class HttpParser {
     this.hLine = pos;
     this.hInScratch = false;
     this.fieldCount = 0;
+    this.offsets = sharedOffsets;
     this.folded = null;
     this.lastField = FIELD_OTHER;
     if (phase === PH_START_LINE) {
@@ -487,6 +498,8 @@ export class HttpParser {
     data.copy(this.scratch, 0, base, end);
     this.hBuf = this.scratch;
     this.hInScratch = true;
+    // Other parsers will use the shared table before this section resumes.
+    if (this.offsets === sharedOffsets) this.offsets = sharedOffsets.slice();
     this.hLine -= base;
     this.hBase = 0;
     this.hLen = n;
@@ -698,6 +711,7 @@ export class HttpParser {
   private growOffsets(): void {
     const next = new Int32Array(this.offsets.length * 2);
     next.set(this.offsets);
+    if (this.offsets === sharedOffsets) sharedOffsets = next;
     this.offsets = next;
   }
 
@@ -1036,6 +1050,7 @@ export class HttpParser {
       const f = folded === null ? undefined : folded[i];
       raw.push(f === undefined ? text.slice(o[k + 2], o[k + 3]) : f);
     }
+    this.offsets = sharedOffsets; // a private table (see headFirst) is done with
     this.hBuf = EMPTY;
     this.hInScratch = false;
     if (this.hPhase === PH_TRAILERS) return this.complete(next, raw);

@@ -55,6 +55,8 @@ type ServerSocket = HttpSocket & {
   _httpConnection?: ServerConnection;
 };
 
+type OutgoingMessageLike = { finished: boolean; outputData: unknown[]; _last: boolean };
+
 const RE_CONTINUE = /(?:^|\W)100-continue(?:$|\W)/i;
 
 function errorResponse(status: number): Buffer {
@@ -114,6 +116,39 @@ function onSocketTimeout(this: ServerSocket): void {
   if (!reqTimeout && !resTimeout && !serverTimeout) this.destroy();
 }
 
+// The socket's listeners below find their connection through `this` (the
+// socket). Code that calls them with another `this` (Node's tests do) finds
+// none, and nothing happens.
+
+function onSocketData(this: ServerSocket, d: Buffer): void {
+  this._httpConnection?.handleData(d);
+}
+
+function onSocketEnd(this: ServerSocket): void {
+  this._httpConnection?.handleEnd();
+}
+
+function onSocketCloseConn(this: ServerSocket): void {
+  this._httpConnection?.handleClose();
+}
+
+function onSocketDrain(this: ServerSocket): void {
+  this._httpConnection?.handleDrain();
+}
+
+function onSocketError(this: ServerSocket, err: Error): void {
+  this._httpConnection?.socketError(err);
+}
+
+/** A response's `_onPendingData` (`this` = the response): bytes it buffers before owning the socket. */
+function updateOutgoingData(this: ServerResponse, delta: number): void {
+  const conn = (this.req.socket as ServerSocket | null)?._httpConnection;
+  if (conn) {
+    conn.outgoingData += delta;
+    conn.handleDrain();
+  }
+}
+
 /** The server side of one connection. Created by the server's `'connection'` listener. */
 export class ServerConnection implements HttpParserHandlers {
   readonly server: ConnectionOwner;
@@ -135,15 +170,10 @@ export class ServerConnection implements HttpParserHandlers {
   headersComplete = false;
   /** `rawHeaders` entries used for `req.headers` (server.maxHeadersCount × 2, read per connection). */
   private readonly maxHeaderEntries: number;
+  /** Requests dispatched by the current `parser.execute()` (-1 outside it): pipelining's cork. */
+  private requestsThisRead = -1;
   private upgradeReq: IncomingMessage | null = null;
   private dead = false;
-  private readonly onData: (d: Buffer) => void;
-  private readonly onEnd: () => void;
-  private readonly onClose: () => void;
-  private readonly onDrain: () => void;
-  private readonly onError: (err: Error) => void;
-  /** Bound once per connection and handed to each response. */
-  private readonly updateOutgoingData: (delta: number) => void;
 
   constructor(server: ConnectionOwner, socket: Socket) {
     this.server = server;
@@ -166,20 +196,12 @@ export class ServerConnection implements HttpParserHandlers {
     this.maxHeaderEntries = headerEntryLimit(server.maxHeadersCount);
     s.parser = this.parser;
 
-    this.onData = (d) => this.handleData(d);
-    this.onEnd = () => this.handleEnd();
-    this.onClose = () => this.handleClose();
-    this.onDrain = () => this.handleDrain();
-    this.onError = (err) => this.socketError(err);
-    this.updateOutgoingData = (delta) => {
-      this.outgoingData += delta;
-      this.handleDrain();
-    };
-    socket.on('data', this.onData);
-    socket.on('error', this.onError);
-    socket.on('end', this.onEnd);
-    socket.on('close', this.onClose);
-    socket.on('drain', this.onDrain);
+    // Module-level listeners (`this` = the socket): no closures per connection.
+    socket.on('data', onSocketData);
+    socket.on('error', onSocketError);
+    socket.on('end', onSocketEnd);
+    socket.on('close', onSocketCloseConn);
+    socket.on('drain', onSocketDrain);
     server._connections_http.add(this);
     // headersTimeout counts from the connection, as the first request's head is awaited.
     this.messageStart = Date.now();
@@ -192,7 +214,8 @@ export class ServerConnection implements HttpParserHandlers {
 
   // ---- socket events --------------------------------------------------
 
-  private handleData(d: Buffer): void {
+  /** @internal */
+  handleData(d: Buffer): void {
     const parser = this.parser;
     if (this.dead || parser === null) return;
     if (this.keepAliveTimeoutSet) {
@@ -201,7 +224,18 @@ export class ServerConnection implements HttpParserHandlers {
       this.keepAliveTimeoutSet = false;
       this.socket.setTimeout(this.server.timeout || 0);
     }
-    const consumed = parser.execute(d);
+    let consumed: number;
+    this.requestsThisRead = 0;
+    try {
+      consumed = parser.execute(d);
+    } finally {
+      this.requestsThisRead = -1;
+      const socket = this.socket;
+      if (socket._httpCorked) {
+        socket._httpCorked = 0;
+        socket.uncork();
+      }
+    }
     const err = parser.error;
     if (err) {
       this.parseError(err, d);
@@ -213,7 +247,8 @@ export class ServerConnection implements HttpParserHandlers {
     if (this.upgradeReq !== null) this.upgrade(d, consumed);
   }
 
-  private handleEnd(): void {
+  /** @internal */
+  handleEnd(): void {
     const parser = this.parser;
     if (parser !== null && !this.dead) {
       const err = parser.finish();
@@ -234,7 +269,8 @@ export class ServerConnection implements HttpParserHandlers {
     }
   }
 
-  private handleClose(): void {
+  /** @internal */
+  handleClose(): void {
     this.server._connections_http.delete(this);
     const parser = this.parser;
     this.parser = null;
@@ -247,7 +283,8 @@ export class ServerConnection implements HttpParserHandlers {
     this.current = null;
   }
 
-  private handleDrain(): void {
+  /** @internal */
+  handleDrain(): void {
     const socket = this.socket;
     const needPause = this.outgoingData > socket.writableHighWaterMark;
     if (socket._paused && !needPause) {
@@ -269,7 +306,7 @@ export class ServerConnection implements HttpParserHandlers {
   socketError(e: Error): void {
     const socket = this.socket;
     this.dead = true;
-    socket.removeListener('error', this.onError);
+    socket.removeListener('error', onSocketError);
     if (socket.listenerCount('error') === 0) socket.on('error', noop);
     if (this.server.emit('clientError', e, socket)) return;
     const msg = socket._httpMessage;
@@ -380,16 +417,33 @@ export class ServerConnection implements HttpParserHandlers {
       }
     }
 
+    // Pipelining (RFC 9112 §9.3.2): this read holds a second request. The
+    // socket stays corked until the read is parsed, so the responses that
+    // handlers give synchronously leave together, in order, within this
+    // tick. A lone request is never corked: its response is written at once,
+    // as Node writes it. `_httpCorked` tells OutgoingMessage.end() to leave
+    // this cork alone.
+    if (this.requestsThisRead >= 0 && ++this.requestsThisRead === 2 && !socket._httpCorked) {
+      socket.cork();
+      socket._httpCorked = 1;
+    }
+
     const res = new server._serverResponseClass(req, {
       highWaterMark: socket.writableHighWaterMark,
       rejectNonStandardBodyWrites: server.rejectNonStandardBodyWrites,
     });
     res._keepAliveTimeout = server.keepAliveTimeout;
     res._maxRequestsPerSocket = server.maxRequestsPerSocket;
-    res._onPendingData = this.updateOutgoingData;
+    res._onPendingData = updateOutgoingData;
     res._uniqueHeaders = server._uniqueHeaders;
     res.shouldKeepAlive = keepAlive;
 
+    // The response before may have ended already, waiting only for its
+    // write to complete ('finish'): this one may write behind it now.
+    const current = socket._httpMessage as ServerResponse | null | undefined;
+    if (current && this.outgoing.length === 0 && this.endedOnSocket(current)) {
+      current._releaseSocket(socket);
+    }
     if (socket._httpMessage) this.outgoing.push(res);
     else res.assignSocket(socket);
     res.on('finish', onResponseFinish);
@@ -434,6 +488,27 @@ export class ServerConnection implements HttpParserHandlers {
     server.emit('request', req, res);
   }
 
+  /** Whether `msg` has handed all of itself to the socket and the connection goes on after it. */
+  private endedOnSocket(msg: OutgoingMessageLike): boolean {
+    return msg.finished && msg.outputData.length === 0 && !msg._last && !this.dead;
+  }
+
+  /**
+   * @internal `res` has handed all its bytes to the socket (its 'finish'
+   * comes when they are written). The next response in line takes the
+   * socket now, so pipelined responses are written back to back — in order,
+   * since the socket keeps its writes in order — and leave in one write
+   * while the socket is corked. The rest of the bookkeeping waits for
+   * 'finish' (responseFinished).
+   */
+  responseEnded(res: ServerResponse): void {
+    const socket = this.socket;
+    if (socket._httpMessage !== res || this.outgoing.length === 0) return;
+    if (!this.endedOnSocket(res)) return;
+    res._releaseSocket(socket);
+    this.outgoing.shift()!.assignSocket(socket);
+  }
+
   /** @internal A response finished: release the socket to the next one, or close / idle. */
   responseFinished(res: ServerResponse): void {
     const socket = this.socket;
@@ -460,6 +535,8 @@ export class ServerConnection implements HttpParserHandlers {
       // Any Duplex may be handed to 'connection'; only sockets have destroySoon.
       if (typeof socket.destroySoon === 'function') socket.destroySoon();
       else socket.end();
+    } else if (socket._httpMessage) {
+      // A later response took the socket when this one ended (responseEnded).
     } else if (this.outgoing.length === 0) {
       const timeout = this.server.keepAliveTimeout;
       if (timeout > 0 && Number.isFinite(timeout) && typeof socket.setTimeout === 'function') {
@@ -477,11 +554,11 @@ export class ServerConnection implements HttpParserHandlers {
   /** Detaches HTTP from the socket. */
   private detach(): void {
     const socket = this.socket;
-    socket.removeListener('data', this.onData);
-    socket.removeListener('end', this.onEnd);
-    socket.removeListener('close', this.onClose);
-    socket.removeListener('drain', this.onDrain);
-    socket.removeListener('error', this.onError);
+    socket.removeListener('data', onSocketData);
+    socket.removeListener('end', onSocketEnd);
+    socket.removeListener('close', onSocketCloseConn);
+    socket.removeListener('drain', onSocketDrain);
+    socket.removeListener('error', onSocketError);
     socket.removeListener('timeout', onSocketTimeout);
     const parser = this.parser;
     this.parser = null;

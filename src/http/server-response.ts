@@ -31,6 +31,11 @@ export type WriteHeadHeaders =
   | readonly (string | number | readonly string[])[]
   | readonly (readonly [string, OutgoingHttpHeader])[];
 
+/** The part of the server connection a response reports to (avoids an import cycle). */
+interface PipelineOwner {
+  responseEnded(res: ServerResponse): void;
+}
+
 function onSocketClose(this: HttpSocket): void {
   const res = this._httpMessage as ServerResponse | null | undefined;
   if (res && !res._closed) {
@@ -51,6 +56,8 @@ export class ServerResponse extends OutgoingMessage {
   _expect_continue = false;
   /** @internal `100 Continue` was sent. */
   _sent100 = false;
+  /** @internal A later pipelined response owns the socket already (see `_releaseSocket`). */
+  _socketReleased = false;
 
   constructor(req: IncomingMessage, options?: ServerResponseOptions) {
     super(options);
@@ -76,11 +83,40 @@ export class ServerResponse extends OutgoingMessage {
     this._flush();
   }
 
-  /** @internal Releases the socket once this response is finished. */
+  /**
+   * @internal Releases the socket once this response is finished. A later
+   * pipelined response may already own it (see `_finish`): that one keeps it.
+   */
   detachSocket(socket: Socket): void {
+    if (!this._socketReleased) {
+      socket.removeListener('close', onSocketClose);
+      const s = socket as HttpSocket;
+      if (s._httpMessage === this) s._httpMessage = null;
+    }
+    this.socket = null;
+  }
+
+  /**
+   * @internal This response has ended and all its bytes are on the socket:
+   * the next pipelined response takes the socket while this one waits for
+   * its 'finish' (its `socket` stays set until then).
+   */
+  _releaseSocket(socket: Socket): void {
     socket.removeListener('close', onSocketClose);
     (socket as HttpSocket)._httpMessage = null;
-    this.socket = null;
+    this._socketReleased = true;
+  }
+
+  /**
+   * @internal Every byte of this response is on the socket: the connection
+   * may let the next pipelined response write behind it right away, so that
+   * the responses of one read leave together.
+   */
+  override _finish(): void {
+    super._finish();
+    const conn = (this.socket as (HttpSocket & { _httpConnection?: PipelineOwner }) | null)
+      ?._httpConnection;
+    if (conn) conn.responseEnded(this);
   }
 
   /** Sends `HTTP/1.1 100 Continue` (RFC 9110 §15.2.1). */

@@ -694,4 +694,41 @@ describe('HttpParser: API', () => {
     assert.deepEqual(sizes, [50000, 50000, 50000, 50000]);
     assert.equal(p.error, null);
   });
+
+  it('interleaved parsers with unfinished header sections keep their own fields', () => {
+    // The field-offset table is shared by parsers; a section left unfinished
+    // by one input must survive other parsers running in between.
+    const seen: string[][] = [];
+    const handlers = {
+      onHeadersComplete: (i: HeadersInfo) => {
+        seen.push(i.rawHeaders);
+        return HeadersResult.Normal;
+      },
+      onBody: () => {},
+      onMessageComplete: () => {},
+    };
+    const many = (tag: string, n: number) =>
+      Array.from({ length: n }, (_, i) => `X-${tag}${i}: ${tag}-${i}\r\n`).join('');
+    const a = new HttpParser('request', handlers);
+    const b = new HttpParser('request', handlers);
+    a.execute(bytes(`GET /a HTTP/1.1\r\n${many('a', 40)}X-Half: `));
+    // b parses whole sections: a short one, then one with more fields than
+    // the table held so far.
+    b.execute(bytes(`GET /b0 HTTP/1.1\r\n${many('c', 3)}\r\n`));
+    b.execute(bytes(`GET /b HTTP/1.1\r\n${many('bbb', 70)}\r\n`));
+    b.execute(bytes(`GET /b2 HTTP/1.1\r\nX-B: 1\r\nX-Part: `));
+    a.execute(bytes('end\r\n\r\n'));
+    b.execute(bytes('2\r\n\r\n'));
+    assert.equal(a.error, null);
+    assert.equal(b.error, null);
+    assert.equal(seen.length, 4);
+    const [, bFirst, aSeen, bSecond] = seen as [string[], string[], string[], string[]];
+    assert.equal(bFirst.length, 140);
+    assert.equal(bFirst[139], 'bbb-69');
+    assert.equal(aSeen.length, 82);
+    assert.equal(aSeen[0], 'X-a0');
+    assert.equal(aSeen[79], 'a-39');
+    assert.deepEqual(aSeen.slice(80), ['X-Half', 'end']);
+    assert.deepEqual(bSecond, ['X-B', '1', 'X-Part', '2']);
+  });
 });

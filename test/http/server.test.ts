@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import * as nodeHttp from 'node:http';
 import { describe, test } from 'node:test';
 import * as http from '../../src/http/index.js';
+import type * as net from '../../src/net/index.js';
 import { requirePeer } from '../helpers/peers.js';
 import { close, collect, curl, listen, pattern, rawExchange } from './helpers.js';
 
@@ -280,6 +281,61 @@ describe('http.Server wire behaviour (raw bytes)', () => {
     const bodies = [...out.matchAll(/\r\n\r\n(\/[a-z]+)/g)].map((m) => m[1]);
     assert.deepEqual(bodies, ['/slow', '/fast', '/last']);
     assert.match(out, /Connection: close\r\n/);
+  });
+
+  test('pipelined requests answered synchronously leave in few socket writes, in order', async (t) => {
+    const writes: number[] = [];
+    const corked: number[] = [];
+    const server = http.createServer((req, res) => {
+      corked.push(res.writableCorked);
+      res.end(req.url);
+    });
+    server.on('connection', (socket: net.Socket) => {
+      // Count what reaches the transport: one _write / _writev call each.
+      const s = socket as unknown as {
+        _write: (...a: unknown[]) => void;
+        _writev: (chunks: unknown[], ...a: unknown[]) => void;
+      };
+      const write = s._write.bind(socket);
+      const writev = s._writev.bind(socket);
+      s._write = (...a) => {
+        writes.push(1);
+        write(...a);
+      };
+      s._writev = (chunks, ...a) => {
+        writes.push(chunks.length);
+        writev(chunks, ...a);
+      };
+    });
+    const port = await listen(server);
+    t.after(() => close(server));
+    const urls = Array.from({ length: 8 }, (_, i) => `/r${i}`);
+    const out = await rawExchange(
+      port,
+      urls.map((u) => `GET ${u} HTTP/1.1\r\nHost: x\r\n\r\n`).join(''),
+    );
+    const bodies = [...out.matchAll(/\r\n\r\n(\/r\d)/g)].map((m) => m[1]);
+    assert.deepEqual(bodies, urls);
+    // The first response goes at once; the seven after it, batched, in one write.
+    assert.deepEqual(writes, [1, 7]);
+    // The connection's own cork is not the response's.
+    assert.deepEqual(corked, Array(8).fill(0));
+  });
+
+  test('pipelined: a later response ended first waits, then follows in order', async (t) => {
+    const server = http.createServer((req, res) => {
+      if (req.url === '/slow') setTimeout(() => res.end('/slow'), 30);
+      else res.end(req.url);
+    });
+    const port = await listen(server);
+    t.after(() => close(server));
+    const out = await rawExchange(
+      port,
+      'GET /a HTTP/1.1\r\nHost: x\r\n\r\nGET /slow HTTP/1.1\r\nHost: x\r\n\r\n' +
+        'GET /b HTTP/1.1\r\nHost: x\r\n\r\nGET /c HTTP/1.1\r\nHost: x\r\n\r\n',
+    );
+    const bodies = [...out.matchAll(/\r\n\r\n(\/[a-z]+)/g)].map((m) => m[1]);
+    assert.deepEqual(bodies, ['/a', '/slow', '/b', '/c']);
   });
 
   test('malformed request: 400 Bad Request and close', async (t) => {
