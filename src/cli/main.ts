@@ -29,12 +29,13 @@ function help(): string {
   ).join('\n');
   return `Usage: wirestack <command> [options]
 
-Node's net, dgram and http, written from the wire up.
+Node's net, dgram, http, https and WebSocket, written from the wire up.
 
 Commands:
   demo                 run the examples from the project's notes, one after
-                       another in one process, on wirestack's net, dgram and
-                       http (host transport), each under its own heading
+                       another in one process, on wirestack's net, dgram,
+                       http, https and ws (host transport), each under its
+                       own heading
 
   sim                  two simulated hosts: ping and a UDP exchange, with
                        faults from flags, written to a pcap file

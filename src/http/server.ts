@@ -9,6 +9,7 @@
  */
 import { captureRejectionSymbol } from 'node:events';
 import { codedError } from '../errors/index.js';
+import type { Transport } from '../handle/types.js';
 import { Server as NetServer, type Socket } from '../net/index.js';
 import { IncomingMessage } from './incoming-message.js';
 import { parseUniqueHeadersOption } from './outgoing-message.js';
@@ -18,6 +19,8 @@ import { STATUS_CODES } from './status-codes.js';
 
 /** Options of `http.createServer([options])`. Times are milliseconds. */
 export interface ServerOptions {
+  /** wirestack: the transport to listen on (default: the host's sockets). */
+  transport?: Transport;
   /** Class used for requests (default `http.IncomingMessage`); called with the socket. */
   IncomingMessage?: new (
     socket: Socket,
@@ -145,6 +148,7 @@ export class Server extends NetServer {
       keepAlive: opts.keepAlive ?? false,
       keepAliveInitialDelay: opts.keepAliveInitialDelay ?? 0,
       ...(opts.highWaterMark !== undefined ? { highWaterMark: opts.highWaterMark } : {}),
+      ...(opts.transport !== undefined ? { transport: opts.transport } : {}),
     });
     this._incomingMessageClass = opts.IncomingMessage ?? IncomingMessage;
     this._serverResponseClass = opts.ServerResponse ?? ServerResponse;
