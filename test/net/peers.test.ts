@@ -38,7 +38,7 @@ async function connectWhenReady(target: net.ConnectOptions): Promise<net.Socket>
       socket.once('error', resolve);
     });
     if (!outcome) return socket;
-    if (attempt > 100) throw outcome;
+    if (attempt > 250) throw outcome;
     await new Promise((r) => setTimeout(r, 20));
   }
 }

@@ -161,8 +161,9 @@ describe('net.Server', () => {
     });
     await new Promise((r) => setTimeout(r, 30));
     assert.equal(got, '');
+    const arrived = once(socket, 'data');
     socket.resume();
-    await new Promise((r) => setTimeout(r, 30));
+    await arrived;
     assert.equal(got, 'hello');
     client.destroy();
     server.close();

@@ -125,12 +125,17 @@ describe('net.Socket as a client', () => {
 
   it("returns false under backpressure and emits 'drain'; nothing is lost", async () => {
     let received = 0;
+    let peerEnded: () => void = () => {};
+    const ended = new Promise<void>((resolve) => {
+      peerEnded = resolve;
+    });
     const [server, port] = await nodeServer((s) => {
       s.pause();
       setTimeout(() => s.resume(), 50);
       s.on('data', (d) => {
         received += d.length;
       });
+      s.on('end', peerEnded);
     });
     const client = net.connect(port, '127.0.0.1');
     await once(client, 'connect');
@@ -142,8 +147,7 @@ describe('net.Socket as a client', () => {
     assert.ok((client.bufferSize ?? 0) > 0);
     await once(client, 'drain');
     client.end();
-    await once(client, 'close');
-    await new Promise((r) => setTimeout(r, 20));
+    await ended;
     assert.equal(received, writes * chunk.length);
     server.close();
   });
@@ -217,15 +221,19 @@ describe('net.Socket as a client', () => {
 
   it('writes queued while connecting are sent after connect, in order', async () => {
     const chunks: Buffer[] = [];
+    let peerEnded: () => void = () => {};
+    const ended = new Promise<void>((resolve) => {
+      peerEnded = resolve;
+    });
     const [server, port] = await nodeServer((s) => {
       s.on('data', (d) => chunks.push(d));
+      s.on('end', peerEnded);
     });
     const client = net.connect(port, '127.0.0.1');
     client.write('a');
     client.write('b');
     client.end('c');
-    await once(client, 'close');
-    await new Promise((r) => setTimeout(r, 20));
+    await ended;
     assert.equal(Buffer.concat(chunks).toString(), 'abc');
     server.close();
   });
@@ -242,9 +250,14 @@ describe('net.Socket as a client', () => {
 
   it('allowHalfOpen: writable after the peer FIN; writing after our end() emits EPIPE otherwise', async () => {
     const got: Buffer[] = [];
+    let peerEnded: () => void = () => {};
+    const ended = new Promise<void>((resolve) => {
+      peerEnded = resolve;
+    });
     const [server, port] = await nodeServer(
       (s) => {
         s.on('data', (d) => got.push(d));
+        s.on('end', peerEnded);
         s.end('fin-first');
       },
       { allowHalfOpen: true },
@@ -254,8 +267,7 @@ describe('net.Socket as a client', () => {
     await once(client, 'end');
     assert.equal(client.writable, true);
     client.end('still writing');
-    await once(client, 'close');
-    await new Promise((r) => setTimeout(r, 20));
+    await ended;
     assert.equal(Buffer.concat(got).toString(), 'still writing');
     server.close();
   });
