@@ -61,6 +61,23 @@ export interface ServerOptions {
 
 export type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
 
+/**
+ * `createServer([options][, requestListener])` arguments, as http and https
+ * take them: a function alone is the listener; options must be a plain object.
+ * @throws ERR_INVALID_ARG_TYPE naming `expected` (Node says 'object' for http,
+ *   'Object' for https).
+ */
+export function serverArgs<O extends object>(
+  options: O | RequestListener | undefined | null,
+  listener: RequestListener | undefined,
+  expected: string,
+): [O, RequestListener | undefined] {
+  if (typeof options === 'function') return [{} as O, options];
+  if (options === undefined || options === null) return [{} as O, listener];
+  if (typeof options === 'object' && !Array.isArray(options)) return [options, listener];
+  throw codedError('ERR_INVALID_ARG_TYPE', 'options', expected, options);
+}
+
 function validateTime(value: unknown, name: string): number {
   if (typeof value !== 'number') throw codedError('ERR_INVALID_ARG_TYPE', name, 'number', value);
   if (!Number.isInteger(value) || value < 0) {
@@ -131,16 +148,7 @@ export class Server extends NetServer {
   constructor(options: ServerOptions, requestListener?: RequestListener);
   constructor(options?: ServerOptions | RequestListener, requestListener?: RequestListener) {
     let opts: ServerOptions;
-    if (typeof options === 'function') {
-      requestListener = options;
-      opts = {};
-    } else if (options === undefined || options === null) {
-      opts = {};
-    } else if (typeof options === 'object' && !Array.isArray(options)) {
-      opts = options;
-    } else {
-      throw codedError('ERR_INVALID_ARG_TYPE', 'options', 'object', options);
-    }
+    [opts, requestListener] = serverArgs(options, requestListener, 'object');
     super({
       // Half-open so a response can still be written after the client's FIN.
       allowHalfOpen: true,

@@ -23,6 +23,7 @@ import {
   Server as HttpServer,
   type ServerOptions as HttpServerOptions,
   type RequestListener,
+  serverArgs,
 } from '../http/server.js';
 import type { Socket } from '../net/index.js';
 import { SecureSocket } from './secure-socket.js';
@@ -232,16 +233,7 @@ export class Server extends HttpServer {
   constructor(options: ServerOptions, requestListener?: RequestListener);
   constructor(options?: ServerOptions | RequestListener, requestListener?: RequestListener) {
     let opts: ServerOptions;
-    if (typeof options === 'function') {
-      requestListener = options;
-      opts = {};
-    } else if (options === undefined || options === null) {
-      opts = {};
-    } else if (typeof options === 'object' && !Array.isArray(options)) {
-      opts = options;
-    } else {
-      throw codedError('ERR_INVALID_ARG_TYPE', 'options', 'Object', options);
-    }
+    [opts, requestListener] = serverArgs(options, requestListener, 'Object');
     super(opts, requestListener);
     this.requestCert = opts.requestCert === true;
     this.rejectUnauthorized = opts.rejectUnauthorized !== false;
