@@ -1,5 +1,4 @@
 import * as dns from 'node:dns';
-import { createHostDatagram } from './host-datagram.js';
 import { libuvAvailable } from './libuv-available.js';
 import type { LookupFunction, Transport } from './types.js';
 
@@ -26,15 +25,35 @@ function streamFunctions(): Pick<Transport, 'createStream' | 'openStream' | 'lis
   };
 }
 
+/** Datagrams on Node's libuv UDP handle where the runtime has it, else on node:dgram. */
+function datagramFunction(): Transport['createDatagram'] {
+  if (libuvAvailable() && udpAvailable()) {
+    const libuv = require('./host-datagram-libuv.js') as typeof import('./host-datagram-libuv.js');
+    return libuv.createLibuvDatagram;
+  }
+  const fallback = require('./host-datagram.js') as typeof import('./host-datagram.js');
+  return fallback.createHostDatagram;
+}
+
+function udpAvailable(): boolean {
+  try {
+    const binding = (process as unknown as { binding(name: string): unknown }).binding;
+    return typeof (binding('udp_wrap') as { UDP?: unknown }).UDP === 'function';
+  } catch {
+    return false;
+  }
+}
+
 /**
  * The host transport: the operating system's sockets. Streams use Node's
- * libuv handles (as Node's own net does) when the runtime exposes them, and
- * `node:net` as a plain byte pipe otherwise; datagrams use `node:dgram`.
+ * libuv handles (as Node's own net and dgram do) when the runtime exposes
+ * them, and `node:net` / `node:dgram` as plain pipes otherwise (also when
+ * `WIRESTACK_HOST_STREAMS=node`).
  * Name resolution is `dns.lookup` (getaddrinfo), as in Node.
  */
 export const hostTransport: Transport = {
   name: 'host',
   lookup,
   ...streamFunctions(),
-  createDatagram: createHostDatagram,
+  createDatagram: datagramFunction(),
 };

@@ -10,6 +10,17 @@
  * - writes and shutdowns take a request object whose `oncomplete(status)`
  *   runs when they finish asynchronously; `streamBaseState` tells whether a
  *   write finished at once (`kLastWriteWasAsync` = 0).
+ *
+ * And of `udp_wrap` (Node's src/udp_wrap.cc):
+ * - `bind`/`bind6`, `connect`/`connect6`, the setters and memberships return
+ *   0 or a negative libuv status;
+ * - `send`/`send6` return a negative status, 0 when the datagram was queued
+ *   (then `oncomplete(status, bytes)` runs on the request later), or the byte
+ *   count + 1 when it was sent at once (no `oncomplete`);
+ * - datagrams arrive as `onmessage(nread, handle, buffer, rinfo)`, with a
+ *   negative `nread` (and no buffer) for a receive error;
+ * - `bufferSize(size, isRecv, ctx)` gets (size 0) or sets SO_RCVBUF /
+ *   SO_SNDBUF, returning the size, or undefined with the error in `ctx`.
  */
 
 export interface LibuvRequest {
@@ -58,6 +69,84 @@ export interface LibuvPipe extends LibuvStream {
   fchmod(mode: number): number;
 }
 
+/** The address object `udp_wrap` fills in (`getsockname`, `getpeername`) or passes as rinfo. */
+export interface LibuvAddress {
+  address: string;
+  family: 'IPv4' | 'IPv6';
+  port: number;
+  size?: number;
+}
+
+export interface LibuvSendRequest {
+  oncomplete: ((status: number, bytes: number) => void) | null;
+}
+
+/** What `bufferSize` reports on failure. */
+export interface LibuvBufferSizeContext {
+  errno?: number;
+  code?: string;
+  message?: string;
+  syscall?: string;
+}
+
+export interface LibuvUdp {
+  onmessage:
+    | ((nread: number, handle: LibuvUdp, buffer: Buffer | undefined, rinfo: LibuvAddress) => void)
+    | null;
+  readonly fd: number;
+  open(fd: number): number;
+  bind(address: string, port: number, flags: number): number;
+  bind6(address: string, port: number, flags: number): number;
+  connect(address: string, port: number): number;
+  connect6(address: string, port: number): number;
+  disconnect(): number;
+  /** Unconnected: to `address:port`. */
+  send(
+    req: LibuvSendRequest,
+    chunks: Buffer[],
+    count: number,
+    port: number,
+    address: string,
+    hasCallback: boolean,
+  ): number;
+  /** Connected: to the peer. */
+  send(req: LibuvSendRequest, chunks: Buffer[], count: number, hasCallback: boolean): number;
+  send6(
+    req: LibuvSendRequest,
+    chunks: Buffer[],
+    count: number,
+    port: number,
+    address: string,
+    hasCallback: boolean,
+  ): number;
+  send6(req: LibuvSendRequest, chunks: Buffer[], count: number, hasCallback: boolean): number;
+  recvStart(): number;
+  recvStop(): number;
+  getsockname(out: Record<string, unknown>): number;
+  getpeername(out: Record<string, unknown>): number;
+  addMembership(multicastAddress: string, interfaceAddress?: string): number;
+  dropMembership(multicastAddress: string, interfaceAddress?: string): number;
+  addSourceSpecificMembership(source: string, group: string, interfaceAddress?: string): number;
+  dropSourceSpecificMembership(source: string, group: string, interfaceAddress?: string): number;
+  setMulticastInterface(interfaceAddress: string): number;
+  setMulticastTTL(ttl: number): number;
+  setMulticastLoopback(flag: number): number;
+  setBroadcast(flag: number): number;
+  setTTL(ttl: number): number;
+  bufferSize(size: number, isRecv: boolean, ctx: LibuvBufferSizeContext): number | undefined;
+  getSendQueueSize(): number;
+  getSendQueueCount(): number;
+  close(cb?: () => void): void;
+  ref(): void;
+  unref(): void;
+}
+
+interface UdpWrapBinding {
+  UDP: new () => LibuvUdp;
+  SendWrap: new () => LibuvSendRequest;
+  constants: { UV_UDP_IPV6ONLY: number; UV_UDP_REUSEADDR: number };
+}
+
 interface TcpWrapBinding {
   TCP: new (type: number) => LibuvTcp;
   TCPConnectWrap: new () => LibuvRequest & {
@@ -93,6 +182,13 @@ const binding = (process as unknown as { binding(name: string): unknown }).bindi
 export const tcpWrap = binding('tcp_wrap') as TcpWrapBinding;
 export const pipeWrap = binding('pipe_wrap') as PipeWrapBinding;
 export const streamWrap = binding('stream_wrap') as StreamWrapBinding;
+
+let udp: UdpWrapBinding | undefined;
+/** `udp_wrap`, loaded on first use (only the libuv datagram handle needs it). */
+export function udpWrap(): UdpWrapBinding {
+  udp ??= binding('udp_wrap') as UdpWrapBinding;
+  return udp;
+}
 
 /** libuv's end-of-stream status. */
 export const UV_EOF = -4095;
