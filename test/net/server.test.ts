@@ -200,6 +200,24 @@ describe('net.Server', () => {
     await once(server, 'close');
   });
 
+  it('listens on and connects to an abstract Unix socket (Linux)', async (t) => {
+    if (process.platform !== 'linux') {
+      t.skip('abstract sockets are a Linux feature');
+      return;
+    }
+    const path = `\0wirestack-abstract-${process.pid}-${Math.random().toString(36).slice(2)}`;
+    const server = net.createServer((s) => s.end('abstract'));
+    server.listen(path);
+    await once(server, 'listening');
+    assert.equal(server.address(), path);
+    const client = net.connect(path);
+    client.setEncoding('utf8');
+    const [data] = await once(client, 'data');
+    assert.equal(data, 'abstract');
+    server.close();
+    await once(server, 'close');
+  });
+
   it('listens on a handle: another wirestack server, and { fd }', async () => {
     const first = net.createServer();
     const port = await listening(first, 0, '127.0.0.1');
