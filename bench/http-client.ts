@@ -22,20 +22,23 @@ import * as net from 'node:net';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
-  assertBuilt,
   Child,
   exitWithParent,
+  HARNESS_OPTIONS,
+  harnessTarget,
   type Impl,
+  listenAndReplyPort,
   machine,
   median,
   moduleLabel,
   onCommands,
   positiveInt,
-  ROOT,
   refreshReadme,
   reply,
   round,
-  WIRESTACK_HTTP,
+  runMain,
+  sidesInOrder,
+  startWatchdog,
   writeResults,
 } from './lib.js';
 
@@ -76,9 +79,7 @@ function serverMain(): void {
     });
     socket.on('error', () => {});
   });
-  server.listen(0, '127.0.0.1', () => {
-    reply({ port: (server.address() as net.AddressInfo).port });
-  });
+  listenAndReplyPort(server);
   onCommands(() => {
     const cpu = process.cpuUsage();
     reply({ cpuMicros: cpu.user + cpu.system, connections });
@@ -237,9 +238,7 @@ async function main(): Promise<void> {
       warmup: { type: 'string' },
       rounds: { type: 'string' },
       'in-flight': { type: 'string' },
-      ours: { type: 'string' },
-      out: { type: 'string' },
-      'no-readme': { type: 'boolean' },
+      ...HARNESS_OPTIONS,
       'cpu-prof': { type: 'string' },
     },
   });
@@ -247,20 +246,13 @@ async function main(): Promise<void> {
   const warmupS = positiveInt('--warmup', values.warmup, 1);
   const rounds = positiveInt('--rounds', values.rounds, 3);
   const inFlight = positiveInt('--in-flight', values['in-flight'], 50);
-  const ours = values.ours ?? WIRESTACK_HTTP;
-  const out = resolve(values.out ?? join(ROOT, 'bench', 'results', 'http-client.json'));
+  const { ours, out } = harnessTarget(values, 'http-client');
   const cpuProf = values['cpu-prof'] === undefined ? undefined : resolve(values['cpu-prof']);
-  assertBuilt(ours);
 
   // The whole run is bounded: rounds × both clients × (warm-up + count + slack).
   const budgetMs = rounds * 2 * ((warmupS + seconds) * 1000 + 30_000) + 30_000;
   const server = new Child('server', [__filename, '--role', 'server']);
-  const watchdog = setTimeout(() => {
-    console.error(`gave up after ${budgetMs} ms`);
-    server.stop();
-    process.exit(1);
-  }, budgetMs);
-  watchdog.unref();
+  const watchdog = startWatchdog(budgetMs, () => server.stop());
   process.once('SIGINT', () => {
     server.stop();
     process.exit(130);
@@ -271,8 +263,7 @@ async function main(): Promise<void> {
     console.log(`server on port ${port}; wirestack http: ${moduleLabel(ours)}`);
     const runs: Record<Impl, Run[]> = { wirestack: [], node: [] };
     for (let r = 0; r < rounds; r++) {
-      const order: Impl[] = r % 2 === 0 ? ['wirestack', 'node'] : ['node', 'wirestack'];
-      for (const impl of order) {
+      for (const impl of sidesInOrder(r)) {
         const settings = { inFlight, warmupS, seconds, ...(cpuProf ? { cpuProf } : {}) };
         const run = await clientRound(server, port, impl, ours, settings, `${impl}-${r + 1}`);
         runs[impl].push(run);
@@ -349,9 +340,4 @@ else if (role === 'client') {
     number,
   ];
   clientMain(impl as Impl, module!, port, inFlight, warmupS, seconds);
-} else {
-  main().catch((err: unknown) => {
-    console.error(err instanceof Error ? err.message : err);
-    process.exit(1);
-  });
-}
+} else runMain(main);

@@ -24,23 +24,25 @@
 import { execFileSync } from 'node:child_process';
 import type * as NodeHttp from 'node:http';
 import * as net from 'node:net';
-import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
-  assertBuilt,
   Child,
+  HARNESS_OPTIONS,
+  harnessTarget,
   type Impl,
+  listenAndReplyPort,
   machine,
   median,
   moduleLabel,
   onCommands,
   positiveInt,
-  ROOT,
   refreshReadme,
   reply,
   round,
+  runMain,
+  sidesInOrder,
   sleep,
-  WIRESTACK_HTTP,
+  startWatchdog,
   writeResults,
 } from './lib.js';
 
@@ -79,9 +81,7 @@ function serverMain(impl: Impl, module: string): void {
     connections++;
     socket.once('close', () => connections--);
   });
-  server.listen(0, '127.0.0.1', () => {
-    reply({ port: (server.address() as net.AddressInfo).port });
-  });
+  listenAndReplyPort(server);
   onCommands(() => {
     // Twice, a turn of the event loop apart, so what the first frees is gone too.
     gc();
@@ -252,16 +252,12 @@ async function main(): Promise<void> {
     options: {
       connections: { type: 'string' },
       rounds: { type: 'string' },
-      ours: { type: 'string' },
-      out: { type: 'string' },
-      'no-readme': { type: 'boolean' },
+      ...HARNESS_OPTIONS,
     },
   });
   const connections = positiveInt('--connections', values.connections, 2000);
   const rounds = positiveInt('--rounds', values.rounds, 3);
-  const ours = values.ours ?? WIRESTACK_HTTP;
-  const out = resolve(values.out ?? join(ROOT, 'bench', 'results', 'http-memory.json'));
-  assertBuilt(ours);
+  const { ours, out } = harnessTarget(values, 'http-memory');
   const limit = openFileLimit();
   if (connections + 256 > limit) {
     throw new Error(`--connections ${connections} does not fit in 'ulimit -n' (${limit})`);
@@ -269,16 +265,11 @@ async function main(): Promise<void> {
 
   // Bounded: each measurement has to finish well inside the keep-alive window.
   const budgetMs = rounds * 2 * (KEEP_ALIVE_TIMEOUT_MS + 30_000);
-  const watchdog = setTimeout(() => {
-    console.error(`gave up after ${budgetMs} ms`);
-    process.exit(1);
-  }, budgetMs);
-  watchdog.unref();
+  const watchdog = startWatchdog(budgetMs);
 
   const runs: Record<Impl, Run[]> = { wirestack: [], node: [] };
   for (let r = 0; r < rounds; r++) {
-    const order: Impl[] = r % 2 === 0 ? ['wirestack', 'node'] : ['node', 'wirestack'];
-    for (const impl of order) {
+    for (const impl of sidesInOrder(r)) {
       const run = await measure(impl, ours, connections);
       runs[impl].push(run);
       console.log(
@@ -343,9 +334,4 @@ async function main(): Promise<void> {
 const role = process.argv[2] === '--role' ? process.argv[3] : undefined;
 if (role === 'server') serverMain(process.argv[4] as Impl, process.argv[5]!);
 else if (role === 'client') clientMain(Number(process.argv[4]));
-else {
-  main().catch((err: unknown) => {
-    console.error(err instanceof Error ? err.message : err);
-    process.exit(1);
-  });
-}
+else runMain(main);

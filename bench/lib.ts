@@ -5,6 +5,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import type * as net from 'node:net';
 import * as os from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { updateReadme } from './readme-table.js';
@@ -156,6 +157,58 @@ export function onCommands(onLine: (line: string) => void): void {
 /** In a child: prints `value` as one JSON line for the parent. */
 export function reply(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value)}\n`);
+}
+
+/** In a child: listens on a free loopback port and replies `{"port":N}` once listening. */
+export function listenAndReplyPort(server: net.Server): void {
+  server.listen(0, '127.0.0.1', () => {
+    reply({ port: (server.address() as net.AddressInfo).port });
+  });
+}
+
+/** The order the two sides run in round `r` (0-based): alternating which goes first. */
+export function sidesInOrder(r: number): Impl[] {
+  return r % 2 === 0 ? ['wirestack', 'node'] : ['node', 'wirestack'];
+}
+
+/** Exits (after `beforeExit`) if the whole run takes longer than `budgetMs`; clear it when done. */
+export function startWatchdog(budgetMs: number, beforeExit?: () => void): NodeJS.Timeout {
+  const watchdog = setTimeout(() => {
+    console.error(`gave up after ${budgetMs} ms`);
+    beforeExit?.();
+    process.exit(1);
+  }, budgetMs);
+  watchdog.unref();
+  return watchdog;
+}
+
+/** The parseArgs options for checking the harness: --ours MODULE, --out FILE, --no-readme. */
+export const HARNESS_OPTIONS = {
+  ours: { type: 'string' },
+  out: { type: 'string' },
+  'no-readme': { type: 'boolean' },
+} as const;
+
+/**
+ * The wirestack module to measure (--ours, built) and the results file to
+ * write (--out, by default bench/results/<benchmark>.json).
+ */
+export function harnessTarget(
+  values: { ours?: string | undefined; out?: string | undefined },
+  benchmark: string,
+): { ours: string; out: string } {
+  const ours = values.ours ?? WIRESTACK_HTTP;
+  const out = resolve(values.out ?? join(ROOT, 'bench', 'results', `${benchmark}.json`));
+  assertBuilt(ours);
+  return { ours, out };
+}
+
+/** Runs a benchmark's `main`, printing its error and exiting 1 if it fails. */
+export function runMain(main: () => Promise<void>): void {
+  main().catch((err: unknown) => {
+    console.error(err instanceof Error ? err.message : err);
+    process.exit(1);
+  });
 }
 
 /** The fields every results file starts with after `benchmark` and `date`. */

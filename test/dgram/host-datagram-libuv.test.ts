@@ -12,41 +12,9 @@ import * as dgram from '../../src/dgram/index.js';
 import { hostTransport } from '../../src/handle/host.js';
 import { createLibuvDatagram } from '../../src/handle/host-datagram-libuv.js';
 import { udpWrap } from '../../src/handle/libuv.js';
-import type { DatagramHandle, RemoteInfo } from '../../src/handle/types.js';
-import { closeSocket, delay, nodePeer } from './helpers.js';
-
-type Shape = Error & {
-  code?: string;
-  errno?: number;
-  syscall?: string;
-  address?: string;
-  port?: number;
-};
-
-function bind(
-  h: DatagramHandle,
-  options: Parameters<DatagramHandle['bind']>[0],
-): Promise<Error | null> {
-  return new Promise((resolve) => h.bind(options, resolve));
-}
-
-function closeHandle(h: DatagramHandle): Promise<void> {
-  return new Promise((resolve) => h.close(resolve));
-}
-
-/** The fields Node's system errors carry. */
-function shape(err: unknown): Record<string, unknown> {
-  const e = err as Shape;
-  return {
-    name: e.name,
-    message: e.message,
-    code: e.code,
-    errno: e.errno,
-    syscall: e.syscall,
-    address: e.address,
-    port: e.port,
-  };
-}
+import type { RemoteInfo } from '../../src/handle/types.js';
+import { bind, closeHandle, datagramHandleContract, type Shape, shape } from './handle-contract.js';
+import { closeSocket, nodePeer } from './helpers.js';
 
 test('the host transport uses the libuv handle (unless WIRESTACK_HOST_STREAMS=node)', async (t) => {
   if (process.env.WIRESTACK_HOST_STREAMS === 'node') {
@@ -60,55 +28,11 @@ test('the host transport uses the libuv handle (unless WIRESTACK_HOST_STREAMS=no
   await closeHandle(h);
 });
 
-test('bind: the callback runs once, asynchronously; getsockname and a real fd after', async () => {
-  const h = createLibuvDatagram('udp4');
-  assert.equal(h.getsockname(), undefined);
-  assert.equal(h.fd, -1);
-  let calls = 0;
-  let sync = true;
-  const done = new Promise<Error | null>((resolve) =>
-    h.bind({ address: '127.0.0.1', port: 0 }, (err) => {
-      calls++;
-      assert.equal(sync, false);
-      resolve(err);
-    }),
-  );
-  sync = false;
-  assert.equal(await done, null);
-  await delay(20);
-  assert.equal(calls, 1);
-  const a = h.getsockname();
-  assert.equal(a?.address, '127.0.0.1');
-  assert.equal(a?.family, 'IPv4');
-  assert.ok(h.fd > 2);
-  await closeHandle(h);
-});
-
-test('a failed bind reports EADDRINUSE once to the callback, never to onerror; a new bind works', async () => {
-  const holder = createLibuvDatagram('udp4');
-  await bind(holder, { address: '127.0.0.1', port: 0 });
-  const port = holder.getsockname()!.port;
-
-  const h = createLibuvDatagram('udp4');
-  const onerror: Error[] = [];
-  h.onerror = (err) => onerror.push(err);
-  const results: Array<Error | null> = [];
-  h.bind({ address: '127.0.0.1', port }, (err) => results.push(err));
-  await delay(50);
-  assert.equal(results.length, 1);
-  assert.deepEqual(shape(results[0]), {
-    name: 'Error',
-    message: `bind EADDRINUSE 127.0.0.1:${port}`,
-    code: 'EADDRINUSE',
-    errno: -98,
-    syscall: 'bind',
-    address: '127.0.0.1',
-    port,
-  });
-  assert.deepEqual(onerror, []);
-
-  assert.equal(await bind(h, { address: '127.0.0.1', port: 0 }), null);
-  await Promise.all([closeHandle(h), closeHandle(holder)]);
+datagramHandleContract({
+  create: createLibuvDatagram,
+  realFd: true,
+  deliversQueued: true,
+  queueCountAfterClose: true,
 });
 
 test('bind errors match node:dgram: EADDRINUSE, and EINVAL for ipv6Only on udp4', async () => {
@@ -130,91 +54,6 @@ test('bind errors match node:dgram: EADDRINUSE, and EINVAL for ipv6Only on udp4'
   await closeSocket(holder);
 });
 
-test('reuseAddr and ipv6Only are honoured by bind', async () => {
-  const a = createLibuvDatagram('udp4');
-  const b = createLibuvDatagram('udp4');
-  assert.equal(await bind(a, { address: '127.0.0.1', port: 0, reuseAddr: true }), null);
-  const port = a.getsockname()!.port;
-  assert.equal(await bind(b, { address: '127.0.0.1', port, reuseAddr: true }), null);
-  const c = createLibuvDatagram('udp4');
-  assert.equal(((await bind(c, { address: '127.0.0.1', port })) as Shape)?.code, 'EADDRINUSE');
-
-  const six = createLibuvDatagram('udp6');
-  assert.equal(await bind(six, { address: '::', port: 0, ipv6Only: true }), null);
-  const sixPort = six.getsockname()!.port;
-  // IPv6-only: the IPv4 port is still free.
-  const four = createLibuvDatagram('udp4');
-  assert.equal(await bind(four, { address: '0.0.0.0', port: sixPort }), null);
-  await Promise.all([a, b, c, six, four].map(closeHandle));
-});
-
-test('datagrams reach onmessage only between recvStart and recvStop', async () => {
-  const { sock: peer } = await nodePeer();
-  const h = createLibuvDatagram('udp4');
-  h.recvStart(); // before bind: waits for the bind (no implicit bind)
-  assert.equal(h.getsockname(), undefined);
-  h.recvStop();
-  await bind(h, { address: '127.0.0.1', port: 0 });
-  const port = h.getsockname()!.port;
-  const got: Array<[string, RemoteInfo]> = [];
-  h.onmessage = (msg, rinfo) => got.push([msg.toString(), rinfo]);
-
-  peer.send('before start', port, '127.0.0.1');
-  await delay(50);
-  h.recvStart();
-  peer.send('while receiving', port, '127.0.0.1');
-  await delay(50);
-  h.recvStop();
-  peer.send('after stop', port, '127.0.0.1');
-  await delay(50);
-  // The kernel queued the datagrams sent while not receiving; libuv reads
-  // them once receiving starts, as with node:dgram's own handle.
-  assert.ok(got.some(([m]) => m === 'while receiving'));
-  assert.ok(!got.some(([m]) => m === 'after stop'));
-  const rinfo = got.find(([m]) => m === 'while receiving')![1];
-  assert.deepEqual(rinfo, {
-    address: '127.0.0.1',
-    family: 'IPv4',
-    port: peer.address().port,
-    size: 'while receiving'.length,
-  });
-  peer.close();
-  await closeHandle(h);
-});
-
-test('send: cb(null, bytes) on a later tick, and EMSGSIZE (as node:dgram shapes it) to the callback only', async () => {
-  const { sock: peer, port } = await nodePeer();
-  const h = createLibuvDatagram('udp4');
-  const onerror: Error[] = [];
-  h.onerror = (err) => onerror.push(err);
-  await bind(h, { address: '0.0.0.0', port: 0 });
-  let sync = true;
-  const ok = new Promise<[Error | null, number]>((resolve) =>
-    h.send([Buffer.from('ab'), Buffer.from('c')], port, '127.0.0.1', (err, n) => {
-      assert.equal(sync, false);
-      resolve([err, n]);
-    }),
-  );
-  sync = false;
-  assert.deepEqual(await ok, [null, 3]);
-  const got = await once(peer, 'message');
-  assert.equal(got[0].toString(), 'abc');
-
-  const [err] = await new Promise<[Error | null, number]>((resolve) =>
-    h.send([Buffer.alloc(70_000)], port, '127.0.0.1', (e, n) => resolve([e, n])),
-  );
-  const theirs = nodeDgram.createSocket('udp4');
-  const [nodeErr] = await new Promise<[Error | null]>((resolve) =>
-    theirs.send(Buffer.alloc(70_000), port, '127.0.0.1', (e) => resolve([e])),
-  );
-  assert.equal((err as Shape).code, 'EMSGSIZE');
-  assert.deepEqual(shape(err), shape(nodeErr));
-  assert.deepEqual(onerror, []);
-  theirs.close();
-  peer.close();
-  await closeHandle(h);
-});
-
 test('an empty datagram is sent and received', async () => {
   const h = createLibuvDatagram('udp6');
   await bind(h, { address: '::1', port: 0 });
@@ -230,23 +69,6 @@ test('an empty datagram is sent and received', async () => {
   const [msg, rinfo] = await got;
   assert.equal(msg.length, 0);
   assert.deepEqual(rinfo, { address: '::1', family: 'IPv6', port, size: 0 });
-  await closeHandle(h);
-});
-
-test('connect / getpeername / disconnect; connected send takes no address', async () => {
-  const { sock: peer, port } = await nodePeer();
-  const h = createLibuvDatagram('udp4');
-  await bind(h, { address: '127.0.0.1', port: 0 });
-  assert.equal(h.getpeername(), undefined);
-  const err = await new Promise<Error | null>((resolve) => h.connect(port, '127.0.0.1', resolve));
-  assert.equal(err, null);
-  assert.deepEqual(h.getpeername(), { address: '127.0.0.1', family: 'IPv4', port });
-  const got = new Promise<string>((resolve) => peer.once('message', (m) => resolve(m.toString())));
-  h.send([Buffer.from('connected')], undefined, undefined, () => {});
-  assert.equal(await got, 'connected');
-  h.disconnect();
-  assert.equal(h.getpeername(), undefined);
-  peer.close();
   await closeHandle(h);
 });
 
@@ -267,13 +89,7 @@ test('a connected socket whose peer is gone: recvmsg ECONNREFUSED to onerror, as
   assert.deepEqual(shape(ours), shape(theirs));
 });
 
-test('socket options before bind throw what node:dgram throws', async () => {
-  const h = createLibuvDatagram('udp4');
-  assert.throws(() => h.setTTL(4), { code: 'EBADF', syscall: 'setTTL', message: 'setTTL EBADF' });
-  assert.throws(() => h.setBroadcast(true), { message: 'setBroadcast EBADF' });
-  assert.equal(h.getSendQueueCount(), 0);
-  assert.equal(h.getSendQueueSize(), 0);
-
+test('socket options before bind: dgram throws what node:dgram throws', async () => {
   const ours = dgram.createSocket('udp4');
   const theirs = nodeDgram.createSocket('udp4');
   for (const fn of [
@@ -303,7 +119,7 @@ test('socket options before bind throw what node:dgram throws', async () => {
         .join('\n');
     assert.equal(printed(a), printed(b));
   }
-  await Promise.all([closeHandle(h), closeSocket(ours), closeSocket(theirs)]);
+  await Promise.all([closeSocket(ours), closeSocket(theirs)]);
 });
 
 test('options once bound: TTL, buffer sizes, multicast, memberships; errors as node:dgram', async () => {
@@ -379,38 +195,4 @@ test('bind with an fd through dgram: the socket sends and receives on the adopte
   assert.equal(msg.toString(), 'to the fd');
   // The socket owns the descriptor now; closing it closes the descriptor.
   await Promise.all([closeSocket(s), closeSocket(peer)]);
-});
-
-test('close: the callback runs, a second close still calls back, nothing arrives after', async () => {
-  const { sock: peer } = await nodePeer();
-  const h = createLibuvDatagram('udp4');
-  await bind(h, { address: '127.0.0.1', port: 0 });
-  const port = h.getsockname()!.port;
-  h.recvStart();
-  h.onmessage = () => assert.fail('message after close');
-  await closeHandle(h);
-  await closeHandle(h);
-  assert.equal(h.getsockname(), undefined);
-  assert.equal(h.getSendQueueCount(), 0);
-  peer.send('late', port, '127.0.0.1');
-  await delay(50);
-  peer.close();
-});
-
-test('close during a bind: the bind callback never runs', async () => {
-  const h = createLibuvDatagram('udp4');
-  h.bind({ address: '127.0.0.1', port: 0 }, () => assert.fail('bind callback after close'));
-  await closeHandle(h);
-  await delay(20);
-});
-
-test('ref / unref are accepted before and after bind, and after close', async () => {
-  const h = createLibuvDatagram('udp4');
-  h.unref();
-  await bind(h, { address: '127.0.0.1', port: 0, reuseAddr: true });
-  h.ref();
-  h.unref();
-  await closeHandle(h);
-  h.ref();
-  h.unref();
 });
