@@ -49,7 +49,10 @@ export interface AgentRequest {
   shouldKeepAlive: boolean;
   reusedSocket: boolean;
   destroyed: boolean;
-  /** @internal The options the request was queued with (to open its socket later). */
+  /**
+   * @internal The request's own options, kept while it waits in the queue:
+   * merged with the agent's only if a socket must be opened for it later.
+   */
   _agentOptions?: AgentRequestOptions | undefined;
 }
 
@@ -79,11 +82,8 @@ interface SocketHooks {
 function normalizeServerName(options: AgentRequestOptions, req: AgentRequest): void {
   if (options.servername || options.servername === '') return;
   let servername = options.host ?? '';
-  const hostHeader = typeof req.getHeader === 'function' ? req.getHeader('host') : undefined;
+  const hostHeader = validHostHeader(req);
   if (hostHeader) {
-    if (typeof hostHeader !== 'string') {
-      throw codedError('ERR_INVALID_ARG_TYPE', 'options.headers.host', 'string', hostHeader);
-    }
     if (hostHeader.charCodeAt(0) === 0x5b /* [ */) {
       const end = hostHeader.indexOf(']');
       servername = end === -1 ? hostHeader : hostHeader.slice(1, end);
@@ -93,6 +93,32 @@ function normalizeServerName(options: AgentRequestOptions, req: AgentRequest): v
     }
   }
   options.servername = isIP(servername) ? '' : servername;
+}
+
+/** The request's Host header; throws `ERR_INVALID_ARG_TYPE` when it is set but not a string. */
+function validHostHeader(req: AgentRequest): string | undefined {
+  const hostHeader = typeof req.getHeader === 'function' ? req.getHeader('host') : undefined;
+  if (hostHeader && typeof hostHeader !== 'string') {
+    throw codedError('ERR_INVALID_ARG_TYPE', 'options.headers.host', 'string', hostHeader);
+  }
+  return hostHeader as string | undefined;
+}
+
+/** `host:port:localAddress[:family][:socketPath]`, the pool key of `Agent.prototype.getName`. */
+function originName(
+  host: string | undefined,
+  port: number | string | undefined,
+  localAddress: string | undefined,
+  family: number | undefined,
+  socketPath: string | undefined,
+): string {
+  let name = `${host || 'localhost'}:`;
+  if (port) name += port;
+  name += ':';
+  if (localAddress) name += localAddress;
+  if (family === 4 || family === 6) name += `:${family}`;
+  if (socketPath) name += `:${socketPath}`;
+  return name;
 }
 
 export class Agent extends EventEmitter {
@@ -154,14 +180,13 @@ export class Agent extends EventEmitter {
 
   /** `host:port:localAddress[:family]`: sockets are shared between requests with the same name. */
   getName(options: AgentRequestOptions = {}): string {
-    let name = options.host || 'localhost';
-    name += ':';
-    if (options.port) name += options.port;
-    name += ':';
-    if (options.localAddress) name += options.localAddress;
-    if (options.family === 4 || options.family === 6) name += `:${options.family}`;
-    if (options.socketPath) name += `:${options.socketPath}`;
-    return name;
+    return originName(
+      options.host,
+      options.port,
+      options.localAddress,
+      options.family,
+      options.socketPath,
+    );
   }
 
   /**
@@ -214,12 +239,17 @@ export class Agent extends EventEmitter {
       this.setRequestSocket(req, socket);
       inUse.push(socket);
     } else if (sockLen < this.maxSockets && this.totalSocketCount < this.maxTotalSockets) {
-      this.createSocket(req, opts ?? this.mergeOptions(options, req), (err, s) => {
+      this.createSocket(req, options, (err, s) => {
         if (err) req.onSocket(s as Socket, err);
         else this.setRequestSocket(req, s!);
       });
     } else {
-      req._agentOptions = opts ?? this.mergeOptions(options, req);
+      // Queued (the usual case under load: the previous request's socket is
+      // freed a tick after its response ends). The merged copy is built only
+      // if a socket is ever opened for this request (removeSocket); the Host
+      // header is checked now, as the merge would.
+      if (opts === null) validHostHeader(req);
+      req._agentOptions = options;
       (this.requests[name] ??= []).push(req);
     }
   }
@@ -243,14 +273,13 @@ export class Agent extends EventEmitter {
   private mergedName(options: AgentRequestOptions): string {
     const own = this.options as Record<string, unknown>;
     const from = options as Record<string, unknown>;
-    const pick = (key: string): unknown => (key in own ? own[key] : from[key]);
-    return this.getName({
-      host: pick('host'),
-      port: pick('port'),
-      localAddress: pick('localAddress'),
-      family: pick('family'),
-      socketPath: pick('socketPath'),
-    } as AgentRequestOptions);
+    return originName(
+      ('host' in own ? own.host : from.host) as string | undefined,
+      ('port' in own ? own.port : from.port) as number | string | undefined,
+      ('localAddress' in own ? own.localAddress : from.localAddress) as string | undefined,
+      ('family' in own ? own.family : from.family) as number | undefined,
+      ('socketPath' in own ? own.socketPath : from.socketPath) as string | undefined,
+    );
   }
 
   /** @internal Opens a socket for `req` and tracks it. */
@@ -428,7 +457,7 @@ export class Agent extends EventEmitter {
         // That origin already has sockets that will serve its queue.
         if (this.sockets[other]?.length) break;
         req = this.requests[other]![0];
-        reqOptions = req?._agentOptions;
+        reqOptions = req?._agentOptions; // createSocket merges in the agent's options
         break;
       }
     }

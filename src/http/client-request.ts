@@ -687,7 +687,10 @@ export class ClientRequest extends OutgoingMessage {
     }
 
     const signal = opts.signal;
-    const connectOptions = { __proto__: null, ...opts } as unknown as RequestOptions;
+    // `opts` is this request's own copy of the options: it goes to the agent
+    // as the connection's options (the agent merges its own in only when it
+    // opens a socket), without the signal, which belongs to the request.
+    const connectOptions = opts;
     if (signal) delete connectOptions.signal;
 
     if (agent) {

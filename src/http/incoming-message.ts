@@ -6,6 +6,7 @@
  * Backpressure: when the body consumer falls behind (`push()` returns false)
  * the socket is paused, and `_read()` resumes it.
  */
+import { EventEmitter } from 'node:events';
 import { Readable } from 'node:stream';
 import type { Socket } from '../net/index.js';
 import {
@@ -19,7 +20,63 @@ import {
 /** A socket whose reading the server has paused on purpose (pipelining flood control). */
 type PausableSocket = Socket & { _paused?: boolean };
 
-export class IncomingMessage extends Readable {
+/** The fields of stream.Readable's state set here (plain fields or accessors, per Node version). */
+type ReadableStateLike = {
+  readingMore: boolean;
+  resumeScheduled: boolean;
+  ended: boolean;
+  endEmitted: boolean;
+  flowing: boolean | null;
+  paused: boolean;
+  destroyed: boolean;
+  closed: boolean;
+  closeEmitted: boolean;
+};
+const ReadableState = (
+  Readable as unknown as {
+    ReadableState: new (
+      options: { highWaterMark?: number } | undefined,
+      stream: Readable,
+      isDuplex: boolean,
+    ) => ReadableStateLike;
+  }
+).ReadableState;
+
+/**
+ * stream.Readable's constructor without the stream state: an
+ * IncomingMessage builds its `_readableState` on first use (see
+ * `materializeState`). Most server requests (a GET, say) are never read
+ * as a stream: their handler answers without touching the body, and the
+ * state, with its buffer list and flags, is never needed. The prototype
+ * chain is Readable's, so `instanceof Readable` and every Readable method
+ * hold; any of them reaches `_readableState` and so builds it first.
+ */
+/**
+ * Advances once the ticks after a callback have all run: a request dumped
+ * in an earlier epoch has, in Node, finished by now ('end' emitted,
+ * auto-destroyed, closed). Bumped by each server read (`nextEpoch`) and by
+ * one shared immediate per loop iteration in which a request was dumped.
+ */
+let epoch = 0;
+let epochBumpScheduled = false;
+
+function bumpEpoch(): void {
+  epochBumpScheduled = false;
+  epoch++;
+}
+
+/** @internal A new callback begins (the server connection calls it per read). */
+export function nextEpoch(): void {
+  epoch++;
+}
+
+function LazyReadable(this: EventEmitter): void {
+  EventEmitter.call(this);
+}
+Object.setPrototypeOf(LazyReadable.prototype, Readable.prototype);
+Object.setPrototypeOf(LazyReadable, Readable);
+
+export class IncomingMessage extends (LazyReadable as unknown as typeof Readable) {
   /** The connection; null once a kept-alive client socket is released to the agent. */
   socket: Socket | null;
   /** `'1.1'`, `'1.0'`. */
@@ -59,13 +116,64 @@ export class IncomingMessage extends Readable {
   private trailersCache: IncomingHttpHeaders | null = null;
   private trailersDistinctCache: IncomingHttpHeadersDistinct | null = null;
 
+  /** @internal The stream state exists (see `materializeState`). */
+  _stateReady = false;
+  /** @internal The body ended before the stream state existed: push(null) when it is built. */
+  private eofPending = false;
+  /** The epoch of `_dump()` while the state was not built. */
+  private dumpEpoch = -1;
+  /** The socket's readableHighWaterMark at construction (undefined: the stream default). */
+  private readonly highWaterMark: number | undefined;
+
   constructor(socket: Socket | null) {
-    super(socket ? { highWaterMark: socket.readableHighWaterMark } : undefined);
+    super();
+    this.socket = socket;
+    this.highWaterMark = socket ? socket.readableHighWaterMark : undefined;
+  }
+
+  /** @internal Builds the stream state on first use, replaying the end of the body and a dump. */
+  _materializeState(): ReadableStateLike {
+    const hwm = this.highWaterMark;
+    const state = new ReadableState(
+      hwm === undefined ? undefined : { highWaterMark: hwm },
+      this,
+      false,
+    );
     // Readable would otherwise call _read() again and again while below the
     // high-water mark; the body arrives by push() from the parser instead.
-    (this as unknown as { _readableState: { readingMore: boolean } })._readableState.readingMore =
-      true;
-    this.socket = socket;
+    state.readingMore = !this._consuming;
+    Object.defineProperty(this, '_readableState', {
+      value: state,
+      writable: true,
+      configurable: true,
+      enumerable: true,
+    });
+    this._stateReady = true;
+    if (this.eofPending) {
+      this.eofPending = false;
+      this.push(null);
+    }
+    if (this._dumped) {
+      if (state.ended && this.dumpEpoch !== epoch) {
+        // Node's dump has run its course by now: resumed, 'end' emitted,
+        // auto-destroyed, 'close' emitted — all with nobody listening.
+        state.flowing = true;
+        state.paused = false;
+        state.endEmitted = true;
+        state.destroyed = true;
+        state.closed = true;
+        state.closeEmitted = true;
+      } else {
+        this.resume();
+      }
+    }
+    return state;
+  }
+
+  /** @internal The whole body was received: `push(null)`, or its promise while the state is not built. */
+  _pushEnd(): void {
+    if (this._stateReady) this.push(null);
+    else this.eofPending = true;
   }
 
   /** Alias of `socket` (Node's legacy name). */
@@ -211,11 +319,37 @@ export class IncomingMessage extends Readable {
   _dump(): void {
     if (!this._dumped) {
       this._dumped = true;
+      // Without a stream state nobody listens or reads yet: the state is
+      // built dumped (resumed) if anyone ever asks for it.
+      if (!this._stateReady) {
+        this.dumpEpoch = epoch;
+        if (!epochBumpScheduled) {
+          epochBumpScheduled = true;
+          setImmediate(bumpEpoch);
+        }
+        return;
+      }
       this.removeAllListeners('data');
       this.resume();
     }
   }
 }
+
+Object.defineProperty(IncomingMessage.prototype, '_readableState', {
+  configurable: true,
+  get(this: IncomingMessage) {
+    return this._materializeState();
+  },
+  set(this: IncomingMessage, value: unknown) {
+    Object.defineProperty(this, '_readableState', {
+      value,
+      writable: true,
+      configurable: true,
+      enumerable: true,
+    });
+    this._stateReady = true;
+  },
+});
 
 function onDestroyed(
   msg: IncomingMessage,

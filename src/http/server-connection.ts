@@ -12,7 +12,7 @@
 import { codedError } from '../errors/index.js';
 import type { Socket } from '../net/index.js';
 import { findRawHeader, headerEntryLimit } from './headers.js';
-import type { IncomingMessage } from './incoming-message.js';
+import { type IncomingMessage, nextEpoch } from './incoming-message.js';
 import { nodeOptions } from './node-options.js';
 import type { HttpSocket } from './outgoing-message.js';
 import type { HttpParser } from './parser.js';
@@ -224,6 +224,7 @@ export class ServerConnection implements HttpParserHandlers {
       this.keepAliveTimeoutSet = false;
       this.socket.setTimeout(this.server.timeout || 0);
     }
+    nextEpoch();
     let consumed: number;
     this.requestsThisRead = 0;
     try {
@@ -396,7 +397,7 @@ export class ServerConnection implements HttpParserHandlers {
     if (req === null) return;
     req.complete = true;
     if (rawTrailers.length > 0) req.rawTrailers = rawTrailers;
-    req.push(null);
+    req._pushEnd();
     // The body is done: read on (the next pipelined request) unless paused on purpose.
     const socket = this.socket;
     if (!socket._paused && socket.readable && socket.isPaused()) socket.resume();
@@ -518,15 +519,22 @@ export class ServerConnection implements HttpParserHandlers {
       const i = this.incoming.indexOf(req);
       if (i >= 0) this.incoming.splice(i, 1);
     }
-    // Nobody read the body: discard it so the connection can move on.
-    const rs = (req as unknown as { _readableState: { resumeScheduled: boolean } })._readableState;
-    if (!req._consuming && !rs.resumeScheduled) req._dump();
+    // Nobody read the body: discard it so the connection can move on. (A
+    // request whose stream state was never built was never read or listened to.)
+    if (
+      !req._consuming &&
+      (!req._stateReady ||
+        !(req as unknown as { _readableState: { resumeScheduled: boolean } })._readableState
+          .resumeScheduled)
+    ) {
+      req._dump();
+    }
 
     res.detachSocket(socket);
     // Let go of the request once its body has been read (parser.incoming).
     const parser = this.parser;
     if (parser !== null && parser.incoming === req) {
-      if (req.readableEnded) parser.incoming = null;
+      if (!req._stateReady || req.readableEnded) parser.incoming = null;
       else req.once('end', clearIncoming);
     }
     process.nextTick(emitCloseNT, res);
@@ -578,7 +586,7 @@ export class ServerConnection implements HttpParserHandlers {
     this.upgradeReq = null;
     this.detach();
     req.complete = true;
-    req.push(null);
+    req._pushEnd();
     const event = req.method === 'CONNECT' ? 'connect' : 'upgrade';
     const socket = this.socket;
     if (this.server.listenerCount(event) > 0) {
