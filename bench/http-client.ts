@@ -22,6 +22,8 @@ import * as net from 'node:net';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
+  answerCpuCommands,
+  answerEachRequest,
   Child,
   exitWithParent,
   HARNESS_OPTIONS,
@@ -31,7 +33,6 @@ import {
   machine,
   median,
   moduleLabel,
-  onCommands,
   positiveInt,
   refreshReadme,
   reply,
@@ -60,30 +61,10 @@ function serverMain(): void {
   let connections = 0;
   const server = net.createServer((socket) => {
     connections++;
-    socket.setNoDelay(true);
-    let matched = 0; // how much of "\r\n\r\n" the bytes so far end with
-    socket.on('data', (chunk: Buffer) => {
-      let requests = 0;
-      for (let i = 0; i < chunk.length; i++) {
-        const byte = chunk[i];
-        if (byte === 13) matched = matched === 2 ? 3 : 1;
-        else if (byte === 10 && (matched === 1 || matched === 3)) {
-          if (matched === 3) {
-            requests++;
-            matched = 0;
-          } else matched = 2;
-        } else matched = 0;
-      }
-      if (requests === 1) socket.write(RESPONSE);
-      else if (requests > 1) socket.write(Buffer.concat(Array(requests).fill(RESPONSE)));
-    });
-    socket.on('error', () => {});
+    answerEachRequest(socket, RESPONSE);
   });
   listenAndReplyPort(server);
-  onCommands(() => {
-    const cpu = process.cpuUsage();
-    reply({ cpuMicros: cpu.user + cpu.system, connections });
-  });
+  answerCpuCommands(() => ({ connections }));
 }
 
 // ---- a client process --------------------------------------------------------------

@@ -1,8 +1,12 @@
 /**
  * HTTP/1.1 throughput: wirestack's http server against node:http, both the
  * same hello-world (bench/server.ts), each in its own child process, loaded
- * by wrk on loopback. Runs are interleaved (ours, node, ours, node) so drift
- * on the machine hits both alike.
+ * by wrk on loopback. Runs are interleaved (ours, node, floor, ours, node,
+ * floor) so drift on the machine hits all alike. The floor is bench/server.ts
+ * `no-http`: node:net answering each request with pre-built bytes — the most
+ * any HTTP server on Node's sockets reaches here, i.e. what the system calls
+ * and the load generator leave. Each run also records the server's CPU time
+ * per request, steadier than req/s on a shared machine.
  *
  *   npm run bench:http [-- --duration 5 --rounds 2 --connections 50 --depth 16]
  *
@@ -84,19 +88,27 @@ function parseOptions(argv: string[]): Options {
   return options;
 }
 
+/** The servers measured: the two contenders and the no-HTTP floor. */
+type Kind = Impl | 'floor';
+
 interface Server {
-  impl: Impl;
+  kind: Kind;
   port: number;
   module: string;
   child: Child;
 }
 
-async function startServer(impl: Impl, ours: string): Promise<Server> {
-  const args = [join(ROOT, 'bench', 'server.ts'), impl];
-  if (impl === 'wirestack') args.push(ours);
-  const child = new Child(`${impl} server`, args);
+async function startServer(kind: Kind, ours: string): Promise<Server> {
+  const args = [join(ROOT, 'bench', 'server.ts'), kind === 'floor' ? 'no-http' : kind];
+  if (kind === 'wirestack') args.push(ours);
+  const child = new Child(`${kind} server`, args);
   const { port, module } = await child.next<{ port: number; module: string }>();
-  return { impl, port, module, child };
+  return { kind, port, module, child };
+}
+
+/** The server's CPU time so far, µs. */
+async function serverCpu(server: Server): Promise<number> {
+  return (await server.child.ask<{ cpuMicros: number }>('cpu')).cpuMicros;
 }
 
 function stopServer(server: Server): void {
@@ -106,6 +118,8 @@ function stopServer(server: Server): void {
 interface WrkRun {
   requestsPerSec: number;
   requests: number;
+  /** Server CPU time (user + system) per request, µs. */
+  serverCpuMicrosPerRequest?: number;
   latencyAvgMs: number | null;
   socketErrors: { connect: number; read: number; write: number; timeout: number };
   non2xx: number;
@@ -223,38 +237,51 @@ async function main(): Promise<void> {
   try {
     servers.push(await startServer('wirestack', options.ours));
     servers.push(await startServer('node', options.ours));
-    const [ours, theirs] = servers as [Server, Server];
+    servers.push(await startServer('floor', options.ours));
+    const [ours, theirs, floorServer] = servers as [Server, Server, Server];
     console.log(`wirestack http: ${ours.module} on port ${ours.port}`);
     console.log(`node:http on port ${theirs.port}`);
+    console.log(`no-HTTP floor (node:net, pre-built response) on port ${floorServer.port}`);
 
     const results = [];
     for (const mode of modes) {
       // A short unrecorded warm-up of each, so the JIT has seen the hot paths.
-      for (const server of [ours, theirs]) await runWrk(server.port, mode, options, 1);
-      const runs: Record<Impl, WrkRun[]> = { wirestack: [], node: [] };
+      for (const server of servers) await runWrk(server.port, mode, options, 1);
+      const runs: Record<Kind, WrkRun[]> = { wirestack: [], node: [], floor: [] };
       for (let r = 0; r < options.rounds; r++) {
-        for (const server of [ours, theirs]) {
+        for (const server of servers) {
+          const cpuBefore = await serverCpu(server);
           const run = await runWrk(server.port, mode, options, options.durationS);
-          runs[server.impl].push(run);
+          const cpu = (await serverCpu(server)) - cpuBefore;
+          if (run.requests > 0) run.serverCpuMicrosPerRequest = round(cpu / run.requests, 2);
+          runs[server.kind].push(run);
           const errors = Object.values(run.socketErrors).reduce((a, b) => a + b, 0);
           console.log(
-            `${mode.name.padEnd(14)} ${server.impl.padEnd(9)} ${run.requestsPerSec.toFixed(0).padStart(8)} req/s` +
+            `${mode.name.padEnd(14)} ${server.kind.padEnd(9)} ${run.requestsPerSec.toFixed(0).padStart(8)} req/s` +
+              `  ${run.serverCpuMicrosPerRequest ?? '?'} µs CPU/request` +
               (errors || run.non2xx ? `  (socket errors ${errors}, non-2xx ${run.non2xx})` : ''),
           );
         }
       }
-      const summary = (impl: Impl) => ({
-        requestsPerSec: round(mean(runs[impl].map((run) => run.requestsPerSec)), 0),
-        runs: runs[impl],
+      const summary = (kind: Kind) => ({
+        requestsPerSec: round(mean(runs[kind].map((run) => run.requestsPerSec)), 0),
+        serverCpuMicrosPerRequest: round(
+          mean(runs[kind].map((run) => run.serverCpuMicrosPerRequest ?? Number.NaN)),
+          2,
+        ),
+        runs: runs[kind],
       });
       const wirestack = summary('wirestack');
       const node = summary('node');
+      const floor = summary('floor');
       results.push({
         mode: mode.name,
         label: mode.label,
         wirestack,
         node,
+        floor,
         ratio: round(wirestack.requestsPerSec / node.requestsPerSec, 2),
+        floorRatio: round(floor.requestsPerSec / node.requestsPerSec, 2),
       });
     }
 
@@ -270,13 +297,15 @@ async function main(): Promise<void> {
         rounds: options.rounds,
       },
       server: 'hello world: 200, text/plain, 14-byte body',
+      floor:
+        'no-http: node:net answering each request head with the same response, pre-built (no parsing, no objects)',
       wirestackModule: moduleLabel(ours.module),
       results,
     };
     writeResults(options.out, report);
     for (const r of results) {
       console.log(
-        `${r.mode.padEnd(14)} wirestack ${r.wirestack.requestsPerSec} req/s, node:http ${r.node.requestsPerSec} req/s, ratio ${r.ratio}`,
+        `${r.mode.padEnd(14)} wirestack ${r.wirestack.requestsPerSec} req/s, node:http ${r.node.requestsPerSec} req/s, ratio ${r.ratio}; no-HTTP floor ${r.floor.requestsPerSec} req/s (${r.floorRatio} × node:http)`,
       );
     }
     if (options.readme) refreshReadme(options.out);

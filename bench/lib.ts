@@ -166,6 +166,41 @@ export function listenAndReplyPort(server: net.Server): void {
   });
 }
 
+/**
+ * In a child: answers every request on `socket` — each blank line ending a
+ * request head (`\r\n\r\n`, found across reads) — with `response`, the
+ * answers to one read in one write. No HTTP is parsed: this is the least
+ * work a server on node:net can do per request.
+ */
+export function answerEachRequest(socket: net.Socket, response: Buffer): void {
+  socket.setNoDelay(true);
+  let matched = 0; // how much of "\r\n\r\n" the bytes so far end with
+  socket.on('data', (chunk: Buffer) => {
+    let requests = 0;
+    for (let i = 0; i < chunk.length; i++) {
+      const byte = chunk[i];
+      if (byte === 13) matched = matched === 2 ? 3 : 1;
+      else if (byte === 10 && (matched === 1 || matched === 3)) {
+        if (matched === 3) {
+          requests++;
+          matched = 0;
+        } else matched = 2;
+      } else matched = 0;
+    }
+    if (requests === 1) socket.write(response);
+    else if (requests > 1) socket.write(Buffer.concat(Array(requests).fill(response)));
+  });
+  socket.on('error', () => {});
+}
+
+/** In a child: replies to each `cpu` command with this process's CPU time so far, µs. */
+export function answerCpuCommands(extra: () => Record<string, unknown> = () => ({})): void {
+  onCommands(() => {
+    const cpu = process.cpuUsage();
+    reply({ cpuMicros: cpu.user + cpu.system, ...extra() });
+  });
+}
+
 /** The order the two sides run in round `r` (0-based): alternating which goes first. */
 export function sidesInOrder(r: number): Impl[] {
   return r % 2 === 0 ? ['wirestack', 'node'] : ['node', 'wirestack'];

@@ -10,6 +10,8 @@ import { join, resolve } from 'node:path';
 
 interface ImplResult {
   requestsPerSec: number;
+  /** Server CPU per request, µs (absent in results from before it was recorded). */
+  serverCpuMicrosPerRequest?: number;
   runs: unknown[];
 }
 
@@ -26,24 +28,34 @@ export interface HttpReport {
     label: string;
     wirestack: ImplResult;
     node: ImplResult;
+    /** The no-HTTP floor server (see bench/server.ts). */
+    floor?: ImplResult;
     ratio: number;
+    floorRatio?: number;
   }[];
 }
 
 const number = (n: number): string => Math.round(n).toLocaleString('en-US');
+const micros = (r: ImplResult | undefined): string =>
+  r?.serverCpuMicrosPerRequest === undefined ? '–' : r.serverCpuMicrosPerRequest.toFixed(1);
 
 export function renderHttp(report: HttpReport): string {
   const { wrk } = report;
   const lines = [
-    `| workload (wrk: ${wrk.threads} thread, ${wrk.connections} connections) | wirestack req/s | node:http req/s | wirestack / node:http |`,
-    '| --- | ---: | ---: | ---: |',
+    `| workload (wrk: ${wrk.threads} thread, ${wrk.connections} connections) | wirestack req/s | node:http req/s | wirestack / node:http | no-HTTP floor req/s (÷ node:http) | server CPU µs/request: wirestack / node:http / floor |`,
+    '| --- | ---: | ---: | ---: | ---: | ---: |',
     ...report.results.map(
       (r) =>
-        `| ${r.label} | ${number(r.wirestack.requestsPerSec)} | ${number(r.node.requestsPerSec)} | ${r.ratio.toFixed(2)} |`,
+        `| ${r.label} | ${number(r.wirestack.requestsPerSec)} | ${number(r.node.requestsPerSec)} | ${r.ratio.toFixed(2)} | ` +
+        `${r.floor ? `${number(r.floor.requestsPerSec)} (${r.floorRatio?.toFixed(2)})` : '–'} | ` +
+        `${micros(r.wirestack)} / ${micros(r.node)} / ${micros(r.floor)} |`,
     ),
     '',
     `Hello-world server, each side in its own process on loopback; mean of ${wrk.rounds} interleaved ` +
-      `runs of ${wrk.durationS} s. Node ${report.node}, ${report.cpu} (${report.cores} cores), ` +
+      `runs of ${wrk.durationS} s. The no-HTTP floor is node:net answering each request with ` +
+      "pre-built bytes (nothing parsed, nothing built): the most an HTTP server on Node's sockets " +
+      'can reach here, where the system calls and wrk itself take the rest. ' +
+      `Node ${report.node}, ${report.cpu} (${report.cores} cores), ` +
       `${report.date.slice(0, 10)}. From \`bench/results/http.json\`, by \`npm run bench:http\`.`,
   ];
   if (report.wirestackModule.startsWith('node:')) {
