@@ -10,6 +10,10 @@
  * in flight through an Agent with `maxSockets` of the same number; after a
  * warm-up the completed requests are counted for `--seconds`. Rounds
  * alternate which client goes first; each side's figure is its median round.
+ * A third client, the no-HTTP floor, keeps the same number of node:net
+ * connections busy with pre-built request bytes, counting response bytes:
+ * the most any HTTP client on Node's sockets could reach against this
+ * server on this machine.
  *
  *   npm run bench:http-client [-- --seconds 3 --rounds 3 --warmup 1 --in-flight 50]
  *
@@ -69,6 +73,9 @@ function serverMain(): void {
 
 // ---- a client process --------------------------------------------------------------
 
+/** The clients measured: the two contenders and the no-HTTP floor. */
+type ClientKind = Impl | 'floor';
+
 interface ClientRun {
   requests: number;
   seconds: number;
@@ -84,24 +91,52 @@ interface ClientRun {
  * starts and a ClientRun when it ends, then exits.
  */
 function clientMain(
-  impl: Impl,
+  kind: ClientKind,
   module: string,
   port: number,
   inFlight: number,
   warmupS: number,
   seconds: number,
 ): void {
+  const run: ClientRun = { requests: 0, seconds: 0, cpuMicros: 0, bodyBytes: 0, errors: 0 };
+  const counter = { counting: false };
+  exitWithParent();
+  if (kind === 'floor') floorClient(run, counter, port, inFlight);
+  else httpClient(run, counter, kind, module, port, inFlight);
+  setTimeout(() => {
+    counter.counting = true;
+    reply({ counting: true });
+    const start = process.hrtime.bigint();
+    const cpuStart = process.cpuUsage();
+    setTimeout(() => {
+      counter.counting = false;
+      const cpu = process.cpuUsage(cpuStart);
+      run.seconds = Number(process.hrtime.bigint() - start) / 1e9;
+      run.cpuMicros = cpu.user + cpu.system;
+      reply(run);
+      process.exit(0);
+    }, seconds * 1000);
+  }, warmupS * 1000);
+}
+
+/** `inFlight` requests kept going through `http.request` and a keep-alive Agent. */
+function httpClient(
+  run: ClientRun,
+  counter: { counting: boolean },
+  impl: Impl,
+  module: string,
+  port: number,
+  inFlight: number,
+): void {
   const http = require(impl === 'node' ? 'node:http' : module) as typeof NodeHttp;
   const agent = new http.Agent({ keepAlive: true, maxSockets: inFlight });
   const options: NodeHttp.RequestOptions = { host: '127.0.0.1', port, path: '/', agent };
-  let counting = false;
-  const run: ClientRun = { requests: 0, seconds: 0, cpuMicros: 0, bodyBytes: 0, errors: 0 };
 
   const onBody = (chunk: Buffer): void => {
-    if (counting) run.bodyBytes += chunk.length;
+    if (counter.counting) run.bodyBytes += chunk.length;
   };
   const onEnd = (): void => {
-    if (counting) run.requests++;
+    if (counter.counting) run.requests++;
     send();
   };
   const onResponse = (res: NodeHttp.IncomingMessage): void => {
@@ -125,23 +160,47 @@ function clientMain(
     });
     req.end();
   };
-
-  exitWithParent();
   for (let i = 0; i < inFlight; i++) send();
-  setTimeout(() => {
-    counting = true;
-    reply({ counting: true });
-    const start = process.hrtime.bigint();
-    const cpuStart = process.cpuUsage();
-    setTimeout(() => {
-      counting = false;
-      const cpu = process.cpuUsage(cpuStart);
-      run.seconds = Number(process.hrtime.bigint() - start) / 1e9;
-      run.cpuMicros = cpu.user + cpu.system;
-      reply(run);
-      process.exit(0);
-    }, seconds * 1000);
-  }, warmupS * 1000);
+}
+
+/**
+ * The no-HTTP floor: `inFlight` node:net connections, each sending the
+ * request bytes node:http's client sends and the next one as soon as a
+ * whole response (RESPONSE.length bytes) has arrived. Nothing is parsed.
+ */
+function floorClient(
+  run: ClientRun,
+  counter: { counting: boolean },
+  port: number,
+  inFlight: number,
+): void {
+  const request = Buffer.from(
+    `GET / HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: keep-alive\r\n\r\n`,
+    'latin1',
+  );
+  for (let i = 0; i < inFlight; i++) {
+    const socket = net.connect(port, '127.0.0.1', () => socket.write(request));
+    socket.setNoDelay(true);
+    let received = 0;
+    socket.on('data', (chunk: Buffer) => {
+      received += chunk.length;
+      let responses = 0;
+      while (received >= RESPONSE.length) {
+        received -= RESPONSE.length;
+        responses++;
+      }
+      if (responses === 0) return;
+      if (counter.counting) {
+        run.requests += responses;
+        run.bodyBytes += responses * BODY.length;
+      }
+      socket.write(request);
+    });
+    socket.on('error', (err) => {
+      run.errors++;
+      run.firstError ??= err.message;
+    });
+  }
 }
 
 // ---- the orchestrator --------------------------------------------------------------
@@ -161,7 +220,7 @@ interface Run {
 async function clientRound(
   server: Child,
   port: number,
-  impl: Impl,
+  impl: ClientKind,
   module: string,
   settings: { inFlight: number; warmupS: number; seconds: number; cpuProf?: string },
   label: string,
@@ -230,8 +289,8 @@ async function main(): Promise<void> {
   const { ours, out } = harnessTarget(values, 'http-client');
   const cpuProf = values['cpu-prof'] === undefined ? undefined : resolve(values['cpu-prof']);
 
-  // The whole run is bounded: rounds × both clients × (warm-up + count + slack).
-  const budgetMs = rounds * 2 * ((warmupS + seconds) * 1000 + 30_000) + 30_000;
+  // The whole run is bounded: rounds × three clients × (warm-up + count + slack).
+  const budgetMs = rounds * 3 * ((warmupS + seconds) * 1000 + 30_000) + 30_000;
   const server = new Child('server', [__filename, '--role', 'server']);
   const watchdog = startWatchdog(budgetMs, () => server.stop());
   process.once('SIGINT', () => {
@@ -242,9 +301,9 @@ async function main(): Promise<void> {
   try {
     const { port } = await server.next<{ port: number }>();
     console.log(`server on port ${port}; wirestack http: ${moduleLabel(ours)}`);
-    const runs: Record<Impl, Run[]> = { wirestack: [], node: [] };
+    const runs: Record<ClientKind, Run[]> = { wirestack: [], node: [], floor: [] };
     for (let r = 0; r < rounds; r++) {
-      for (const impl of sidesInOrder(r)) {
+      for (const impl of [...sidesInOrder(r), 'floor' as const]) {
         const settings = { inFlight, warmupS, seconds, ...(cpuProf ? { cpuProf } : {}) };
         const run = await clientRound(server, port, impl, ours, settings, `${impl}-${r + 1}`);
         runs[impl].push(run);
@@ -257,7 +316,7 @@ async function main(): Promise<void> {
       }
     }
 
-    const summary = (impl: Impl) => ({
+    const summary = (impl: ClientKind) => ({
       requestsPerSec: Math.round(median(runs[impl].map((run) => run.requestsPerSec))),
       clientCpuMicrosPerRequest: round(
         median(runs[impl].map((run) => run.clientCpuMicrosPerRequest)),
@@ -267,6 +326,7 @@ async function main(): Promise<void> {
     });
     const wirestack = summary('wirestack');
     const node = summary('node');
+    const floor = summary('floor');
     const report = {
       benchmark: 'http-client',
       title: 'http.request through a keep-alive Agent',
@@ -281,7 +341,9 @@ async function main(): Promise<void> {
         'alternating which client goes first; medians. Client and server share a 2-core machine ' +
         'that other work may be using, so the figures are noisy; client CPU per request is the ' +
         'steadier measure. ratio = wirestack req/s ÷ node:http req/s; cpuRatio = node:http ' +
-        "client CPU per request ÷ wirestack's",
+        "client CPU per request ÷ wirestack's. The no-HTTP floor is node:net with pre-built " +
+        'request bytes, counting response bytes (nothing parsed): the most an HTTP client on ' +
+        "Node's sockets could reach against this server here",
       server: 'raw node:net, pre-built "HTTP/1.1 200 OK" keep-alive response, 14-byte body',
       wirestackModule: moduleLabel(ours),
       inFlight,
@@ -292,8 +354,10 @@ async function main(): Promise<void> {
       results: {
         wirestack,
         node,
+        floor,
         ratio: round(wirestack.requestsPerSec / node.requestsPerSec, 2),
         cpuRatio: round(node.clientCpuMicrosPerRequest / wirestack.clientCpuMicrosPerRequest, 2),
+        floorRatio: round(floor.requestsPerSec / node.requestsPerSec, 2),
       },
     };
     const { results } = report;
@@ -301,7 +365,8 @@ async function main(): Promise<void> {
     console.log(
       `wirestack ${wirestack.requestsPerSec} req/s (${wirestack.clientCpuMicrosPerRequest} µs CPU/request), ` +
         `node:http ${node.requestsPerSec} req/s (${node.clientCpuMicrosPerRequest} µs CPU/request); ` +
-        `ratio ${results.ratio} (target ${report.target.ratio}), CPU ratio ${results.cpuRatio}`,
+        `ratio ${results.ratio} (target ${report.target.ratio}), CPU ratio ${results.cpuRatio}; ` +
+        `no-HTTP floor ${floor.requestsPerSec} req/s (${results.floorRatio} × node:http)`,
     );
     if (!values['no-readme']) refreshReadme(out);
   } finally {
@@ -320,5 +385,5 @@ else if (role === 'client') {
     number,
     number,
   ];
-  clientMain(impl as Impl, module!, port, inFlight, warmupS, seconds);
+  clientMain(impl as ClientKind, module!, port, inFlight, warmupS, seconds);
 } else runMain(main);

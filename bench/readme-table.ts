@@ -103,19 +103,29 @@ export interface HttpClientReport {
   method: string;
   wirestackModule: string;
   inFlight: number;
-  results: { wirestack: HttpClientSide; node: HttpClientSide; ratio: number };
+  results: {
+    wirestack: HttpClientSide;
+    node: HttpClientSide;
+    /** The no-HTTP floor client (absent in results from before it was measured). */
+    floor?: HttpClientSide;
+    ratio: number;
+  };
 }
 
 /** `a / b` to two places, or a dash when `b` is not positive. */
 const ratioText = (a: number, b: number): string => (b > 0 ? (a / b).toFixed(2) : '–');
 
 export function renderHttpClient(report: HttpClientReport): string {
-  const { wirestack, node } = report.results;
+  const { wirestack, node, floor } = report.results;
+  const floorRps = floor
+    ? `${number(floor.requestsPerSec)} (${ratioText(floor.requestsPerSec, node.requestsPerSec)})`
+    : '–';
+  const floorCpu = floor ? floor.clientCpuMicrosPerRequest.toFixed(1) : '–';
   const lines = [
-    `| \`http.request\` GET, keep-alive Agent, ${report.inFlight} in flight | wirestack | node:http | wirestack / node:http |`,
-    '| --- | ---: | ---: | ---: |',
-    `| requests/s | ${number(wirestack.requestsPerSec)} | ${number(node.requestsPerSec)} | ${report.results.ratio.toFixed(2)} |`,
-    `| client CPU µs per request | ${wirestack.clientCpuMicrosPerRequest.toFixed(1)} | ${node.clientCpuMicrosPerRequest.toFixed(1)} | ${ratioText(wirestack.clientCpuMicrosPerRequest, node.clientCpuMicrosPerRequest)} |`,
+    `| \`http.request\` GET, keep-alive Agent, ${report.inFlight} in flight | wirestack | node:http | wirestack / node:http | no-HTTP floor (÷ node:http) |`,
+    '| --- | ---: | ---: | ---: | ---: |',
+    `| requests/s | ${number(wirestack.requestsPerSec)} | ${number(node.requestsPerSec)} | ${report.results.ratio.toFixed(2)} | ${floorRps} |`,
+    `| client CPU µs per request | ${wirestack.clientCpuMicrosPerRequest.toFixed(1)} | ${node.clientCpuMicrosPerRequest.toFixed(1)} | ${ratioText(wirestack.clientCpuMicrosPerRequest, node.clientCpuMicrosPerRequest)} | ${floorCpu} |`,
     '',
     `${report.method}. Node ${report.node}, ${report.cpu} (${report.cores} cores), ` +
       `${report.date.slice(0, 10)}. From \`bench/results/http-client.json\`, by \`npm run bench:http-client\`.`,
