@@ -47,7 +47,8 @@ interface Pending {
 }
 
 /** Headers as stored by `setHeader`: lower-cased name → [name as given, value]. */
-type HeaderStore = Record<string, [string, OutgoingHttpHeader]>;
+/** Headers set so far: lower-cased name → [name as given, value], in the order set. */
+type HeaderStore = Map<string, [string, OutgoingHttpHeader]>;
 
 /** Headers accepted by `_storeHeader`: the store, `{ name: value }`, flat `[n, v, ...]` or `[[n, v], ...]`. */
 export type HeadersInput =
@@ -264,7 +265,7 @@ export class OutgoingMessage extends Stream {
     validateHeaderName(name);
     validateHeaderValue(name, value);
     const store = this.storedHeaders ?? this.newStore();
-    store[name.toLowerCase()] = [name, value];
+    store.set(name.toLowerCase(), [name, value]);
     return this;
   }
 
@@ -299,9 +300,9 @@ export class OutgoingMessage extends Stream {
     validateHeaderValue(name, value);
     const key = name.toLowerCase();
     const store = this.storedHeaders ?? this.newStore();
-    const existing = store[key];
+    const existing = store.get(key);
     if (existing === undefined) {
-      store[key] = [name, value];
+      store.set(key, [name, value]);
       return this;
     }
     const prev = existing[1];
@@ -315,20 +316,20 @@ export class OutgoingMessage extends Stream {
   /** The value set for `name` (case-insensitive), or undefined. */
   getHeader(name: string): OutgoingHttpHeader | undefined {
     if (typeof name !== 'string') throw codedError('ERR_INVALID_ARG_TYPE', 'name', 'string', name);
-    return this.storedHeaders?.[name.toLowerCase()]?.[1];
+    return this.storedHeaders?.get(name.toLowerCase())?.[1];
   }
 
   /** A copy of the headers set so far, keyed by lower-cased name (null prototype, as Node's). */
   getHeaders(): OutgoingHttpHeaders {
     const out = Object.create(null) as OutgoingHttpHeaders;
     const store = this.storedHeaders;
-    if (store) for (const key in store) out[key] = store[key]![1];
+    if (store) for (const [key, entry] of store) out[key] = entry[1];
     return out;
   }
 
   /** Lower-cased names of the headers set so far. */
   getHeaderNames(): string[] {
-    return this.storedHeaders ? Object.keys(this.storedHeaders) : [];
+    return this.storedHeaders ? [...this.storedHeaders.keys()] : [];
   }
 
   /** Names of the headers set so far, in the case they were given. */
@@ -336,13 +337,13 @@ export class OutgoingMessage extends Stream {
     const store = this.storedHeaders;
     if (!store) return [];
     const out: string[] = [];
-    for (const key in store) out.push(store[key]![0]);
+    for (const entry of store.values()) out.push(entry[0]);
     return out;
   }
 
   hasHeader(name: string): boolean {
     if (typeof name !== 'string') throw codedError('ERR_INVALID_ARG_TYPE', 'name', 'string', name);
-    return this.storedHeaders !== null && this.storedHeaders[name.toLowerCase()] !== undefined;
+    return this.storedHeaders !== null && this.storedHeaders.has(name.toLowerCase());
   }
 
   /**
@@ -367,7 +368,7 @@ export class OutgoingMessage extends Stream {
         this.sendDate = false;
         break;
     }
-    if (this.storedHeaders) delete this.storedHeaders[key];
+    this.storedHeaders?.delete(key);
   }
 
   /** @internal The header store, or null when no header was set (writeHead's fast path). */
@@ -376,7 +377,7 @@ export class OutgoingMessage extends Stream {
   }
 
   private newStore(): HeaderStore {
-    this.storedHeaders = Object.create(null) as HeaderStore;
+    this.storedHeaders = new Map();
     return this.storedHeaders;
   }
 
@@ -434,9 +435,7 @@ export class OutgoingMessage extends Stream {
     let flags = 0;
     if (headers) {
       if (headers === this.storedHeaders) {
-        const store = headers as HeaderStore;
-        for (const key in store) {
-          const entry = store[key]!;
+        for (const entry of (headers as HeaderStore).values()) {
           const r = this.renderField(entry[0], entry[1], false);
           head += r.text;
           flags |= r.flags;
@@ -1014,11 +1013,11 @@ Object.defineProperty(OutgoingMessage.prototype, '_headers', {
       return;
     }
     if (typeof value === 'object') {
-      const store = Object.create(null) as HeaderStore;
+      const store: HeaderStore = new Map();
       self.storedHeaders = store;
       for (const key of Object.keys(value)) {
         const v = value[key];
-        if (v !== undefined) store[key.toLowerCase()] = [key, v];
+        if (v !== undefined) store.set(key.toLowerCase(), [key, v]);
       }
     }
   },
@@ -1032,7 +1031,7 @@ Object.defineProperty(OutgoingMessage.prototype, '_headerNames', {
     const store = (this as unknown as StoreAccess).storedHeaders;
     if (store === null) return null;
     const out = Object.create(null) as Record<string, string>;
-    for (const key in store) out[key] = store[key]![0];
+    for (const [key, entry] of store) out[key] = entry[0];
     return out;
   },
   set(this: OutgoingMessage, value: Record<string, string> | null) {
@@ -1040,7 +1039,7 @@ Object.defineProperty(OutgoingMessage.prototype, '_headerNames', {
     const store = (this as unknown as StoreAccess).storedHeaders;
     if (typeof value === 'object' && value !== null && store !== null) {
       for (const key of Object.keys(value)) {
-        const entry = store[key];
+        const entry = store.get(key);
         if (entry) entry[0] = value[key]!;
       }
     }
