@@ -343,7 +343,7 @@ export class OutgoingMessage extends Stream {
 
   hasHeader(name: string): boolean {
     if (typeof name !== 'string') throw codedError('ERR_INVALID_ARG_TYPE', 'name', 'string', name);
-    return this.storedHeaders !== null && this.storedHeaders.has(name.toLowerCase());
+    return this.storedHeaders?.has(name.toLowerCase()) ?? false;
   }
 
   /**
