@@ -1,18 +1,21 @@
 /**
  * The `Date` header value (IMF-fixdate, RFC 9110 §5.6.7), formatted at most
  * once per second: formatting a date per response is measurable at high
- * request rates.
+ * request rates. The cached value is dropped by an unref'd timer at the next
+ * second boundary, so a response does not even read the clock.
  */
-let cachedSecond = -1;
-let cachedValue = '';
+let cachedValue: string | null = null;
+
+function dropCachedValue(): void {
+  cachedValue = null;
+}
 
 /** Current time as an IMF-fixdate, e.g. `Sun, 06 Nov 1994 08:49:37 GMT`. */
 export function utcDate(): string {
-  const now = Date.now();
-  const second = Math.floor(now / 1000);
-  if (second !== cachedSecond) {
-    cachedSecond = second;
-    cachedValue = new Date(now).toUTCString();
+  if (cachedValue === null) {
+    const now = new Date();
+    cachedValue = now.toUTCString();
+    setTimeout(dropCachedValue, 1000 - now.getMilliseconds()).unref();
   }
   return cachedValue;
 }

@@ -574,8 +574,19 @@ export class OutgoingMessage extends Stream {
 
   /** Notes the fields that change framing or persistence. */
   private matchField(name: string, value: string): number {
-    const n = name.length;
-    if (n < 4 || n > 17) return 0;
+    // Only names as long as one of the cases below are lower-cased (most
+    // fields, Content-Type for one, are not among them).
+    switch (name.length) {
+      case 4: // date
+      case 6: // expect
+      case 7: // trailer
+      case 10: // connection, keep-alive
+      case 14: // content-length
+      case 17: // transfer-encoding
+        break;
+      default:
+        return 0;
+    }
     switch (name.toLowerCase()) {
       case 'connection':
         this._removedConnection = false;
