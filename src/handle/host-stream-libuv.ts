@@ -148,6 +148,22 @@ export class LibuvStreamHandle implements StreamHandle {
     }
   }
 
+  writeString(data: string, encoding: 'latin1' | 'utf8', cb: ErrorCallback): void {
+    const req = new WriteWrap() as WriteRequest;
+    req.oncomplete = onWriteComplete;
+    req.callback = cb;
+    const status =
+      encoding === 'latin1'
+        ? this.uv.writeLatin1String(req, data)
+        : this.uv.writeUtf8String(req, data);
+    if (status < 0) {
+      cb(uvError(status, 'write'));
+      return;
+    }
+    // libuv copies what it could not write at once: nothing to keep alive.
+    if (!streamBaseState[kLastWriteWasAsync]) cb(null);
+  }
+
   shutdown(cb: ErrorCallback): void {
     const req = new ShutdownWrap();
     req.oncomplete = () => cb(null);

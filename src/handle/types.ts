@@ -62,6 +62,12 @@ export interface StreamHandle {
    * `writev` returns when the transport takes everything at once.
    */
   writev(chunks: Buffer[], cb: ErrorCallback): void;
+  /**
+   * Optional: queues the bytes of `data` in `encoding` (latin1: one byte per
+   * char; utf8), as `writev` would a Buffer of them — without the Buffer:
+   * the transport encodes while it copies. Same callback contract as `writev`.
+   */
+  writeString?(data: string, encoding: 'latin1' | 'utf8', cb: ErrorCallback): void;
   /** Sends FIN after every queued write (half-close, RFC 9293 §3.6). */
   shutdown(cb: ErrorCallback): void;
   /** Releases the handle; `cb` runs once it is closed. Unflushed data is discarded. */

@@ -259,7 +259,24 @@ export class Socket extends Duplex {
   }
 
   override _write(chunk: Buffer | string, encoding: BufferEncoding, cb: ErrorCb): void {
-    this.writeGeneric([typeof chunk === 'string' ? Buffer.from(chunk, encoding) : chunk], cb);
+    if (typeof chunk !== 'string') {
+      this.writeGeneric([chunk], cb);
+      return;
+    }
+    const handle = this._handle;
+    const enc = encoding === 'latin1' || encoding === 'binary' ? 'latin1' : encoding;
+    if (
+      (enc === 'latin1' || enc === 'utf8' || enc === 'utf-8') &&
+      handle?.writeString !== undefined &&
+      !this.connecting
+    ) {
+      // Straight to the transport, which encodes as it copies: no Buffer per write.
+      const bytes = enc === 'latin1' ? chunk.length : Buffer.byteLength(chunk, 'utf8');
+      const as = enc === 'latin1' ? 'latin1' : 'utf8';
+      this.dispatch(handle, bytes, (done) => handle.writeString!(chunk, as, done), cb);
+      return;
+    }
+    this.writeGeneric([Buffer.from(chunk, encoding)], cb);
   }
 
   override _writev(
@@ -292,9 +309,21 @@ export class Socket extends Duplex {
       cb(codedError('ERR_SOCKET_CLOSED'));
       return;
     }
+    let bytes = 0;
+    for (const b of buffers) bytes += b.length;
+    this.dispatch(handle, bytes, (done) => handle.writev(buffers, done), cb);
+  }
+
+  /** Hands `bytes` to the transport through `write`; errors destroy the socket. */
+  private dispatch(
+    handle: StreamHandle,
+    bytes: number,
+    write: (done: ErrorCb) => void,
+    cb: ErrorCb,
+  ): void {
     this.timer.touch();
-    for (const b of buffers) this._bytesDispatched += b.length;
-    handle.writev(buffers, (err) => {
+    this._bytesDispatched += bytes;
+    write((err) => {
       if (err) {
         this.destroy(err);
         cb(err);

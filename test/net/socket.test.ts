@@ -62,6 +62,33 @@ describe('net.Socket as a client', () => {
     server.close();
   });
 
+  it('sends strings in every encoding byte for byte as node:net does, bytesWritten alike', async () => {
+    const writes: [string, BufferEncoding | undefined][] = [
+      ['plain ascii ', undefined],
+      ['h\u00e9llo w\u00f6rld \u20ac ', 'utf8'],
+      ['\u00e9\u00ff\u0100 latin1 ', 'latin1'],
+      ['\u00e9 binary ', 'binary'],
+      ['68656c6c6f', 'hex'],
+      ['aGVsbG8=', 'base64'],
+      ['\u20ac utf16 ', 'utf16le'],
+      ['caf\u00e9 \u{1f600}', 'utf-8'],
+    ];
+    const run = async (connect: typeof nodeNet.connect) => {
+      const chunks: Buffer[] = [];
+      const [server, port] = await nodeServer((s) => s.on('data', (c: Buffer) => chunks.push(c)));
+      const client = connect(port, '127.0.0.1');
+      await once(client, 'connect');
+      for (const [text, encoding] of writes) client.write(text, encoding as BufferEncoding);
+      client.end();
+      await once(client, 'close');
+      await new Promise((resolve) => server.close(resolve));
+      return { bytes: Buffer.concat(chunks).toString('hex'), bytesWritten: client.bytesWritten };
+    };
+    const theirs = await run(nodeNet.connect);
+    const ours = await run(net.connect as unknown as typeof nodeNet.connect);
+    assert.deepEqual(ours, theirs);
+  });
+
   it('fails with ECONNREFUSED carrying errno, syscall, address and port', async () => {
     const port = await closedPort();
     const client = net.connect({ port, host: '127.0.0.1' });
