@@ -43,15 +43,6 @@ const ReadableState = (
 ).ReadableState;
 
 /**
- * stream.Readable's constructor without the stream state: an
- * IncomingMessage builds its `_readableState` on first use (see
- * `materializeState`). Most server requests (a GET, say) are never read
- * as a stream: their handler answers without touching the body, and the
- * state, with its buffer list and flags, is never needed. The prototype
- * chain is Readable's, so `instanceof Readable` and every Readable method
- * hold; any of them reaches `_readableState` and so builds it first.
- */
-/**
  * Advances once the ticks after a callback have all run: a request dumped
  * in an earlier epoch has, in Node, finished by now ('end' emitted,
  * auto-destroyed, closed). Bumped by each server read (`nextEpoch`) and by
@@ -70,6 +61,15 @@ export function nextEpoch(): void {
   epoch++;
 }
 
+/**
+ * stream.Readable's constructor without the stream state: an
+ * IncomingMessage builds its `_readableState` on first use (see
+ * `_materializeState`). Most server requests (a GET, say) are never read
+ * as a stream: their handler answers without touching the body, and the
+ * state, with its buffer list and flags, is never needed. The prototype
+ * chain is Readable's, so `instanceof Readable` and every Readable method
+ * hold; any of them reaches `_readableState` and so builds it first.
+ */
 function LazyReadable(this: EventEmitter): void {
   EventEmitter.call(this);
 }
@@ -116,7 +116,7 @@ export class IncomingMessage extends (LazyReadable as unknown as typeof Readable
   private trailersCache: IncomingHttpHeaders | null = null;
   private trailersDistinctCache: IncomingHttpHeadersDistinct | null = null;
 
-  /** @internal The stream state exists (see `materializeState`). */
+  /** @internal The stream state exists (see `_materializeState`). */
   _stateReady = false;
   /** @internal The body ended before the stream state existed: push(null) when it is built. */
   private eofPending = false;
