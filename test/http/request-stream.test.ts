@@ -6,6 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import * as nodeHttp from 'node:http';
+import * as nodeNet from 'node:net';
 import { Readable } from 'node:stream';
 import { describe, test } from 'node:test';
 import * as ours from '../../src/http/index.js';
@@ -65,7 +66,76 @@ async function sameOnBoth(method: string, body: string, handler: Handler): Promi
   return mine;
 }
 
+/**
+ * Writes `parts` on one connection to a server running `handler`, each part
+ * `gapMs` after the previous one, and resolves with everything received
+ * (Date headers blanked) once the server has been quiet for 200 ms.
+ */
+async function rawConversation(
+  http: Http,
+  handler: nodeHttp.RequestListener,
+  parts: string[],
+  gapMs: number,
+): Promise<string> {
+  const server = http.createServer(handler);
+  const port = await listen(server);
+  try {
+    return await new Promise<string>((resolve, reject) => {
+      const socket = nodeNet.connect(port, '127.0.0.1');
+      let received = '';
+      let timer: NodeJS.Timeout | undefined;
+      const quiet = () => {
+        clearTimeout(timer);
+        timer = setTimeout(() => {
+          socket.destroy();
+          resolve(received.replace(/Date: [^\r]*/g, 'Date: -'));
+        }, 200);
+      };
+      socket.setEncoding('latin1');
+      socket.on('data', (d: string) => {
+        received += d;
+        quiet();
+      });
+      socket.on('error', reject);
+      socket.on('connect', async () => {
+        for (const part of parts) {
+          socket.write(part);
+          await new Promise((r) => setTimeout(r, gapMs));
+        }
+        quiet();
+      });
+    });
+  } finally {
+    await close(server as unknown as Parameters<typeof close>[0]);
+  }
+}
+
 describe('a request stream built on first use behaves as node:http', () => {
+  test('pipelined GETs nobody reads are answered in order on one connection', async () => {
+    const handler: nodeHttp.RequestListener = (req, res) => res.end(`you asked ${req.url}`);
+    const get = (path: string) => `GET ${path} HTTP/1.1\r\nHost: x\r\n\r\n`;
+    const parts = [get('/a') + get('/b') + get('/c')];
+    const theirs = await rawConversation(nodeHttp, handler, parts, 10);
+    const mine = await rawConversation(ours as unknown as Http, handler, parts, 10);
+    assert.equal(mine, theirs);
+    assert.equal(mine.match(/you asked/g)?.length, 3);
+  });
+
+  test('a body still arriving after the response ended is discarded; the connection goes on', async () => {
+    const handler: nodeHttp.RequestListener = (req, res) =>
+      res.end(`done ${req.method} ${req.url}`);
+    const parts = [
+      'POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\n',
+      '01234',
+      '56789',
+      'GET /next HTTP/1.1\r\nHost: x\r\n\r\n',
+    ];
+    const theirs = await rawConversation(nodeHttp, handler, parts, 30);
+    const mine = await rawConversation(ours as unknown as Http, handler, parts, 30);
+    assert.equal(mine, theirs);
+    assert.match(mine, /done GET \/next/);
+  });
+
   test('is a Readable before anything touched it', async () => {
     const log = await sameOnBoth('GET', '', (req, res, log) => {
       log(`instanceof Readable ${req instanceof Readable}`);
