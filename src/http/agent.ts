@@ -104,7 +104,35 @@ function validHostHeader(req: AgentRequest): string | undefined {
   return hostHeader as string | undefined;
 }
 
-/** `host:port:localAddress[:family][:socketPath]`, the pool key of `Agent.prototype.getName`. */
+/**
+ * Appends `req` to the queue of `name`. A function of its own: an origin's
+ * queue is deleted whenever it empties (Node's `agent.requests` holds no
+ * empty queues), so under load nearly every request re-adds it, and that
+ * store's feedback keeps changing — inside `addRequest` it kept V8 from ever
+ * optimizing `addRequest`.
+ */
+function enqueue(requests: Record<string, AgentRequest[]>, name: string, req: AgentRequest): void {
+  const queue = requests[name];
+  if (queue === undefined) requests[name] = [req];
+  else queue.push(req);
+}
+
+/** The last name `originName` built, with what it was built from. */
+const lastOrigin = {
+  host: undefined as string | undefined,
+  port: undefined as number | string | undefined,
+  localAddress: undefined as string | undefined,
+  family: undefined as number | undefined,
+  socketPath: undefined as string | undefined,
+  name: '',
+};
+
+/**
+ * `host:port:localAddress[:family][:socketPath]`, the pool key of
+ * `Agent.prototype.getName`. The same origin asked again (the usual case)
+ * gets the very same string back: used as a key of the agent's pools, a
+ * string V8 has already looked up in its string table costs no hashing.
+ */
 function originName(
   host: string | undefined,
   port: number | string | undefined,
@@ -112,12 +140,29 @@ function originName(
   family: number | undefined,
   socketPath: string | undefined,
 ): string {
+  const last = lastOrigin;
+  if (
+    last.name !== '' &&
+    host === last.host &&
+    port === last.port &&
+    localAddress === last.localAddress &&
+    family === last.family &&
+    socketPath === last.socketPath
+  ) {
+    return last.name;
+  }
   let name = `${host || 'localhost'}:`;
   if (port) name += port;
   name += ':';
   if (localAddress) name += localAddress;
   if (family === 4 || family === 6) name += `:${family}`;
   if (socketPath) name += `:${socketPath}`;
+  last.host = host;
+  last.port = port;
+  last.localAddress = localAddress;
+  last.family = family;
+  last.socketPath = socketPath;
+  last.name = name;
   return name;
 }
 
@@ -250,7 +295,7 @@ export class Agent extends EventEmitter {
       // header is checked now, as the merge would.
       if (opts === null) validHostHeader(req);
       req._agentOptions = options;
-      (this.requests[name] ??= []).push(req);
+      enqueue(this.requests, name, req);
     }
   }
 
