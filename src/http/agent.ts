@@ -105,16 +105,18 @@ function validHostHeader(req: AgentRequest): string | undefined {
 }
 
 /**
- * Appends `req` to the queue of `name`. A function of its own: an origin's
- * queue is deleted whenever it empties (Node's `agent.requests` holds no
- * empty queues), so under load nearly every request re-adds it, and that
- * store's feedback keeps changing — inside `addRequest` it kept V8 from ever
- * optimizing `addRequest`.
+ * The list of `name` in one of the agent's pools (`requests`, `sockets`,
+ * `freeSockets`), created if missing. A function of its own: Node's pools
+ * hold no empty lists, so a list is deleted whenever it empties and, under
+ * load, re-added for nearly every request; that store's feedback keeps
+ * changing, and inside `addRequest` it kept V8 from ever optimizing it.
  */
-function enqueue(requests: Record<string, AgentRequest[]>, name: string, req: AgentRequest): void {
-  const queue = requests[name];
-  if (queue === undefined) requests[name] = [req];
-  else queue.push(req);
+function listIn<T>(pool: Record<string, T[]>, name: string): T[] {
+  const list = pool[name];
+  if (list !== undefined) return list;
+  const created: T[] = [];
+  pool[name] = created;
+  return created;
 }
 
 /** The last name `originName` built, with what it was built from. */
@@ -267,7 +269,7 @@ export class Agent extends EventEmitter {
       opts = this.mergeOptions(options, req);
       name = this.getName(opts);
     }
-    const inUse = (this.sockets[name] ??= []);
+    const inUse = listIn(this.sockets, name);
 
     const free = this.freeSockets[name];
     let socket: Socket | undefined;
@@ -295,7 +297,7 @@ export class Agent extends EventEmitter {
       // header is checked now, as the merge would.
       if (opts === null) validHostHeader(req);
       req._agentOptions = options;
-      enqueue(this.requests, name, req);
+      listIn(this.requests, name).push(req);
     }
   }
 
@@ -344,7 +346,7 @@ export class Agent extends EventEmitter {
         return;
       }
       const socket = s as AgentSocket;
-      (this.sockets[name] ??= []).push(socket);
+      listIn(this.sockets, name).push(socket);
       this.totalSocketCount++;
       socket._agentKey = name;
       this.installListeners(socket, opts);
