@@ -134,8 +134,6 @@ export class OutgoingMessage extends Stream {
   _header: string | null = null;
   /** @internal True once the head has been handed to the socket. */
   _headerSent = false;
-  /** @internal Whether the head contains bytes above 0x7f (then it is written as latin1 on its own). */
-  _headerNonAscii = false;
   /** @internal The message may carry a body (false for HEAD responses, 1xx, 204, 304). */
   _hasBody = true;
   /** @internal Body length known when `end(data)` is called before the head is sent. */
@@ -530,7 +528,6 @@ export class OutgoingMessage extends Stream {
     head += CRLF;
     this._header = head;
     this._headerSent = false;
-    this._headerNonAscii = NON_ASCII.test(head);
 
     // A client sending `Expect: 100-continue` sends the head alone and waits
     // (RFC 9110 §10.1.1).
@@ -721,7 +718,8 @@ export class OutgoingMessage extends Stream {
         if (
           encoding === 'latin1' ||
           encoding === 'binary' ||
-          (!this._headerNonAscii && (encoding === undefined || isAsciiCompatible(encoding)))
+          // A head with bytes above 0x7f is written as latin1 on its own.
+          ((encoding === undefined || isAsciiCompatible(encoding)) && !NON_ASCII.test(head))
         ) {
           return this._writeRaw(head + data, encoding ?? 'utf8', callback);
         }

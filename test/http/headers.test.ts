@@ -148,3 +148,42 @@ describe('setMaxIdleHTTPParsers', () => {
     });
   });
 });
+
+describe('head and body encodings on the wire', () => {
+  /** The bytes a server answering with `body` sends (hex), with a `café` header. */
+  async function wire(impl: typeof nodeHttp, body: string | Buffer): Promise<string> {
+    const { listen, close, rawExchange } = await import('./helpers.js');
+    const server = impl.createServer((_req, res) => {
+      res.setHeader('X-Name', 'caf\u00e9');
+      res.setHeader('Date', 'fixed');
+      res.end(body);
+    });
+    const port = await listen(server);
+    try {
+      const raw = await rawExchange(port, 'GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+      return Buffer.from(raw, 'latin1').toString('hex');
+    } finally {
+      await close(server as unknown as Parameters<typeof close>[0]);
+    }
+  }
+  const latin1Cafe = Buffer.from('caf\u00e9', 'latin1').toString('hex');
+  const utf8Cafe = Buffer.from('caf\u00e9', 'utf8').toString('hex');
+
+  test('with a Buffer body, a latin1 header byte goes out as node:http sends it', async () => {
+    const body = Buffer.from('\u00fc\u20ac', 'utf8');
+    const theirs = await wire(nodeHttp, body);
+    assert.equal(await wire(http as unknown as typeof nodeHttp, body), theirs);
+    assert.ok(theirs.includes(latin1Cafe));
+  });
+
+  test('with a string body, the head stays latin1 (node:http re-encodes it as UTF-8)', async () => {
+    const body = '\u00fc\u20ac';
+    const theirs = await wire(nodeHttp, body);
+    const ours = await wire(http as unknown as typeof nodeHttp, body);
+    assert.ok(theirs.includes(utf8Cafe), "node:http's documented quirk");
+    assert.ok(ours.includes(latin1Cafe));
+    // Apart from that one header byte, the responses are the same; the body is UTF-8.
+    assert.equal(ours, theirs.replace(utf8Cafe, latin1Cafe));
+    assert.ok(ours.endsWith(Buffer.from(body, 'utf8').toString('hex')));
+  });
+});
