@@ -777,7 +777,10 @@ export class OutgoingMessage extends Stream {
     this._onPendingData(-size);
     const corked = this.corkedWithoutSocket;
     this.corkedWithoutSocket = 0;
-    socket.cork();
+    // Several pieces leave in one corked write; a single one (a request's
+    // head, say) is written as is.
+    const several = data.length > 1;
+    if (several) socket.cork();
     let ret = true;
     for (const p of data) {
       ret =
@@ -785,7 +788,7 @@ export class OutgoingMessage extends Stream {
           ? socket.write(p.data, p.callback ?? undefined)
           : socket.write(p.data, p.encoding, p.callback ?? undefined);
     }
-    socket.uncork();
+    if (several) socket.uncork();
     for (let i = 0; i < corked; i++) socket.cork();
     return ret;
   }
@@ -871,7 +874,16 @@ export class OutgoingMessage extends Stream {
       }
     }
     const socket = this.socket;
-    if (socket) socket.cork();
+    // What is left usually goes out in one write (head and body joined, or
+    // the body's last bytes): on our own socket that write goes straight to
+    // the transport. A Buffer sent chunked (size line, data, CRLF) and any
+    // other kind of stream are corked into one write, as in Node.
+    if (
+      socket &&
+      (!(socket instanceof NetSocket) || (this.chunkedEncoding && typeof chunk === 'object'))
+    ) {
+      socket.cork();
+    }
     if (typeof callback === 'function') this.once('finish', callback);
     const finish = onFinish.bind(undefined, this);
 

@@ -258,6 +258,89 @@ export class Socket extends Duplex {
     return super.resume();
   }
 
+  /**
+   * `writable.write()`. A small write made while nothing is queued, corked or
+   * in flight (in Writable or in the transport) goes straight to the
+   * transport: stream.Writable's bookkeeping would only record it as started
+   * and finished at once. The callback still runs on a later tick, as
+   * Writable runs it. Anything else — corked, connecting, data queued, an
+   * empty chunk, one near the high-water mark, another encoding — takes
+   * Writable's path.
+   */
+  override write(chunk: unknown, encoding?: BufferEncoding | ErrorCb, cb?: ErrorCb): boolean {
+    if (typeof encoding === 'function') {
+      cb = encoding;
+      encoding = undefined;
+    }
+    const handle = this._handle;
+    if (
+      handle !== null &&
+      !this.connecting &&
+      this.writableLength === 0 &&
+      this.writableCorked === 0 &&
+      // A direct write the transport could not finish at once is queued
+      // there, unseen by Writable: later writes take Writable's path, so
+      // that backpressure ('drain', write() returning false) holds.
+      handle.writeQueueSize === 0 &&
+      this.directWritable() &&
+      this.userWriteFits(chunk, encoding)
+    ) {
+      this.writeDirect(handle, chunk as Buffer | string, encoding, cb);
+      return true;
+    }
+    return super.write(chunk, encoding as BufferEncoding, cb);
+  }
+
+  /** Writable would accept a write now: not ending, ended, destroyed or errored. */
+  private directWritable(): boolean {
+    return !this.writableEnded && !this.destroyed && this.errored === null && this.writable;
+  }
+
+  /** A Buffer, or a latin1 / utf8 string, smaller than the high-water mark. */
+  private userWriteFits(chunk: unknown, encoding: BufferEncoding | undefined): boolean {
+    if (typeof chunk === 'string') {
+      const enc = encoding ?? this.writableDefaultEncoding();
+      return (
+        (enc === 'utf8' || enc === 'latin1') &&
+        chunk.length > 0 &&
+        chunk.length * 3 < this.writableHighWaterMark
+      );
+    }
+    return Buffer.isBuffer(chunk) && chunk.length > 0 && chunk.length < this.writableHighWaterMark;
+  }
+
+  private writableDefaultEncoding(): string {
+    return (this as unknown as { _writableState: { defaultEncoding: string } })._writableState
+      .defaultEncoding;
+  }
+
+  private writeDirect(
+    handle: StreamHandle,
+    chunk: Buffer | string,
+    encoding: BufferEncoding | undefined,
+    cb: ErrorCb | undefined,
+  ): void {
+    let sync = true;
+    const done: ErrorCb = (err) => {
+      if (cb === undefined) return;
+      if (sync) process.nextTick(cb, err);
+      else cb(err);
+    };
+    if (typeof chunk !== 'string') {
+      this.dispatch(handle, chunk.length, (d) => handle.writev([chunk], d), done);
+    } else {
+      const enc = (encoding ?? this.writableDefaultEncoding()) === 'latin1' ? 'latin1' : 'utf8';
+      if (handle.writeString !== undefined) {
+        const bytes = enc === 'latin1' ? chunk.length : Buffer.byteLength(chunk, 'utf8');
+        this.dispatch(handle, bytes, (d) => handle.writeString!(chunk, enc, d), done);
+      } else {
+        const buffer = Buffer.from(chunk, enc);
+        this.dispatch(handle, buffer.length, (d) => handle.writev([buffer], d), done);
+      }
+    }
+    sync = false;
+  }
+
   override _write(chunk: Buffer | string, encoding: BufferEncoding, cb: ErrorCb): void {
     if (typeof chunk !== 'string') {
       this.writeGeneric([chunk], cb);

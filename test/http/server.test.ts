@@ -291,21 +291,17 @@ describe('http.Server wire behaviour (raw bytes)', () => {
       res.end(req.url);
     });
     server.on('connection', (socket: net.Socket) => {
-      // Count what reaches the transport: one _write / _writev call each.
-      const s = socket as unknown as {
-        _write: (...a: unknown[]) => void;
-        _writev: (chunks: unknown[], ...a: unknown[]) => void;
-      };
-      const write = s._write.bind(socket);
-      const writev = s._writev.bind(socket);
-      s._write = (...a) => {
-        writes.push(1);
-        write(...a);
-      };
-      s._writev = (chunks, ...a) => {
-        writes.push(chunks.length);
-        writev(chunks, ...a);
-      };
+      // Count what reaches the transport: each write of the socket's handle
+      // (a writev of N chunks counts N; a string write, 1).
+      const handle = (socket as unknown as { _handle: Record<string, unknown> })._handle;
+      for (const method of ['writev', 'writeString'] as const) {
+        const original = handle[method] as ((...a: unknown[]) => void) | undefined;
+        if (original === undefined) continue;
+        handle[method] = (data: unknown, ...rest: unknown[]) => {
+          writes.push(Array.isArray(data) ? data.length : 1);
+          original.call(handle, data, ...rest);
+        };
+      }
     });
     const port = await listen(server);
     t.after(() => close(server));

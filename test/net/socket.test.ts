@@ -89,6 +89,28 @@ describe('net.Socket as a client', () => {
     assert.deepEqual(ours, theirs);
   });
 
+  it('small writes to a peer that stops reading end in write() false, then drain', async () => {
+    let peer: nodeNet.Socket | undefined;
+    const [server, port] = await nodeServer((s) => {
+      peer = s;
+      s.pause();
+    });
+    const client = net.connect(port, '127.0.0.1');
+    await once(client, 'connect');
+    const chunk = Buffer.alloc(1024, 0x61);
+    let written = 0;
+    // Bounded: the kernel buffers a few MiB at most before the socket must push back.
+    while (client.write(chunk)) {
+      written += chunk.length;
+      assert.ok(written < 256 * 1024 * 1024, 'write() never returned false');
+    }
+    assert.ok(client.writableLength > 0 || client.writableNeedDrain);
+    peer!.resume();
+    await once(client, 'drain');
+    client.destroy();
+    server.close();
+  });
+
   it('fails with ECONNREFUSED carrying errno, syscall, address and port', async () => {
     const port = await closedPort();
     const client = net.connect({ port, host: '127.0.0.1' });
