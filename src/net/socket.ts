@@ -322,7 +322,7 @@ export class Socket extends Duplex {
   ): void {
     let sync = true;
     const done: ErrorCb = (err) => {
-      if (cb === undefined) return;
+      if (typeof cb !== 'function') return;
       if (sync) process.nextTick(cb, err);
       else cb(err);
     };
