@@ -331,9 +331,7 @@ export class Agent extends EventEmitter {
 
   /** @internal Opens a socket for `req` and tracks it. */
   createSocket(req: AgentRequest, options: AgentRequestOptions, cb: CreateCallback): void {
-    const opts = { __proto__: null, ...options, ...this.options } as unknown as AgentRequestOptions;
-    if (opts.socketPath) opts.path = opts.socketPath;
-    normalizeServerName(opts, req);
+    const opts = this.mergeOptions(options, req);
     const name = this.getName(opts);
     opts._agentKey = name;
     (opts as { encoding?: null }).encoding = null;

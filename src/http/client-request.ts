@@ -15,6 +15,7 @@ import { urlToHttpOptions } from 'node:url';
 import { AbortError, codedError } from '../errors/index.js';
 import type { LookupFunction } from '../handle/types.js';
 import { createConnection, type Socket } from '../net/index.js';
+import { validateBoolean, validateTimeout } from '../util/validators.js';
 import { type Agent, type AgentRequestOptions, globalAgent } from './agent.js';
 import { checkIsHttpToken, headerEntryLimit, type OutgoingHttpHeaders } from './headers.js';
 import { IncomingMessage } from './incoming-message.js';
@@ -126,14 +127,6 @@ function timerDuration(value: unknown, name: string): number {
     return TIMEOUT_MAX;
   }
   return msecs;
-}
-
-function validateTimeout(value: unknown, name: string): number {
-  if (typeof value !== 'number') throw codedError('ERR_INVALID_ARG_TYPE', name, 'number', value);
-  if (!(value >= 0) || !Number.isFinite(value)) {
-    throw codedError('ERR_OUT_OF_RANGE', name, 'a non-negative finite number', value);
-  }
-  return value;
 }
 
 /**
@@ -625,13 +618,8 @@ export class ClientRequest extends OutgoingMessage {
     }
     if (opts.maxHeaderSize !== undefined) validateTimeout(opts.maxHeaderSize, 'maxHeaderSize');
     this.maxHeaderSize = opts.maxHeaderSize;
-    if (opts.insecureHTTPParser !== undefined && typeof opts.insecureHTTPParser !== 'boolean') {
-      throw codedError(
-        'ERR_INVALID_ARG_TYPE',
-        'options.insecureHTTPParser',
-        'boolean',
-        opts.insecureHTTPParser,
-      );
+    if (opts.insecureHTTPParser !== undefined) {
+      validateBoolean(opts.insecureHTTPParser, 'options.insecureHTTPParser');
     }
     this.insecureHTTPParser = opts.insecureHTTPParser;
     this.joinDuplicateHeaders = Boolean(opts.joinDuplicateHeaders);

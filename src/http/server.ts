@@ -11,6 +11,7 @@ import { captureRejectionSymbol } from 'node:events';
 import { codedError } from '../errors/index.js';
 import type { Transport } from '../handle/types.js';
 import { Server as NetServer, type Socket } from '../net/index.js';
+import { validateBoolean } from '../util/validators.js';
 import { IncomingMessage } from './incoming-message.js';
 import { parseUniqueHeadersOption } from './outgoing-message.js';
 import { ServerConnection } from './server-connection.js';
@@ -162,13 +163,8 @@ export class Server extends NetServer {
     this._serverResponseClass = opts.ServerResponse ?? ServerResponse;
     if (opts.maxHeaderSize !== undefined) validateTime(opts.maxHeaderSize, 'maxHeaderSize');
     this.maxHeaderSize = opts.maxHeaderSize;
-    if (opts.insecureHTTPParser !== undefined && typeof opts.insecureHTTPParser !== 'boolean') {
-      throw codedError(
-        'ERR_INVALID_ARG_TYPE',
-        'options.insecureHTTPParser',
-        'boolean',
-        opts.insecureHTTPParser,
-      );
+    if (opts.insecureHTTPParser !== undefined) {
+      validateBoolean(opts.insecureHTTPParser, 'options.insecureHTTPParser');
     }
     this.insecureHTTPParser = opts.insecureHTTPParser;
     this.requestTimeout =

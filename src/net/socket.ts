@@ -74,6 +74,13 @@ export const kLayeredOver: unique symbol = Symbol.for('wirestack.net.layeredOver
  * `error` (system errors such as `ECONNREFUSED`, `ECONNRESET`, `EPIPE`,
  * `ENOTFOUND`, or `ERR_SOCKET_CLOSED`), `close(hadError)`.
  */
+/** The transport encoding of a string written in `encoding`, or null for one it cannot take as is. */
+function stringEncoding(encoding: string): 'latin1' | 'utf8' | null {
+  if (encoding === 'utf8' || encoding === 'utf-8') return 'utf8';
+  if (encoding === 'latin1' || encoding === 'binary') return 'latin1';
+  return null;
+}
+
 export class Socket extends Duplex {
   // `this` is the class `instanceof` asks about: Socket, a subclass, or the
   // callable export wrapping Socket; only Socket itself accepts layered sockets.
@@ -299,9 +306,8 @@ export class Socket extends Duplex {
   /** A Buffer, or a latin1 / utf8 string, smaller than the high-water mark. */
   private userWriteFits(chunk: unknown, encoding: BufferEncoding | undefined): boolean {
     if (typeof chunk === 'string') {
-      const enc = encoding ?? this.writableDefaultEncoding();
       return (
-        (enc === 'utf8' || enc === 'latin1') &&
+        stringEncoding(encoding ?? this.writableDefaultEncoding()) !== null &&
         chunk.length > 0 &&
         chunk.length * 3 < this.writableHighWaterMark
       );
@@ -326,40 +332,41 @@ export class Socket extends Duplex {
       if (sync) process.nextTick(cb, err);
       else cb(err);
     };
-    if (typeof chunk !== 'string') {
-      this.dispatch(handle, chunk.length, (d) => handle.writev([chunk], d), done);
-    } else {
-      const enc = (encoding ?? this.writableDefaultEncoding()) === 'latin1' ? 'latin1' : 'utf8';
-      if (handle.writeString !== undefined) {
-        const bytes = enc === 'latin1' ? chunk.length : Buffer.byteLength(chunk, 'utf8');
-        this.dispatch(handle, bytes, (d) => handle.writeString!(chunk, enc, d), done);
-      } else {
-        const buffer = Buffer.from(chunk, enc);
-        this.dispatch(handle, buffer.length, (d) => handle.writev([buffer], d), done);
-      }
-    }
+    const enc = stringEncoding(encoding ?? this.writableDefaultEncoding()) ?? 'utf8';
+    this.sendChunk(handle, chunk, enc, done);
     sync = false;
   }
 
   override _write(chunk: Buffer | string, encoding: BufferEncoding, cb: ErrorCb): void {
-    if (typeof chunk !== 'string') {
-      this.writeGeneric([chunk], cb);
-      return;
-    }
     const handle = this._handle;
-    const enc = encoding === 'latin1' || encoding === 'binary' ? 'latin1' : encoding;
-    if (
-      (enc === 'latin1' || enc === 'utf8' || enc === 'utf-8') &&
-      handle?.writeString !== undefined &&
-      !this.connecting
-    ) {
-      // Straight to the transport, which encodes as it copies: no Buffer per write.
-      const bytes = enc === 'latin1' ? chunk.length : Buffer.byteLength(chunk, 'utf8');
-      const as = enc === 'latin1' ? 'latin1' : 'utf8';
-      this.dispatch(handle, bytes, (done) => handle.writeString!(chunk, as, done), cb);
+    const enc = typeof chunk === 'string' ? stringEncoding(encoding) : 'latin1';
+    if (handle !== null && !this.connecting && enc !== null) {
+      this.sendChunk(handle, chunk, enc, cb);
       return;
     }
-    this.writeGeneric([Buffer.from(chunk, encoding)], cb);
+    this.writeGeneric([typeof chunk === 'string' ? Buffer.from(chunk, encoding) : chunk], cb);
+  }
+
+  /**
+   * Hands one chunk to the transport now: a Buffer as is; a string in
+   * `encoding` as a string where the transport takes strings (it encodes as
+   * it copies: no Buffer per write), else as a Buffer.
+   */
+  private sendChunk(
+    handle: StreamHandle,
+    chunk: Buffer | string,
+    encoding: 'latin1' | 'utf8',
+    cb: ErrorCb,
+  ): void {
+    if (typeof chunk !== 'string') {
+      this.dispatch(handle, chunk.length, (done) => handle.writev([chunk], done), cb);
+    } else if (handle.writeString !== undefined) {
+      const bytes = encoding === 'latin1' ? chunk.length : Buffer.byteLength(chunk, 'utf8');
+      this.dispatch(handle, bytes, (done) => handle.writeString!(chunk, encoding, done), cb);
+    } else {
+      const buffer = Buffer.from(chunk, encoding);
+      this.dispatch(handle, buffer.length, (done) => handle.writev([buffer], done), cb);
+    }
   }
 
   override _writev(
