@@ -3,9 +3,10 @@
  * same hello-world (bench/server.ts), each in its own child process, loaded
  * by wrk on loopback. Runs are interleaved (ours, node, floor, ours, node,
  * floor) so drift on the machine hits all alike. The floor is bench/server.ts
- * `no-http`: node:net answering each request with pre-built bytes — the most
- * any HTTP server on Node's sockets reaches here, i.e. what the system calls
- * and the load generator leave. Each run also records the server's CPU time
+ * `no-http`: the bare host transport (libuv's TCP handle, no stream)
+ * answering each request with pre-built bytes — the most any server written
+ * in JavaScript on Node reaches here, i.e. what the system calls and the load
+ * generator leave. Each run also records the server's CPU time
  * per request, steadier than req/s on a shared machine.
  *
  *   npm run bench:http [-- --duration 5 --rounds 2 --connections 50 --depth 16]
@@ -241,7 +242,9 @@ async function main(): Promise<void> {
     const [ours, theirs, floorServer] = servers as [Server, Server, Server];
     console.log(`wirestack http: ${ours.module} on port ${ours.port}`);
     console.log(`node:http on port ${theirs.port}`);
-    console.log(`no-HTTP floor (node:net, pre-built response) on port ${floorServer.port}`);
+    console.log(
+      `no-HTTP floor (bare transport handle, pre-built response) on port ${floorServer.port}`,
+    );
 
     const results = [];
     for (const mode of modes) {
@@ -298,7 +301,7 @@ async function main(): Promise<void> {
       },
       server: 'hello world: 200, text/plain, 14-byte body',
       floor:
-        'no-http: node:net answering each request head with the same response, pre-built (no parsing, no objects)',
+        'no-http: the bare host transport (libuv TCP handle, no stream or socket object) answering each request head with the same response, pre-built (no parsing, no objects)',
       wirestackModule: moduleLabel(ours.module),
       results,
     };

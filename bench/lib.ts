@@ -174,8 +174,23 @@ export function listenAndReplyPort(server: net.Server): void {
  */
 export function answerEachRequest(socket: net.Socket, response: Buffer): void {
   socket.setNoDelay(true);
-  let matched = 0; // how much of "\r\n\r\n" the bytes so far end with
+  const heads = countRequestHeads();
   socket.on('data', (chunk: Buffer) => {
+    const requests = heads(chunk);
+    if (requests === 1) socket.write(response);
+    else if (requests > 1) socket.write(Buffer.concat(Array(requests).fill(response)));
+  });
+  socket.on('error', () => {});
+}
+
+/**
+ * A counter of request heads on one connection: each call takes the next
+ * chunk and returns how many blank lines (`\r\n\r\n`) end in it, across
+ * chunk boundaries.
+ */
+export function countRequestHeads(): (chunk: Buffer) => number {
+  let matched = 0; // how much of "\r\n\r\n" the bytes so far end with
+  return (chunk) => {
     let requests = 0;
     for (let i = 0; i < chunk.length; i++) {
       const byte = chunk[i];
@@ -187,10 +202,8 @@ export function answerEachRequest(socket: net.Socket, response: Buffer): void {
         } else matched = 2;
       } else matched = 0;
     }
-    if (requests === 1) socket.write(response);
-    else if (requests > 1) socket.write(Buffer.concat(Array(requests).fill(response)));
-  });
-  socket.on('error', () => {});
+    return requests;
+  };
 }
 
 /** In a child: replies to each `cpu` command with this process's CPU time so far, µs. */

@@ -52,9 +52,10 @@ export function renderHttp(report: HttpReport): string {
     ),
     '',
     `Hello-world server, each side in its own process on loopback; mean of ${wrk.rounds} interleaved ` +
-      `runs of ${wrk.durationS} s. The no-HTTP floor is node:net answering each request with ` +
-      "pre-built bytes (nothing parsed, nothing built): the most an HTTP server on Node's sockets " +
-      'can reach here, where the system calls and wrk itself take the rest. ' +
+      `runs of ${wrk.durationS} s. The no-HTTP floor is the bare host transport (libuv's ` +
+      'TCP handle: no stream, no socket object) answering each request with pre-built bytes ' +
+      '(nothing parsed, nothing built): the most a server written in JavaScript on Node can reach ' +
+      'here, where the system calls and wrk itself take the rest. ' +
       `Node ${report.node}, ${report.cpu} (${report.cores} cores), ` +
       `${report.date.slice(0, 10)}. From \`bench/results/http.json\`, by \`npm run bench:http\`.`,
   ];

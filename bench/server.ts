@@ -4,18 +4,20 @@
  *   node --import tsx bench/server.ts wirestack|node|no-http [MODULE]
  *
  * `wirestack` loads dist/http/index.js (or MODULE, when given); `node` loads
- * node:http. `no-http` is the reference floor: a node:net server that
- * answers each request head with the bytes node:http would send, parsing
- * nothing and building nothing per request — what any HTTP server on Node's
- * sockets could reach at most on this machine.
+ * node:http. `no-http` is the reference floor: the bare host transport
+ * (libuv's TCP handle, no stream or socket object) answering each request
+ * head with the bytes node:http would send, parsing nothing and building
+ * nothing per request — one read and one write system call per request, the
+ * most any server written in JavaScript on Node could reach on this machine.
  *
  * Listens on an ephemeral port on 127.0.0.1, prints `{"port":N,"module":M}`
  * on stdout, answers each `cpu` line on stdin with `{"cpuMicros":N}` (its
  * CPU time so far), and exits when its stdin closes.
  */
-import * as net from 'node:net';
+import type * as net from 'node:net';
 import { resolve } from 'node:path';
-import { answerCpuCommands, answerEachRequest } from './lib.js';
+import { hostTransport } from '../src/handle/index.js';
+import { answerCpuCommands, countRequestHeads } from './lib.js';
 
 type Http = typeof import('node:http');
 
@@ -46,10 +48,26 @@ if (which === 'no-http') {
     ),
     body,
   ]);
-  listening(
-    net.createServer((socket) => answerEachRequest(socket, response)),
-    'node:net',
-  );
+  const server = hostTransport.listen({ address: '127.0.0.1', port: 0 }, (err) => {
+    if (err) throw err;
+    const address = server.address();
+    if (address === null || typeof address === 'string') throw new Error('no TCP address');
+    process.stdout.write(`${JSON.stringify({ port: address.port, module: 'host transport' })}\n`);
+  });
+  server.onconnection = (err, handle) => {
+    if (err || !handle) return;
+    const heads = countRequestHeads();
+    const noop = () => {};
+    handle.setNoDelay(true);
+    handle.onread = (chunk) => {
+      const requests = heads(chunk);
+      if (requests === 1) handle.writev([response], noop);
+      else if (requests > 1) handle.writev(Array(requests).fill(response), noop);
+    };
+    handle.onend = () => handle.close();
+    handle.onerror = () => handle.close();
+    handle.readStart();
+  };
 } else {
   const modulePath =
     which === 'node'

@@ -209,12 +209,14 @@ class HostDatagram implements DatagramHandle {
     this.inner.setSendBufferSize(size);
   }
 
+  // node:dgram throws once closed; libuv's handle (and so Node's own dgram
+  // socket before it drops the handle) answers 0: nothing is queued.
   getSendQueueSize(): number {
-    return this.inner.getSendQueueSize();
+    return this.closed ? 0 : this.inner.getSendQueueSize();
   }
 
   getSendQueueCount(): number {
-    return this.inner.getSendQueueCount();
+    return this.closed ? 0 : this.inner.getSendQueueCount();
   }
 
   close(cb?: () => void): void {

@@ -433,7 +433,15 @@ function responseKeepAlive(req: ClientRequest): void {
     socket.setTimeout(0);
     req.timeoutCb = null;
   }
-  detachSocketListeners(socket);
+  // The timeout listeners went in responseOnEnd; 'data' and 'drain' when
+  // the response completed (socketOnData), unless the parser is still here.
+  socket.removeListener('error', socketErrorListener);
+  socket.removeListener('end', socketOnEnd);
+  socket.removeListener('close', socketCloseListener);
+  if (socket.parser !== null) {
+    socket.removeListener('data', socketOnData);
+    socket.removeListener('drain', socketOnDrain);
+  }
   req.destroyed = true;
   if (req.res) {
     // The response must not destroy a socket that now belongs to the pool.

@@ -326,22 +326,15 @@ export class Socket extends Duplex {
     encoding: BufferEncoding | undefined,
     cb: ErrorCb | undefined,
   ): void {
-    let sync = true;
-    const done: ErrorCb = (err) => {
-      if (typeof cb !== 'function') return;
-      if (sync) process.nextTick(cb, err);
-      else cb(err);
-    };
     const enc = stringEncoding(encoding ?? this.writableDefaultEncoding()) ?? 'utf8';
-    this.sendChunk(handle, chunk, enc, done);
-    sync = false;
+    this.sendChunk(handle, chunk, enc, typeof cb === 'function' ? cb : null, true);
   }
 
   override _write(chunk: Buffer | string, encoding: BufferEncoding, cb: ErrorCb): void {
     const handle = this._handle;
     const enc = typeof chunk === 'string' ? stringEncoding(encoding) : 'latin1';
     if (handle !== null && !this.connecting && enc !== null) {
-      this.sendChunk(handle, chunk, enc, cb);
+      this.sendChunk(handle, chunk, enc, cb, false);
       return;
     }
     this.writeGeneric([typeof chunk === 'string' ? Buffer.from(chunk, encoding) : chunk], cb);
@@ -350,23 +343,38 @@ export class Socket extends Duplex {
   /**
    * Hands one chunk to the transport now: a Buffer as is; a string in
    * `encoding` as a string where the transport takes strings (it encodes as
-   * it copies: no Buffer per write), else as a Buffer.
+   * it copies: no Buffer per write), else as a Buffer. `deferSync`: a write
+   * the transport finishes at once runs `cb` on the next tick (a direct
+   * write; Writable defers its own callbacks).
    */
   private sendChunk(
     handle: StreamHandle,
     chunk: Buffer | string,
     encoding: 'latin1' | 'utf8',
-    cb: ErrorCb,
+    cb: ErrorCb | null,
+    deferSync: boolean,
   ): void {
+    let sync = deferSync;
+    // The one allocation a write makes here: its completion.
+    const done: ErrorCb = (err) => {
+      this.writeDone(err);
+      if (cb === null) return;
+      if (sync) process.nextTick(cb, err);
+      else cb(err);
+    };
     if (typeof chunk !== 'string') {
-      this.dispatch(handle, chunk.length, (done) => handle.writev([chunk], done), cb);
+      this.beforeWrite(chunk.length);
+      handle.writev([chunk], done);
     } else if (handle.writeString !== undefined) {
-      const bytes = encoding === 'latin1' ? chunk.length : Buffer.byteLength(chunk, 'utf8');
-      this.dispatch(handle, bytes, (done) => handle.writeString!(chunk, encoding, done), cb);
+      this.beforeWrite(encoding === 'latin1' ? chunk.length : Buffer.byteLength(chunk, 'utf8'));
+      handle.writeString(chunk, encoding, done);
     } else {
       const buffer = Buffer.from(chunk, encoding);
-      this.dispatch(handle, buffer.length, (done) => handle.writev([buffer], done), cb);
+      this.beforeWrite(buffer.length);
+      handle.writev([buffer], done);
     }
+    sync = false;
+    this.afterWrite(handle);
   }
 
   override _writev(
@@ -401,28 +409,28 @@ export class Socket extends Duplex {
     }
     let bytes = 0;
     for (const b of buffers) bytes += b.length;
-    this.dispatch(handle, bytes, (done) => handle.writev(buffers, done), cb);
+    this.beforeWrite(bytes);
+    handle.writev(buffers, (err) => {
+      this.writeDone(err);
+      cb(err);
+    });
+    this.afterWrite(handle);
   }
 
-  /** Hands `bytes` to the transport through `write`; errors destroy the socket. */
-  private dispatch(
-    handle: StreamHandle,
-    bytes: number,
-    write: (done: ErrorCb) => void,
-    cb: ErrorCb,
-  ): void {
+  /** `bytes` go to the transport now. */
+  private beforeWrite(bytes: number): void {
     this.timer.touch();
     this._bytesDispatched += bytes;
-    write((err) => {
-      if (err) {
-        this.destroy(err);
-        cb(err);
-        return;
-      }
-      this.timer.touch();
-      cb(null);
-    });
-    // A write libuv could not finish at once: remember the queue for _onTimeout.
+  }
+
+  /** A write finished: activity for the idle timer, or an error that destroys the socket. */
+  private writeDone(err: Error | null | undefined): void {
+    if (err) this.destroy(err);
+    else this.timer.touch();
+  }
+
+  /** A write libuv could not finish at once: remember the queue for _onTimeout. */
+  private afterWrite(handle: StreamHandle): void {
     if (this.timer.ms > 0) this.lastWriteQueueSize = handle.writeQueueSize;
   }
 

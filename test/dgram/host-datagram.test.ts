@@ -6,5 +6,4 @@ datagramHandleContract({
   create: createHostDatagram,
   realFd: false,
   deliversQueued: false,
-  queueCountAfterClose: false,
 });
