@@ -1,3 +1,6 @@
+// Imported rather than global: Node's global Buffer and process are accessors (slow in hot paths).
+import { Buffer } from 'node:buffer';
+import process from 'node:process';
 import { codedError, uvError } from '../errors/index.js';
 import {
   type LibuvPipe,

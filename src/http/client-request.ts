@@ -10,6 +10,9 @@
  * `'error'` (`ECONNRESET` "socket hang up" when the connection ends before a
  * response; `HPE_*` parse errors; connect errors such as `ECONNREFUSED`).
  */
+// Imported rather than global: Node's global Buffer and process are accessors (slow in hot paths).
+import { Buffer } from 'node:buffer';
+import process from 'node:process';
 import { finished } from 'node:stream';
 import { urlToHttpOptions } from 'node:url';
 import { AbortError, codedError } from '../errors/index.js';
@@ -521,6 +524,35 @@ function setSocketTimeout(socket: Socket, msecs: number): void {
   else socket.setTimeout(msecs);
 }
 
+/** The last Host value built, for the next request to the same origin. */
+let lastHost: { host: string; port: unknown; defaultPort: unknown; value: string } | null = null;
+
+/**
+ * The Host header for `host` and `port`: the port left out when it is the
+ * default, an IPv6 literal in brackets (RFC 9110 §7.2, RFC 3986 §3.2.2).
+ * The last one is kept: the same string (flattened once) serves the next
+ * request to that origin.
+ */
+function hostHeaderValue(host: string, port: unknown, defaultPort: unknown): string {
+  const last = lastHost;
+  if (
+    last !== null &&
+    last.host === host &&
+    last.port === port &&
+    last.defaultPort === defaultPort
+  ) {
+    return last.value;
+  }
+  let value = host;
+  const colon = host.indexOf(':');
+  if (colon !== -1 && host.includes(':', colon + 1) && host.charCodeAt(0) !== 91) {
+    value = `[${host}]`;
+  }
+  if (port && +(port as number) !== defaultPort) value += `:${port}`;
+  lastHost = { host, port, defaultPort, value };
+  return value;
+}
+
 export class ClientRequest extends OutgoingMessage {
   /** Upper-cased request method. */
   readonly method: string;
@@ -558,21 +590,17 @@ export class ClientRequest extends OutgoingMessage {
     cb?: ResponseListener,
   ) {
     super();
+    // `opts` is this request's own copy of the options (spread: V8 clones
+    // a same-shaped options object at once, where Object.assign copies
+    // property by property).
     let opts: RequestOptions;
-    if (typeof input === 'string') {
-      opts = urlToHttpOptions(new URL(input)) as RequestOptions;
-    } else if (input instanceof URL) {
-      opts = urlToHttpOptions(input) as RequestOptions;
+    if (typeof input === 'string' || input instanceof URL) {
+      opts = urlToHttpOptions(typeof input === 'string' ? new URL(input) : input) as RequestOptions;
+      if (typeof options === 'function') cb = options;
+      else if (options) opts = { ...opts, ...options };
     } else {
       cb = options as ResponseListener | undefined;
-      options = input;
-      opts = {};
-      input = null as unknown as RequestOptions;
-    }
-    if (typeof options === 'function') {
-      cb = options;
-    } else if (options) {
-      opts = Object.assign(opts, options);
+      opts = { ...input };
     }
 
     let agent = opts.agent as Agent | false | null | undefined | true;
@@ -658,17 +686,7 @@ export class ClientRequest extends OutgoingMessage {
         }
       }
       if (host && !this.getHeader('host') && setHost) {
-        let hostHeader = host;
-        // An IPv6 literal goes in brackets (RFC 9110 §7.2, RFC 3986 §3.2.2).
-        const colon = hostHeader.indexOf(':');
-        if (
-          colon !== -1 &&
-          hostHeader.includes(':', colon + 1) &&
-          hostHeader.charCodeAt(0) !== 91
-        ) {
-          hostHeader = `[${hostHeader}]`;
-        }
-        if (port && +port !== defaultPort) hostHeader += `:${port}`;
+        const hostHeader = hostHeaderValue(host, port, defaultPort);
         this.setHeader('Host', hostHeader);
       }
       if (opts.auth && !this.getHeader('Authorization')) {

@@ -6,7 +6,10 @@
  * Backpressure: when the body consumer falls behind (`push()` returns false)
  * the socket is paused, and `_read()` resumes it.
  */
+
 import { EventEmitter } from 'node:events';
+// Imported rather than global: Node's global Buffer and process are accessors (slow in hot paths).
+import process from 'node:process';
 import { Readable } from 'node:stream';
 import type { Socket } from '../net/index.js';
 import {

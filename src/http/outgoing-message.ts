@@ -11,10 +11,14 @@
  * delimited by closing the connection. Bodiless messages (responses to HEAD,
  * 1xx/204/304) never carry body bytes.
  */
+// Imported rather than global: Node's global Buffer and process are accessors (slow in hot paths).
+import { Buffer } from 'node:buffer';
 import { captureRejectionSymbol } from 'node:events';
+import process from 'node:process';
 import { Stream } from 'node:stream';
 import { codedError } from '../errors/index.js';
-import { Socket as NetSocket, type Socket } from '../net/index.js';
+import type { Socket } from '../net/index.js';
+import { Socket as NetSocket } from '../net/socket.js';
 import { utcDate } from './date-cache.js';
 import {
   checkInvalidHeaderChar,

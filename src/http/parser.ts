@@ -26,6 +26,8 @@
  * - All state is integer fields on the instance, set in the constructor so
  *   the hidden class never changes.
  */
+// Imported rather than global: Node's global Buffer and process are accessors (slow in hot paths).
+import { Buffer } from 'node:buffer';
 import * as chars from './parser-chars.js';
 import { createParseError, type HttpParseErrorCode } from './parser-error.js';
 import * as fields from './parser-fields.js';

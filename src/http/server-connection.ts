@@ -9,6 +9,9 @@
  * Mirrors the behaviour of Node's lib/_http_server.js (connectionListener,
  * parserOnIncoming, resOnFinish, socketOnError).
  */
+// Imported rather than global: Node's global Buffer and process are accessors (slow in hot paths).
+import { Buffer } from 'node:buffer';
+import process from 'node:process';
 import { codedError } from '../errors/index.js';
 import type { Socket } from '../net/index.js';
 import { findRawHeader, headerEntryLimit } from './headers.js';

@@ -1,3 +1,6 @@
+// Imported rather than global: Node's global Buffer and process are accessors (slow in hot paths).
+import { Buffer } from 'node:buffer';
+import process from 'node:process';
 import { addAbortSignal, Duplex, type DuplexOptions } from 'node:stream';
 import { codedError, type SystemError } from '../errors/index.js';
 import { hostTransport } from '../handle/host.js';
@@ -81,12 +84,15 @@ function stringEncoding(encoding: string): 'latin1' | 'utf8' | null {
   return null;
 }
 
+/** `instanceof`'s own test (the prototype chain), kept once: looked up per call it is slow. */
+const ordinaryHasInstance = Function.prototype[Symbol.hasInstance];
+
 export class Socket extends Duplex {
   // `this` is the class `instanceof` asks about: Socket, a subclass, or the
   // callable export wrapping Socket; only Socket itself accepts layered sockets.
   static override [Symbol.hasInstance](value: unknown): boolean {
     // biome-ignore lint/complexity/noThisInStatic: the class being asked about, not always Socket.
-    if (Function.prototype[Symbol.hasInstance].call(this, value)) return true;
+    if (ordinaryHasInstance.call(this, value)) return true;
     // biome-ignore lint/complexity/noThisInStatic: as above.
     if (this.prototype !== Socket.prototype || value === null || typeof value !== 'object') {
       return false;
