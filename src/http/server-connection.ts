@@ -56,6 +56,10 @@ type ServerSocket = HttpSocket & {
   _paused?: boolean;
   parser?: HttpParser | null;
   _httpConnection?: ServerConnection;
+  // wirestack's own net.Socket (see its `_consume`); absent on other streams.
+  _consume?(consumer: (chunk: Buffer) => void): boolean;
+  _unconsume?(): void;
+  _readsShared?: boolean;
 };
 
 type OutgoingMessageLike = { finished: boolean; outputData: unknown[]; _last: boolean };
@@ -177,6 +181,8 @@ export class ServerConnection implements HttpParserHandlers {
   private requestsThisRead = -1;
   private upgradeReq: IncomingMessage | null = null;
   private dead = false;
+  /** The data being parsed views the socket's shared read buffer: what is kept is copied. */
+  private inputShared = false;
 
   constructor(server: ConnectionOwner, socket: Socket) {
     this.server = server;
@@ -205,6 +211,11 @@ export class ServerConnection implements HttpParserHandlers {
     socket.on('end', onSocketEnd);
     socket.on('close', onSocketCloseConn);
     socket.on('drain', onSocketDrain);
+    // On our own sockets the parser takes each read straight from the
+    // transport, as Node's does (parser.consume): no stream in between and,
+    // on libuv, no buffer allocated per read. The 'data' listener above
+    // takes over if anyone else starts listening for the bytes.
+    s._consume?.((chunk) => this.handleData(chunk, s._readsShared === true));
     server._connections_http.add(this);
     // headersTimeout counts from the connection, as the first request's head is awaited.
     this.messageStart = Date.now();
@@ -218,9 +229,10 @@ export class ServerConnection implements HttpParserHandlers {
   // ---- socket events --------------------------------------------------
 
   /** @internal */
-  handleData(d: Buffer): void {
+  handleData(d: Buffer, shared = false): void {
     const parser = this.parser;
     if (this.dead || parser === null) return;
+    this.inputShared = shared;
     if (this.keepAliveTimeoutSet) {
       // A new request begins: the keep-alive idle timeout no longer applies
       // (a slow head is headersTimeout's business).
@@ -253,6 +265,7 @@ export class ServerConnection implements HttpParserHandlers {
 
   /** @internal */
   handleEnd(): void {
+    this.inputShared = false;
     const parser = this.parser;
     if (parser !== null && !this.dead) {
       const err = parser.finish();
@@ -338,7 +351,7 @@ export class ServerConnection implements HttpParserHandlers {
   }
 
   private parseError(err: HttpParseError, d: Buffer): void {
-    err.rawPacket = d;
+    err.rawPacket = this.inputShared ? Buffer.from(d) : d;
     this.socketError(err);
   }
 
@@ -387,9 +400,9 @@ export class ServerConnection implements HttpParserHandlers {
   onBody(chunk: Buffer): void {
     const req = this.current;
     if (req === null || req._dumped) return;
-    // `chunk` views the socket's data buffer, which nobody reuses (net hands
-    // each read to us to keep), so it is pushed without a copy.
-    if (!req.push(chunk)) this.socket.pause();
+    // `chunk` views the read: pushed as is when the read is ours to keep,
+    // copied when it is the shared read buffer.
+    if (!req.push(this.inputShared ? Buffer.from(chunk) : chunk)) this.socket.pause();
   }
 
   onMessageComplete(rawTrailers: string[]): void {
@@ -565,6 +578,7 @@ export class ServerConnection implements HttpParserHandlers {
   /** Detaches HTTP from the socket. */
   private detach(): void {
     const socket = this.socket;
+    socket._unconsume?.();
     socket.removeListener('data', onSocketData);
     socket.removeListener('end', onSocketEnd);
     socket.removeListener('close', onSocketCloseConn);
@@ -593,7 +607,7 @@ export class ServerConnection implements HttpParserHandlers {
     const event = req.method === 'CONNECT' ? 'connect' : 'upgrade';
     const socket = this.socket;
     if (this.server.listenerCount(event) > 0) {
-      const head = d.subarray(consumed);
+      const head = this.inputShared ? Buffer.from(d.subarray(consumed)) : d.subarray(consumed);
       // No 'data' listener is left: the new owner attaches its own.
       socket.pause();
       (socket as unknown as { readableFlowing: boolean | null }).readableFlowing = null;

@@ -84,6 +84,14 @@ function stringEncoding(encoding: string): 'latin1' | 'utf8' | null {
   return null;
 }
 
+/** Bytes of the shared read buffer: libuv's usual read size. */
+const SHARED_READ_BYTES = 64 * 1024;
+/** One read buffer for every consumed socket (see `Socket._consume`): reads never overlap. */
+let sharedReadBuffer: Buffer | null = null;
+
+// biome-ignore lint/suspicious/noExplicitAny: EventEmitter's own listener type.
+type AnyListener = (...args: any[]) => void;
+
 /** `instanceof`'s own test (the prototype chain), kept once: looked up per call it is slow. */
 const ordinaryHasInstance = Function.prototype[Symbol.hasInstance];
 
@@ -136,6 +144,10 @@ export class Socket extends Duplex {
   private lastWriteQueueSize = 0;
   /** Set by the `onread` option: reads go to the caller's buffers. */
   private readonly userReader: UserBufferReader | null;
+  /** Set by `_consume`: reads go straight to it, not to the stream. */
+  private consumer: ((chunk: Buffer) => void) | null = null;
+  /** The handle reads into the shared read buffer (see `_consume`). */
+  private readsShared = false;
 
   constructor(options: SocketConstructorOpts | number = {}) {
     // Legacy: `new net.Socket(fd)`.
@@ -225,7 +237,15 @@ export class Socket extends Duplex {
   private onHandleRead(chunk: Buffer): void {
     this.bytesReadTotal += chunk.length;
     this.timer.touch();
-    const more = this.userReader ? this.userReader.deliver(chunk, this._handle) : this.push(chunk);
+    const consumer = this.consumer;
+    if (consumer !== null) {
+      consumer(chunk);
+      return;
+    }
+    const more = this.userReader
+      ? this.userReader.deliver(chunk, this._handle)
+      : // A view of the shared read buffer is copied: the stream keeps it.
+        this.push(this.readsShared ? Buffer.from(chunk) : chunk);
     if (!more && this._handle) {
       this.reading = false;
       this._handle.readStop();
@@ -252,9 +272,9 @@ export class Socket extends Duplex {
     }
   }
 
-  /** With `onread`, pausing and resuming act on the transport directly (as in Node). */
+  /** With `onread` or a consumer, pausing and resuming act on the transport directly (as in Node). */
   override pause(): this {
-    if (this.userReader && this._handle && !this.connecting && this.reading) {
+    if ((this.userReader || this.consumer) && this._handle && !this.connecting && this.reading) {
       this.reading = false;
       this._handle.readStop();
     }
@@ -262,13 +282,72 @@ export class Socket extends Duplex {
   }
 
   override resume(): this {
-    if (this.userReader && this._handle && !this.connecting && !this.reading) {
-      if (this.userReader.resume(this._handle)) {
+    if ((this.userReader || this.consumer) && this._handle && !this.connecting && !this.reading) {
+      if (this.userReader === null || this.userReader.resume(this._handle)) {
         this.reading = true;
         this._handle.readStart();
       }
     }
     return super.resume();
+  }
+
+  /**
+   * @internal Node's `parser.consume(handle)`, for the http server: from now
+   * on each chunk read goes straight to `consumer` (no stream buffering, no
+   * 'data' event) and, where the transport can read into a given buffer
+   * (libuv), into one buffer shared by every consumed socket, so that a read
+   * allocates nothing. Such a chunk is valid only during the call:
+   * `consumer` copies what it keeps (see `_readsShared`). Consumption ends
+   * when anyone else listens for 'data' or 'readable' (as in Node), or by
+   * `_unconsume()`; later chunks are pushed to the stream, copied out of the
+   * shared buffer. False when this socket cannot be consumed (no handle yet,
+   * connecting, `onread`, already consumed).
+   */
+  _consume(consumer: (chunk: Buffer) => void): boolean {
+    const handle = this._handle;
+    if (handle === null || this.connecting || this.userReader !== null || this.consumer !== null) {
+      return false;
+    }
+    this.consumer = consumer;
+    if (!this.readsShared && handle.useUserBuffer !== undefined) {
+      sharedReadBuffer ??= Buffer.allocUnsafe(SHARED_READ_BYTES);
+      handle.useUserBuffer(sharedReadBuffer);
+      this.readsShared = true;
+    }
+    return true;
+  }
+
+  /** @internal Ends `_consume`: chunks go to the stream again. */
+  _unconsume(): void {
+    this.consumer = null;
+  }
+
+  /** @internal The chunks `_consume` hands over view the shared read buffer (valid during the call only). */
+  get _readsShared(): boolean {
+    return this.readsShared;
+  }
+
+  override on(event: string | symbol, listener: AnyListener): this {
+    this.listening(event);
+    return super.on(event, listener);
+  }
+
+  override addListener(event: string | symbol, listener: AnyListener): this {
+    this.listening(event);
+    return super.addListener(event, listener);
+  }
+
+  override prependListener(event: string | symbol, listener: AnyListener): this {
+    this.listening(event);
+    return super.prependListener(event, listener);
+  }
+
+  /**
+   * Someone else wants the bytes: consumption ends (Node's http server does
+   * the same through its socket listener wrappers).
+   */
+  private listening(event: string | symbol): void {
+    if (this.consumer !== null && (event === 'data' || event === 'readable')) this.consumer = null;
   }
 
   /**

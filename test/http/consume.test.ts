@@ -1,0 +1,133 @@
+/**
+ * The server's parser reads straight from the transport into one buffer
+ * shared by every connection (as Node's parser.consume does). These tests
+ * keep what the server hands out — body chunks, an upgrade's head, a parse
+ * error's rawPacket, chunks seen by a late 'data' listener — past later
+ * reads, which reuse that buffer: each must still hold its own bytes.
+ */
+import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import * as nodeHttp from 'node:http';
+import * as nodeNet from 'node:net';
+import { test } from 'node:test';
+import * as http from '../../src/http/index.js';
+import { close, listen, rawExchange } from './helpers.js';
+
+type Http = typeof nodeHttp;
+const implementations: Array<[string, Http]> = [
+  ['wirestack', http as unknown as Http],
+  ['node:http', nodeHttp],
+];
+
+function connect(port: number): Promise<nodeNet.Socket> {
+  const socket = nodeNet.connect(port, '127.0.0.1');
+  return once(socket, 'connect').then(() => socket);
+}
+
+/** Resolves with the next chunk `socket` receives. */
+function nextData(socket: nodeNet.Socket): Promise<Buffer> {
+  return once(socket, 'data').then(([chunk]) => chunk as Buffer);
+}
+
+test('body chunks kept by the handler keep their bytes after later reads', async () => {
+  const pieces = ['a', 'b', 'c', 'd'].map((c) => c.repeat(1000));
+  const kept: Buffer[] = [];
+  let onChunk: () => void = () => {};
+  const ended = new Promise<void>((resolve) => {
+    const server = http.createServer((req, res) => {
+      req.on('data', (chunk: Buffer) => {
+        kept.push(chunk); // kept as handed out, not copied
+        onChunk();
+      });
+      req.on('end', () => {
+        res.end('ok');
+        resolve();
+      });
+    });
+    void listen(server).then(async (port) => {
+      const socket = await connect(port);
+      const length = pieces.join('').length;
+      socket.write(`POST / HTTP/1.1\r\nHost: x\r\nContent-Length: ${length}\r\n\r\n`);
+      // One piece per read: the next is sent once the server has the last.
+      for (const piece of pieces) {
+        const received = new Promise<void>((r) => {
+          onChunk = r;
+        });
+        socket.write(piece);
+        await received;
+      }
+      await ended;
+      socket.destroy();
+      await close(server);
+    });
+  });
+  await ended;
+  assert.equal(Buffer.concat(kept).toString('latin1'), pieces.join(''));
+});
+
+test("an upgrade's head keeps its bytes after other connections' reads", async () => {
+  let head = null as Buffer | null;
+  const server = http.createServer((_req, res) => res.end('plain'));
+  server.on('upgrade', (_req, socket, h: Buffer) => {
+    head = h;
+    socket.end();
+  });
+  const port = await listen(server);
+  await rawExchange(
+    port,
+    'GET / HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: test\r\n\r\nHEAD-BYTES-1234',
+  );
+  // Another connection's request: another read into the shared buffer.
+  const other = await rawExchange(port, `GET /${'z'.repeat(200)} HTTP/1.1\r\nHost: x\r\n\r\n`);
+  assert.match(other, /^HTTP\/1\.1 200 OK/);
+  assert.equal(head?.toString('latin1'), 'HEAD-BYTES-1234');
+  await close(server);
+});
+
+test("a parse error's rawPacket keeps its bytes after other connections' reads", async () => {
+  let rawPacket = null as Buffer | null;
+  const server = http.createServer((_req, res) => res.end('plain'));
+  server.on('clientError', (err: { rawPacket?: Buffer }, socket: nodeNet.Socket) => {
+    rawPacket = err.rawPacket ?? null;
+    socket.destroy();
+  });
+  const port = await listen(server);
+  const bad = 'GET / HTTP/1.1\r\nHost: x\r\nBad Header: 1\r\n\r\n';
+  await rawExchange(port, bad);
+  const other = await rawExchange(port, `GET /${'z'.repeat(200)} HTTP/1.1\r\nHost: x\r\n\r\n`);
+  assert.match(other, /^HTTP\/1\.1 200 OK/);
+  assert.equal(rawPacket?.toString('latin1'), bad);
+  await close(server);
+});
+
+for (const [name, impl] of implementations) {
+  test(`${name}: a 'data' listener added to the socket gets the next bytes, intact, and HTTP goes on`, async () => {
+    const seen: Buffer[] = [];
+    let requests = 0;
+    const server = impl.createServer((req, res) => {
+      requests++;
+      if (requests === 1) req.socket.on('data', (chunk: Buffer) => seen.push(chunk));
+      res.end(`response ${requests}`);
+    });
+    const port = await listen(server);
+    const socket = await connect(port);
+    socket.write('GET /1 HTTP/1.1\r\nHost: x\r\n\r\n');
+    assert.match((await nextData(socket)).toString(), /response 1$/);
+    // The second request in two reads: the listener keeps the first chunk
+    // while the second arrives.
+    const first = 'GET /2 HTTP/1.1\r\n';
+    const second = 'Host: x\r\n\r\n';
+    socket.write(first);
+    for (let spins = 0; seen.length === 0 && spins < 5000; spins++) {
+      await new Promise((r) => setImmediate(r));
+    }
+    assert.ok(seen.length > 0, "the socket's 'data' listener got nothing");
+    const response = nextData(socket);
+    socket.write(second);
+    assert.match((await response).toString(), /response 2$/);
+    assert.equal(Buffer.concat(seen).toString('latin1'), first + second);
+    assert.equal(seen[0]!.toString('latin1'), first);
+    socket.destroy();
+    await close(server);
+  });
+}
