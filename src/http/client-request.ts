@@ -93,6 +93,8 @@ const BODYLESS_METHODS = new Set(['GET', 'HEAD', 'DELETE', 'OPTIONS', 'TRACE', '
 type ClientSocket = HttpSocket & {
   parser?: HttpParser | null;
   _httpReader?: ResponseReader | null;
+  /** @internal This socket's consumer (see `tickOnSocket`), made once. */
+  _httpConsumer?: (chunk: Buffer) => void;
 };
 
 function connResetException(message: string): Error {
@@ -149,6 +151,8 @@ class ResponseReader implements HttpParserHandlers {
   executing = false;
   /** Data that arrived while executing. */
   pending: Buffer[] | null = null;
+  /** The data being parsed views the socket's shared read buffer: what is kept is copied. */
+  inputShared = false;
 
   /** `rawHeaders` entries used for `res.headers` (req.maxHeadersCount × 2). */
   readonly maxHeaderEntries: number;
@@ -229,8 +233,9 @@ class ResponseReader implements HttpParserHandlers {
   onBody(chunk: Buffer): void {
     const res = this.res;
     if (res === null || res._dumped) return;
-    // `chunk` views the socket's data buffer, which nobody reuses: no copy.
-    if (!res.push(chunk)) this.socket.pause();
+    // `chunk` views the read: pushed as is when the read is ours to keep,
+    // copied when it is the shared read buffer.
+    if (!res.push(this.inputShared ? Buffer.from(chunk) : chunk)) this.socket.pause();
   }
 
   onMessageComplete(rawTrailers: string[]): void {
@@ -250,58 +255,63 @@ class ResponseReader implements HttpParserHandlers {
 // ---- socket listeners (this = socket) -----------------------------------
 
 function socketOnData(this: ClientSocket, d: Buffer): void {
-  const req = this._httpMessage as ClientRequest | null | undefined;
-  const parser = this.parser;
-  const reader = this._httpReader;
+  readResponse(this, d, false);
+}
+
+function readResponse(socket: ClientSocket, d: Buffer, shared: boolean): void {
+  const req = socket._httpMessage as ClientRequest | null | undefined;
+  const parser = socket.parser;
+  const reader = socket._httpReader;
   if (!req || !parser || !reader) return;
   if (reader.executing) {
     // Data pushed synchronously from a handler (e.g. 'information') while
     // the parser is running: parsed right after the current buffer.
-    (reader.pending ??= []).push(d);
+    (reader.pending ??= []).push(shared ? Buffer.from(d) : d);
     return;
   }
+  reader.inputShared = shared;
   reader.executing = true;
   const ret = parser.execute(d);
   reader.executing = false;
   const pending = reader.pending;
   if (pending !== null && parser.error === null && !reader.upgraded && !reader.done) {
     reader.pending = null;
-    for (const next of pending) socketOnData.call(this, next);
+    for (const next of pending) readResponse(socket, next, false);
     return;
   }
   const err = parser.error as HttpParseError | null;
   if (err) {
-    err.rawPacket = d;
-    freeParser(this);
-    this.destroy();
-    this._hadError = true;
+    err.rawPacket = shared ? Buffer.from(d) : d;
+    freeParser(socket);
+    socket.destroy();
+    socket._hadError = true;
     req.emit('error', err);
     return;
   }
   if (reader.upgraded) {
     const res = req.res!;
-    const head = d.subarray(ret);
+    const head = shared ? Buffer.from(d.subarray(ret)) : d.subarray(ret);
     const event = req.method === 'CONNECT' ? 'connect' : 'upgrade';
     if (req.listenerCount(event) > 0) {
       req.upgradeOrConnect = true;
-      this.emit('agentRemove');
-      detachSocketListeners(this);
-      freeParser(this);
-      this._httpMessage = null;
-      req.emit(event, res, this, head);
+      socket.emit('agentRemove');
+      detachSocketListeners(socket);
+      freeParser(socket);
+      socket._httpMessage = null;
+      req.emit(event, res, socket, head);
       req.destroyed = true;
       req._closed = true;
       req.emit('close');
     } else {
-      this.destroy();
+      socket.destroy();
     }
     return;
   }
   if (reader.done) {
     // The response is complete: this request reads no more from the socket.
-    this.removeListener('data', socketOnData);
-    this.removeListener('drain', socketOnDrain);
-    freeParser(this);
+    socket.removeListener('data', socketOnData);
+    socket.removeListener('drain', socketOnDrain);
+    freeParser(socket);
   }
 }
 
@@ -401,6 +411,7 @@ function freeParser(socket: ClientSocket): void {
   const parser = socket.parser;
   socket.parser = null;
   socket._httpReader = null;
+  socket._unconsume?.();
   if (parser) releaseParser(parser);
 }
 
@@ -442,6 +453,7 @@ function responseKeepAlive(req: ClientRequest): void {
   socket.removeListener('end', socketOnEnd);
   socket.removeListener('close', socketCloseListener);
   if (socket.parser !== null) {
+    socket._unconsume?.();
     socket.removeListener('data', socketOnData);
     socket.removeListener('drain', socketOnDrain);
   }
@@ -507,6 +519,14 @@ function tickOnSocket(req: ClientRequest, socket: Socket): void {
   socket.on('end', socketOnEnd);
   socket.on('close', socketCloseListener);
   socket.on('drain', socketOnDrain);
+  // On our own connected sockets the parser takes each read straight from
+  // the transport (see the server's connection): no stream in between, no
+  // buffer allocated per read. The 'data' listener above is there for the
+  // API's sake and takes over if anyone else listens for the bytes.
+  s._consume?.(
+    (s._httpConsumer ??= (d) => readResponse(s, d, s._readsShared === true)),
+    socketOnData,
+  );
   const agent = req.agent as Agent | null;
   if (req.timeout !== undefined || agent?.options?.timeout) listenSocketTimeout(req);
   req.emit('socket', socket);

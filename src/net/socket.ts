@@ -146,6 +146,8 @@ export class Socket extends Duplex {
   private readonly userReader: UserBufferReader | null;
   /** Set by `_consume`: reads go straight to it, not to the stream. */
   private consumer: ((chunk: Buffer) => void) | null = null;
+  /** The consumer's own 'data' listener (see `_consume`). */
+  private consumerListener: AnyListener | null = null;
   /** The handle reads into the shared read buffer (see `_consume`). */
   private readsShared = false;
 
@@ -298,17 +300,20 @@ export class Socket extends Duplex {
    * (libuv), into one buffer shared by every consumed socket, so that a read
    * allocates nothing. Such a chunk is valid only during the call:
    * `consumer` copies what it keeps (see `_readsShared`). Consumption ends
-   * when anyone else listens for 'data' or 'readable' (as in Node), or by
+   * when anyone else listens for 'data' or 'readable' (as in Node) — anyone
+   * but `ownListener`, the consumer's own 'data' listener, there for the
+   * API's sake (listener counts; it takes over if consumption ends) — or by
    * `_unconsume()`; later chunks are pushed to the stream, copied out of the
    * shared buffer. False when this socket cannot be consumed (no handle yet,
    * connecting, `onread`, already consumed).
    */
-  _consume(consumer: (chunk: Buffer) => void): boolean {
+  _consume(consumer: (chunk: Buffer) => void, ownListener: AnyListener | null = null): boolean {
     const handle = this._handle;
     if (handle === null || this.connecting || this.userReader !== null || this.consumer !== null) {
       return false;
     }
     this.consumer = consumer;
+    this.consumerListener = ownListener;
     if (!this.readsShared && handle.useUserBuffer !== undefined) {
       sharedReadBuffer ??= Buffer.allocUnsafe(SHARED_READ_BYTES);
       handle.useUserBuffer(sharedReadBuffer);
@@ -328,17 +333,17 @@ export class Socket extends Duplex {
   }
 
   override on(event: string | symbol, listener: AnyListener): this {
-    this.listening(event);
+    if (this.consumer !== null) this.listening(event, listener);
     return super.on(event, listener);
   }
 
   override addListener(event: string | symbol, listener: AnyListener): this {
-    this.listening(event);
+    if (this.consumer !== null) this.listening(event, listener);
     return super.addListener(event, listener);
   }
 
   override prependListener(event: string | symbol, listener: AnyListener): this {
-    this.listening(event);
+    if (this.consumer !== null) this.listening(event, listener);
     return super.prependListener(event, listener);
   }
 
@@ -346,8 +351,10 @@ export class Socket extends Duplex {
    * Someone else wants the bytes: consumption ends (Node's http server does
    * the same through its socket listener wrappers).
    */
-  private listening(event: string | symbol): void {
-    if (this.consumer !== null && (event === 'data' || event === 'readable')) this.consumer = null;
+  private listening(event: string | symbol, listener: AnyListener): void {
+    if ((event === 'data' || event === 'readable') && listener !== this.consumerListener) {
+      this.consumer = null;
+    }
   }
 
   /**

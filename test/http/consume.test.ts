@@ -131,3 +131,118 @@ for (const [name, impl] of implementations) {
     await close(server);
   });
 }
+
+// ---- the client: a kept-alive socket's reads go to the response parser ----
+
+/**
+ * A node:net server answering each request head on a connection with the
+ * next item of `script` (bytes, or a function writing them), so that every
+ * request after the first reuses the agent's socket.
+ */
+async function scriptedServer(
+  script: Array<(socket: nodeNet.Socket) => void>,
+): Promise<{ port: number; server: nodeNet.Server }> {
+  const server = nodeNet.createServer((socket) => {
+    let seen = '';
+    socket.on('data', (d) => {
+      seen += d.toString('latin1');
+      while (seen.includes('\r\n\r\n')) {
+        seen = seen.slice(seen.indexOf('\r\n\r\n') + 4);
+        script.shift()?.(socket);
+      }
+    });
+  });
+  const port = await listen(server);
+  return { port, server };
+}
+
+/** GET / through `agent`; resolves with the response. */
+function get(port: number, agent: http.Agent): Promise<nodeHttp.IncomingMessage> {
+  return new Promise((resolve, reject) => {
+    http
+      .get({ port, host: '127.0.0.1', agent }, (res) =>
+        resolve(res as unknown as nodeHttp.IncomingMessage),
+      )
+      .on('error', reject);
+  });
+}
+
+const OK_EMPTY = 'HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n';
+
+/** A read into the process's shared read buffer: a request to a wirestack server. */
+async function anotherRead(): Promise<void> {
+  const server = http.createServer((_req, res) => res.end('ok'));
+  const port = await listen(server);
+  const reply = await rawExchange(port, `GET /${'z'.repeat(500)} HTTP/1.1\r\nHost: x\r\n\r\n`);
+  assert.match(reply, /^HTTP\/1\.1 200 OK/);
+  await close(server);
+}
+
+test('client: body chunks kept by the user keep their bytes after later reads', async () => {
+  const pieces = ['a', 'b', 'c', 'd'].map((c) => c.repeat(1000));
+  let serverSocket: nodeNet.Socket | null = null;
+  const { port, server } = await scriptedServer([
+    (s) => s.write(OK_EMPTY),
+    (s) => {
+      serverSocket = s;
+      s.write(`HTTP/1.1 200 OK\r\nContent-Length: ${pieces.join('').length}\r\n\r\n`);
+    },
+  ]);
+  const agent = new http.Agent({ keepAlive: true });
+  (await get(port, agent)).resume();
+  await new Promise((r) => setImmediate(r));
+  const res = await get(port, agent);
+  const kept: Buffer[] = [];
+  let next = 0;
+  const sendNext = () => serverSocket!.write(pieces[next++]!);
+  res.on('data', (chunk: Buffer) => {
+    kept.push(chunk); // kept as handed out
+    if (next < pieces.length) sendNext();
+  });
+  sendNext();
+  await once(res, 'end');
+  await anotherRead();
+  assert.equal(Buffer.concat(kept).toString('latin1'), pieces.join(''));
+  agent.destroy();
+  server.close();
+});
+
+test("client: an upgrade's head keeps its bytes after later reads", async () => {
+  const { port, server } = await scriptedServer([
+    (s) => s.write(OK_EMPTY),
+    (s) =>
+      s.write(
+        'HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: test\r\n\r\nHEAD-BYTES-1234',
+      ),
+  ]);
+  const agent = new http.Agent({ keepAlive: true });
+  (await get(port, agent)).resume();
+  await new Promise((r) => setImmediate(r));
+  const req = http.request({
+    port,
+    host: '127.0.0.1',
+    agent,
+    headers: { Connection: 'Upgrade', Upgrade: 'test' },
+  });
+  req.end();
+  const [, socket, head] = (await once(req, 'upgrade')) as [unknown, nodeNet.Socket, Buffer];
+  await anotherRead();
+  socket.destroy();
+  assert.equal(head.toString('latin1'), 'HEAD-BYTES-1234');
+  agent.destroy();
+  server.close();
+});
+
+test("client: a parse error's rawPacket keeps its bytes after later reads", async () => {
+  const bad = 'HTTP/1.1 200 OK\r\nBad Header: 1\r\n\r\n';
+  const { port, server } = await scriptedServer([(s) => s.write(OK_EMPTY), (s) => s.write(bad)]);
+  const agent = new http.Agent({ keepAlive: true });
+  (await get(port, agent)).resume();
+  await new Promise((r) => setImmediate(r));
+  const req = http.get({ port, host: '127.0.0.1', agent });
+  const [err] = (await once(req, 'error')) as [{ rawPacket?: Buffer }];
+  await anotherRead();
+  assert.equal(err.rawPacket?.toString('latin1'), bad);
+  agent.destroy();
+  server.close();
+});
