@@ -294,7 +294,7 @@ export class Socket extends Duplex {
   }
 
   /**
-   * @internal Node's `parser.consume(handle)`, for the http server: from now
+   * @internal Node's `parser.consume(handle)`, for http's parsers: from now
    * on each chunk read goes straight to `consumer` (no stream buffering, no
    * 'data' event) and, where the transport can read into a given buffer
    * (libuv), into one buffer shared by every consumed socket, so that a read
