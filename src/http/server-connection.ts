@@ -215,7 +215,7 @@ export class ServerConnection implements HttpParserHandlers {
     // transport, as Node's does (parser.consume): no stream in between and,
     // on libuv, no buffer allocated per read. The 'data' listener above
     // takes over if anyone else starts listening for the bytes.
-    s._consume?.((chunk) => this.handleData(chunk, s._readsShared === true));
+    s._consume?.((chunk) => this.handleData(chunk, s._readsShared === true), onSocketData);
     server._connections_http.add(this);
     // headersTimeout counts from the connection, as the first request's head is awaited.
     this.messageStart = Date.now();

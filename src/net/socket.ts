@@ -305,11 +305,20 @@ export class Socket extends Duplex {
    * API's sake (listener counts; it takes over if consumption ends) — or by
    * `_unconsume()`; later chunks are pushed to the stream, copied out of the
    * shared buffer. False when this socket cannot be consumed (no handle yet,
-   * connecting, `onread`, already consumed).
+   * connecting, `onread`, already consumed, or someone else already listens
+   * for the bytes).
    */
   _consume(consumer: (chunk: Buffer) => void, ownListener: AnyListener | null = null): boolean {
     const handle = this._handle;
     if (handle === null || this.connecting || this.userReader !== null || this.consumer !== null) {
+      return false;
+    }
+    const listeners = this.listenerCount('data');
+    if (
+      this.listenerCount('readable') > 0 ||
+      (listeners > 0 &&
+        (ownListener === null || this.listenerCount('data', ownListener) !== listeners))
+    ) {
       return false;
     }
     this.consumer = consumer;

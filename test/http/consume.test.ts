@@ -246,3 +246,19 @@ test("client: a parse error's rawPacket keeps its bytes after later reads", asyn
   agent.destroy();
   server.close();
 });
+
+// A deliberate difference (docs/node-compat-http.md): node:http takes the
+// socket's reads even from a 'data' listener that was there first.
+test("wirestack: a 'data' listener on the socket before the server takes it still gets the bytes", async () => {
+  const seen: Buffer[] = [];
+  const server = http.createServer((_req, res) => res.end('ok'));
+  server.prependListener('connection', (socket: nodeNet.Socket) =>
+    socket.on('data', (d: Buffer) => seen.push(d)),
+  );
+  const port = await listen(server);
+  const request = 'GET / HTTP/1.1\r\nHost: x\r\n\r\n';
+  const reply = await rawExchange(port, request);
+  assert.match(reply, /^HTTP\/1\.1 200 OK/);
+  assert.equal(Buffer.concat(seen).toString('latin1'), request);
+  await close(server);
+});
