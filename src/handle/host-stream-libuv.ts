@@ -127,6 +127,7 @@ export class LibuvStreamHandle implements StreamHandle {
   }
 
   useUserBuffer(buffer: Uint8Array): void {
+    if (this.userBuffer === buffer) return; // libuv would stack another reader on it
     this.userBuffer = buffer;
     this.uv.useUserBuffer(buffer);
   }

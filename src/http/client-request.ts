@@ -94,7 +94,7 @@ type ClientSocket = HttpSocket & {
   parser?: HttpParser | null;
   _httpReader?: ResponseReader | null;
   /** @internal This socket's consumer (see `tickOnSocket`), made once. */
-  _httpConsumer?: (chunk: Buffer) => void;
+  _httpConsumer?: (chunk: Buffer, shared: boolean) => void;
 };
 
 function connResetException(message: string): Error {
@@ -523,10 +523,7 @@ function tickOnSocket(req: ClientRequest, socket: Socket): void {
   // the transport (see the server's connection): no stream in between, no
   // buffer allocated per read. The 'data' listener above is there for the
   // API's sake and takes over if anyone else listens for the bytes.
-  s._consume?.(
-    (s._httpConsumer ??= (d) => readResponse(s, d, s._readsShared === true)),
-    socketOnData,
-  );
+  s._consume?.((s._httpConsumer ??= (d, shared) => readResponse(s, d, shared)), socketOnData);
   const agent = req.agent as Agent | null;
   if (req.timeout !== undefined || agent?.options?.timeout) listenSocketTimeout(req);
   req.emit('socket', socket);

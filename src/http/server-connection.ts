@@ -57,9 +57,8 @@ type ServerSocket = HttpSocket & {
   parser?: HttpParser | null;
   _httpConnection?: ServerConnection;
   // wirestack's own net.Socket (see its `_consume`); absent on other streams.
-  _consume?(consumer: (chunk: Buffer) => void): boolean;
+  _consume?(consumer: (chunk: Buffer, shared: boolean) => void, ownListener: unknown): boolean;
   _unconsume?(): void;
-  _readsShared?: boolean;
 };
 
 type OutgoingMessageLike = { finished: boolean; outputData: unknown[]; _last: boolean };
@@ -215,7 +214,7 @@ export class ServerConnection implements HttpParserHandlers {
     // transport, as Node's does (parser.consume): no stream in between and,
     // on libuv, no buffer allocated per read. The 'data' listener above
     // takes over if anyone else starts listening for the bytes.
-    s._consume?.((chunk) => this.handleData(chunk, s._readsShared === true), onSocketData);
+    s._consume?.((chunk, shared) => this.handleData(chunk, shared), onSocketData);
     server._connections_http.add(this);
     // headersTimeout counts from the connection, as the first request's head is awaited.
     this.messageStart = Date.now();
@@ -232,7 +231,18 @@ export class ServerConnection implements HttpParserHandlers {
   handleData(d: Buffer, shared = false): void {
     const parser = this.parser;
     if (this.dead || parser === null) return;
-    this.inputShared = shared;
+    // A call nested in a handler (data pushed synchronously) must not clear
+    // the flag of the read still being parsed around it.
+    const outerShared = this.inputShared;
+    this.inputShared = shared || outerShared;
+    try {
+      this.parse(parser, d);
+    } finally {
+      this.inputShared = outerShared;
+    }
+  }
+
+  private parse(parser: HttpParser, d: Buffer): void {
     if (this.keepAliveTimeoutSet) {
       // A new request begins: the keep-alive idle timeout no longer applies
       // (a slow head is headersTimeout's business).

@@ -92,6 +92,9 @@ let sharedReadBuffer: Buffer | null = null;
 // biome-ignore lint/suspicious/noExplicitAny: EventEmitter's own listener type.
 type AnyListener = (...args: any[]) => void;
 
+/** Takes each chunk read (see `Socket._consume`); `shared`: a view of the shared read buffer. */
+type Consumer = (chunk: Buffer, shared: boolean) => void;
+
 /** `instanceof`'s own test (the prototype chain), kept once: looked up per call it is slow. */
 const ordinaryHasInstance = Function.prototype[Symbol.hasInstance];
 
@@ -145,11 +148,9 @@ export class Socket extends Duplex {
   /** Set by the `onread` option: reads go to the caller's buffers. */
   private readonly userReader: UserBufferReader | null;
   /** Set by `_consume`: reads go straight to it, not to the stream. */
-  private consumer: ((chunk: Buffer) => void) | null = null;
+  private consumer: Consumer | null = null;
   /** The consumer's own 'data' listener (see `_consume`). */
   private consumerListener: AnyListener | null = null;
-  /** The handle reads into the shared read buffer (see `_consume`). */
-  private readsShared = false;
 
   constructor(options: SocketConstructorOpts | number = {}) {
     // Legacy: `new net.Socket(fd)`.
@@ -239,15 +240,17 @@ export class Socket extends Duplex {
   private onHandleRead(chunk: Buffer): void {
     this.bytesReadTotal += chunk.length;
     this.timer.touch();
+    // A view of the shared read buffer (the handle reads into it; see
+    // `_consume`) is valid only until the next read, on any socket.
+    const shared = chunk.buffer === sharedReadBuffer?.buffer;
     const consumer = this.consumer;
     if (consumer !== null) {
-      consumer(chunk);
+      consumer(chunk, shared);
       return;
     }
     const more = this.userReader
       ? this.userReader.deliver(chunk, this._handle)
-      : // A view of the shared read buffer is copied: the stream keeps it.
-        this.push(this.readsShared ? Buffer.from(chunk) : chunk);
+      : this.push(shared ? Buffer.from(chunk) : chunk); // the stream keeps it: a copy
     if (!more && this._handle) {
       this.reading = false;
       this._handle.readStop();
@@ -298,19 +301,26 @@ export class Socket extends Duplex {
    * on each chunk read goes straight to `consumer` (no stream buffering, no
    * 'data' event) and, where the transport can read into a given buffer
    * (libuv), into one buffer shared by every consumed socket, so that a read
-   * allocates nothing. Such a chunk is valid only during the call:
-   * `consumer` copies what it keeps (see `_readsShared`). Consumption ends
+   * allocates nothing. Such a chunk (`shared` true) is valid only during
+   * the call: `consumer` copies what it keeps. Consumption ends
    * when anyone else listens for 'data' or 'readable' (as in Node) — anyone
    * but `ownListener`, the consumer's own 'data' listener, there for the
    * API's sake (listener counts; it takes over if consumption ends) — or by
    * `_unconsume()`; later chunks are pushed to the stream, copied out of the
    * shared buffer. False when this socket cannot be consumed (no handle yet,
-   * connecting, `onread`, already consumed, or someone else already listens
-   * for the bytes).
+   * connecting, `onread`, already consumed, bytes already buffered in the
+   * stream — they would come after newer ones — or someone else already
+   * listens for the bytes).
    */
-  _consume(consumer: (chunk: Buffer) => void, ownListener: AnyListener | null = null): boolean {
+  _consume(consumer: Consumer, ownListener: AnyListener | null = null): boolean {
     const handle = this._handle;
-    if (handle === null || this.connecting || this.userReader !== null || this.consumer !== null) {
+    if (
+      handle === null ||
+      this.connecting ||
+      this.userReader !== null ||
+      this.consumer !== null ||
+      this.readableLength > 0
+    ) {
       return false;
     }
     const listeners = this.listenerCount('data');
@@ -323,22 +333,29 @@ export class Socket extends Duplex {
     }
     this.consumer = consumer;
     this.consumerListener = ownListener;
-    if (!this.readsShared && handle.useUserBuffer !== undefined) {
+    if (handle.useUserBuffer !== undefined) {
       sharedReadBuffer ??= Buffer.allocUnsafe(SHARED_READ_BYTES);
-      handle.useUserBuffer(sharedReadBuffer);
-      this.readsShared = true;
+      handle.useUserBuffer(sharedReadBuffer); // once per handle: it keeps it
     }
     return true;
   }
 
   /** @internal Ends `_consume`: chunks go to the stream again. */
   _unconsume(): void {
-    this.consumer = null;
+    if (this.consumer !== null) this.endConsumption();
   }
 
-  /** @internal The chunks `_consume` hands over view the shared read buffer (valid during the call only). */
-  get _readsShared(): boolean {
-    return this.readsShared;
+  /**
+   * Back to the stream. While consumed, nothing was pushed, so the stream
+   * still counts the read it started as under way; with the transport
+   * stopped (a pause while consumed) it would never ask again: it is told
+   * that no read is under way.
+   */
+  private endConsumption(): void {
+    this.consumer = null;
+    if (!this.reading) {
+      (this as unknown as { _readableState: { reading: boolean } })._readableState.reading = false;
+    }
   }
 
   override on(event: string | symbol, listener: AnyListener): this {
@@ -362,7 +379,7 @@ export class Socket extends Duplex {
    */
   private listening(event: string | symbol, listener: AnyListener): void {
     if ((event === 'data' || event === 'readable') && listener !== this.consumerListener) {
-      this.consumer = null;
+      this.endConsumption();
     }
   }
 

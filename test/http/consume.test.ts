@@ -11,6 +11,7 @@ import * as nodeHttp from 'node:http';
 import * as nodeNet from 'node:net';
 import { test } from 'node:test';
 import * as http from '../../src/http/index.js';
+import * as net from '../../src/net/index.js';
 import { close, listen, rawExchange } from './helpers.js';
 
 type Http = typeof nodeHttp;
@@ -261,4 +262,176 @@ test("wirestack: a 'data' listener on the socket before the server takes it stil
   assert.match(reply, /^HTTP\/1\.1 200 OK/);
   assert.equal(Buffer.concat(seen).toString('latin1'), request);
   await close(server);
+});
+
+// ---- ending consumption, and sockets it must not take -------------------
+
+/** `promise`, or a failure naming `what` if it has not settled after `ms` (a hang guard). */
+function within<T>(promise: Promise<T>, ms: number, what: () => string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const guard = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`still waiting: ${what()}`)), ms);
+  });
+  return Promise.race([promise, guard]).finally(() => clearTimeout(timer));
+}
+
+/** Resolves once `socket` has been paused (backpressure). */
+async function pausedBy(socket: { isPaused(): boolean }): Promise<void> {
+  for (let spins = 0; !socket.isPaused() && spins < 10_000; spins++) {
+    await new Promise((r) => setImmediate(r));
+  }
+  assert.ok(socket.isPaused(), 'the socket was never paused');
+}
+
+const BIG = 4 * 1024 * 1024;
+
+test("server: a 'data' listener added while backpressure has stopped reading, then the body is read: all of it arrives", async () => {
+  let got = 0;
+  const done = new Promise<void>((resolve) => {
+    const server = http.createServer(async (req, res) => {
+      const socket = req.socket!;
+      await pausedBy(socket);
+      socket.on('data', () => {});
+      req.on('data', (c: Buffer) => {
+        got += c.length;
+      });
+      req.on('end', () => res.end('ok'));
+    });
+    void listen(server).then(async (port) => {
+      const socket = await connect(port);
+      socket.write(`POST / HTTP/1.1\r\nHost: x\r\nContent-Length: ${BIG}\r\n\r\n`);
+      socket.write(Buffer.alloc(BIG, 0x61));
+      await nextData(socket);
+      socket.destroy();
+      await close(server);
+      resolve();
+    });
+  });
+  await within(done, 10_000, () => `${got} of ${BIG} body bytes`);
+  assert.equal(got, BIG);
+});
+
+test("client: a 'data' listener added while backpressure has stopped reading, then the body is read: all of it arrives", async () => {
+  const { port, server } = await scriptedServer([
+    (s) => s.write(OK_EMPTY),
+    (s) => {
+      s.write(`HTTP/1.1 200 OK\r\nContent-Length: ${BIG}\r\n\r\n`);
+      s.write(Buffer.alloc(BIG, 0x61));
+    },
+  ]);
+  const agent = new http.Agent({ keepAlive: true });
+  (await get(port, agent)).resume();
+  await new Promise((r) => setImmediate(r));
+  const res = await get(port, agent);
+  await pausedBy(res.socket);
+  res.socket.on('data', () => {});
+  let got = 0;
+  res.on('data', (c: Buffer) => {
+    got += c.length;
+  });
+  await within(once(res, 'end'), 10_000, () => `${got} of ${BIG} body bytes`);
+  assert.equal(got, BIG);
+  agent.destroy();
+  server.close();
+});
+
+test('an upgrade in a read that flood control paused: the upgraded socket reads on', async () => {
+  const server = http.createServer((req, res) => {
+    res.end(req.url === '/big' ? Buffer.alloc(8 * 1024 * 1024, 0x62) : 'two');
+  });
+  const upgraded = new Promise<nodeNet.Socket>((resolve) => {
+    server.on('upgrade', (_req, socket: nodeNet.Socket) => resolve(socket));
+  });
+  const port = await listen(server);
+  const client = await connect(port);
+  client.pause(); // the big response stays queued: the server stops reading
+  client.write(
+    'GET /big HTTP/1.1\r\nHost: x\r\n\r\nGET /2 HTTP/1.1\r\nHost: x\r\n\r\n' +
+      'GET /up HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: foo\r\n\r\n',
+  );
+  const socket = await within(upgraded, 10_000, () => "'upgrade'");
+  const ping = once(socket, 'data');
+  client.write('PING');
+  const [data] = (await within(ping, 10_000, () => 'PING on the upgraded socket')) as [Buffer];
+  assert.equal(data.toString(), 'PING');
+  client.destroy();
+  socket.destroy();
+  await close(server);
+});
+
+test("a socket made on a consumed socket's handle keeps its chunks intact", async () => {
+  const server = http.createServer(() => {});
+  const kept: Buffer[] = [];
+  let onChunk: () => void = () => {};
+  const sockets: Array<{ destroy(): void }> = [];
+  const upgraded = new Promise<void>((resolve) => {
+    server.on('upgrade', (_req, socket: net.Socket & { _handle: unknown }) => {
+      const again = new net.Socket({ handle: socket._handle } as never);
+      again.on('data', (d: Buffer) => {
+        kept.push(d);
+        onChunk();
+      });
+      sockets.push(again, socket);
+      resolve();
+    });
+  });
+  const port = await listen(server);
+  const client = await connect(port);
+  client.write('GET / HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: x\r\n\r\n');
+  await within(upgraded, 10_000, () => "'upgrade'");
+  for (const piece of ['AAAAAAAA', 'BBBB']) {
+    const received = new Promise<void>((r) => {
+      onChunk = r;
+    });
+    client.write(piece);
+    await within(received, 10_000, () => piece);
+  }
+  assert.deepEqual(
+    kept.map((b) => b.toString()),
+    ['AAAAAAAA', 'BBBB'],
+  );
+  client.destroy();
+  for (const socket of sockets) socket.destroy();
+  await close(server);
+});
+
+test('a socket handed to the server with bytes unshifted into it: they are parsed first', async () => {
+  let body = '';
+  const httpServer = http.createServer((req, res) => {
+    req.on('data', (c: Buffer) => {
+      body += c.toString();
+    });
+    req.on('end', () => res.end('ok'));
+  });
+  // Protocol sniffing: the first bytes are read and put back, and the socket
+  // goes to the HTTP server paused; the body arrives before it is resumed.
+  let handOver: (socket: net.Socket) => void = () => {};
+  const handedOver = new Promise<net.Socket>((r) => {
+    handOver = r;
+  });
+  const front = net.createServer((socket) => {
+    socket.once('data', (first: Buffer) => {
+      socket.pause();
+      socket.unshift(first);
+      httpServer.emit('connection', socket);
+      handOver(socket);
+    });
+  });
+  const port = await listen(front);
+  const client = await connect(port);
+  const head = 'POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\n';
+  client.write(head);
+  const serverSocket = await handedOver;
+  client.write('hello');
+  for (let spins = 0; serverSocket.bytesRead < head.length + 5 && spins < 10_000; spins++) {
+    await new Promise((r) => setImmediate(r));
+  }
+  const reply = nextData(client);
+  serverSocket.resume();
+  const answer = (await within(reply, 10_000, () => 'the response')).toString();
+  assert.match(answer, /^HTTP\/1\.1 200 OK/);
+  assert.equal(body, 'hello');
+  client.destroy();
+  front.close();
+  await close(httpServer);
 });
