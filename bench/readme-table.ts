@@ -38,17 +38,23 @@ export interface HttpReport {
 const number = (n: number): string => Math.round(n).toLocaleString('en-US');
 const micros = (r: ImplResult | undefined): string =>
   r?.serverCpuMicrosPerRequest === undefined ? '–' : r.serverCpuMicrosPerRequest.toFixed(1);
+/** Server CPU per request above the no-HTTP floor's, µs: what the HTTP layer costs. */
+const overFloor = (r: ImplResult, floor: ImplResult | undefined): string =>
+  r.serverCpuMicrosPerRequest === undefined || floor?.serverCpuMicrosPerRequest === undefined
+    ? '–'
+    : (r.serverCpuMicrosPerRequest - floor.serverCpuMicrosPerRequest).toFixed(1);
 
 export function renderHttp(report: HttpReport): string {
   const { wrk } = report;
   const lines = [
-    `| workload (wrk: ${wrk.threads} thread, ${wrk.connections} connections) | wirestack req/s | node:http req/s | wirestack / node:http | no-HTTP floor req/s (÷ node:http) | server CPU µs/request: wirestack / node:http / floor |`,
-    '| --- | ---: | ---: | ---: | ---: | ---: |',
+    `| workload (wrk: ${wrk.threads} thread, ${wrk.connections} connections) | wirestack req/s | node:http req/s | wirestack / node:http | no-HTTP floor req/s (÷ node:http) | server CPU µs/request: wirestack / node:http / floor | HTTP layer µs/request (over the floor): wirestack / node:http |`,
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...report.results.map(
       (r) =>
         `| ${r.label} | ${number(r.wirestack.requestsPerSec)} | ${number(r.node.requestsPerSec)} | ${r.ratio.toFixed(2)} | ` +
         `${r.floor ? `${number(r.floor.requestsPerSec)} (${r.floorRatio?.toFixed(2)})` : '–'} | ` +
-        `${micros(r.wirestack)} / ${micros(r.node)} / ${micros(r.floor)} |`,
+        `${micros(r.wirestack)} / ${micros(r.node)} / ${micros(r.floor)} | ` +
+        `${overFloor(r.wirestack, r.floor)} / ${overFloor(r.node, r.floor)} |`,
     ),
     '',
     `Hello-world server, each side in its own process on loopback; mean of ${wrk.rounds} interleaved ` +
