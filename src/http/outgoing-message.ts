@@ -19,6 +19,7 @@ import { Stream } from 'node:stream';
 import { codedError } from '../errors/index.js';
 import type { Socket } from '../net/index.js';
 import { Socket as NetSocket } from '../net/socket.js';
+import { latin1 } from '../util/latin1.js';
 import { utcDate } from './date-cache.js';
 import {
   checkInvalidHeaderChar,
@@ -738,7 +739,7 @@ export class OutgoingMessage extends Stream {
           this.socket instanceof NetSocket &&
           Buffer.isBuffer(data)
         ) {
-          return this._writeRaw(head + data.toString('latin1'), 'latin1', callback);
+          return this._writeRaw(head + latin1(data, 0, data.byteLength), 'latin1', callback);
         }
         const headLen = head.length; // latin1: one byte per char
         const buf = Buffer.allocUnsafe(headLen + data.byteLength);

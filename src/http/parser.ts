@@ -28,6 +28,7 @@
  */
 // Imported rather than global: Node's global Buffer and process are accessors (slow in hot paths).
 import { Buffer } from 'node:buffer';
+import { latin1 } from '../util/latin1.js';
 import * as chars from './parser-chars.js';
 import { createParseError, type HttpParseErrorCode } from './parser-error.js';
 import * as fields from './parser-fields.js';
@@ -786,9 +787,8 @@ export class HttpParser {
       const folded = this.folded ?? (this.folded = []);
       const o = this.offsets;
       const k = field << 2;
-      const before =
-        folded[field] ?? buf.toString('latin1', this.hBase + o[k + 2]!, this.hBase + o[k + 3]!);
-      folded[field] = `${before} ${buf.toString('latin1', start, stop)}`;
+      const before = folded[field] ?? latin1(buf, this.hBase + o[k + 2]!, this.hBase + o[k + 3]!);
+      folded[field] = `${before} ${latin1(buf, start, stop)}`;
     }
     return next;
   }
@@ -1042,7 +1042,7 @@ export class HttpParser {
     const base = this.hBase;
     // One native decode for the whole section; names and values are slices
     // of it (see the file comment). latin1, as Node decodes header bytes.
-    const text = buf.toString('latin1', base, sectionEnd);
+    const text = latin1(buf, base, sectionEnd);
     const count = this.fieldCount;
     const o = this.offsets;
     const folded = this.folded;
