@@ -30,6 +30,14 @@ function nextData(socket: nodeNet.Socket): Promise<Buffer> {
   return once(socket, 'data').then(([chunk]) => chunk as Buffer);
 }
 
+/** Waits (a bounded number of loop turns) for `condition`; resolves with its final value. */
+async function until(condition: () => boolean): Promise<boolean> {
+  for (let spins = 0; !condition() && spins < 10_000; spins++) {
+    await new Promise((r) => setImmediate(r));
+  }
+  return condition();
+}
+
 test('body chunks kept by the handler keep their bytes after later reads', async () => {
   const pieces = ['a', 'b', 'c', 'd'].map((c) => c.repeat(1000));
   const kept: Buffer[] = [];
@@ -119,10 +127,7 @@ for (const [name, impl] of implementations) {
     const first = 'GET /2 HTTP/1.1\r\n';
     const second = 'Host: x\r\n\r\n';
     socket.write(first);
-    for (let spins = 0; seen.length === 0 && spins < 5000; spins++) {
-      await new Promise((r) => setImmediate(r));
-    }
-    assert.ok(seen.length > 0, "the socket's 'data' listener got nothing");
+    assert.ok(await until(() => seen.length > 0), "the socket's 'data' listener got nothing");
     const response = nextData(socket);
     socket.write(second);
     assert.match((await response).toString(), /response 2$/);
@@ -157,6 +162,14 @@ async function scriptedServer(
   return { port, server };
 }
 
+/** A keep-alive agent holding one socket to `port` in its pool (one GET made and read). */
+async function pooledAgent(port: number): Promise<http.Agent> {
+  const agent = new http.Agent({ keepAlive: true });
+  (await get(port, agent)).resume();
+  await new Promise((r) => setImmediate(r));
+  return agent;
+}
+
 /** GET / through `agent`; resolves with the response. */
 function get(port: number, agent: http.Agent): Promise<nodeHttp.IncomingMessage> {
   return new Promise((resolve, reject) => {
@@ -189,9 +202,7 @@ test('client: body chunks kept by the user keep their bytes after later reads', 
       s.write(`HTTP/1.1 200 OK\r\nContent-Length: ${pieces.join('').length}\r\n\r\n`);
     },
   ]);
-  const agent = new http.Agent({ keepAlive: true });
-  (await get(port, agent)).resume();
-  await new Promise((r) => setImmediate(r));
+  const agent = await pooledAgent(port);
   const res = await get(port, agent);
   const kept: Buffer[] = [];
   let next = 0;
@@ -216,9 +227,7 @@ test("client: an upgrade's head keeps its bytes after later reads", async () => 
         'HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: test\r\n\r\nHEAD-BYTES-1234',
       ),
   ]);
-  const agent = new http.Agent({ keepAlive: true });
-  (await get(port, agent)).resume();
-  await new Promise((r) => setImmediate(r));
+  const agent = await pooledAgent(port);
   const req = http.request({
     port,
     host: '127.0.0.1',
@@ -237,9 +246,7 @@ test("client: an upgrade's head keeps its bytes after later reads", async () => 
 test("client: a parse error's rawPacket keeps its bytes after later reads", async () => {
   const bad = 'HTTP/1.1 200 OK\r\nBad Header: 1\r\n\r\n';
   const { port, server } = await scriptedServer([(s) => s.write(OK_EMPTY), (s) => s.write(bad)]);
-  const agent = new http.Agent({ keepAlive: true });
-  (await get(port, agent)).resume();
-  await new Promise((r) => setImmediate(r));
+  const agent = await pooledAgent(port);
   const req = http.get({ port, host: '127.0.0.1', agent });
   const [err] = (await once(req, 'error')) as [{ rawPacket?: Buffer }];
   await anotherRead();
@@ -277,10 +284,7 @@ function within<T>(promise: Promise<T>, ms: number, what: () => string): Promise
 
 /** Resolves once `socket` has been paused (backpressure). */
 async function pausedBy(socket: { isPaused(): boolean }): Promise<void> {
-  for (let spins = 0; !socket.isPaused() && spins < 10_000; spins++) {
-    await new Promise((r) => setImmediate(r));
-  }
-  assert.ok(socket.isPaused(), 'the socket was never paused');
+  assert.ok(await until(() => socket.isPaused()), 'the socket was never paused');
 }
 
 const BIG = 4 * 1024 * 1024;
@@ -319,9 +323,7 @@ test("client: a 'data' listener added while backpressure has stopped reading, th
       s.write(Buffer.alloc(BIG, 0x61));
     },
   ]);
-  const agent = new http.Agent({ keepAlive: true });
-  (await get(port, agent)).resume();
-  await new Promise((r) => setImmediate(r));
+  const agent = await pooledAgent(port);
   const res = await get(port, agent);
   await pausedBy(res.socket);
   res.socket.on('data', () => {});
@@ -423,9 +425,7 @@ test('a socket handed to the server with bytes unshifted into it: they are parse
   client.write(head);
   const serverSocket = await handedOver;
   client.write('hello');
-  for (let spins = 0; serverSocket.bytesRead < head.length + 5 && spins < 10_000; spins++) {
-    await new Promise((r) => setImmediate(r));
-  }
+  await until(() => serverSocket.bytesRead >= head.length + 5);
   const reply = nextData(client);
   serverSocket.resume();
   const answer = (await within(reply, 10_000, () => 'the response')).toString();
