@@ -79,6 +79,32 @@ function LazyReadable(this: EventEmitter): void {
 Object.setPrototypeOf(LazyReadable.prototype, Readable.prototype);
 Object.setPrototypeOf(LazyReadable, Readable);
 
+/** Returns the object it is given: a subclass's fields are then defined on that object. */
+class FieldDefiner {
+  constructor(target: object) {
+    // biome-ignore lint/correctness/noConstructorReturn: the point of this class
+    return target;
+  }
+}
+let stateToDefine: unknown;
+/** Defines `_readableState` on the object given, as a class field does. */
+class ReadableStateField extends FieldDefiner {
+  _readableState = stateToDefine;
+}
+
+/**
+ * Makes `state` the message's own `_readableState` data property, shadowing
+ * the prototype's lazy accessor. A class field's definition does that
+ * through V8's cached define-property path, where `Object.defineProperty`
+ * builds a descriptor and calls into the runtime on every message (~5% of
+ * a keep-alive client request).
+ */
+function defineReadableState(msg: object, state: unknown): void {
+  stateToDefine = state;
+  new ReadableStateField(msg);
+  stateToDefine = undefined;
+}
+
 export class IncomingMessage extends (LazyReadable as unknown as typeof Readable) {
   /** The connection; null once a kept-alive client socket is released to the agent. */
   socket: Socket | null;
@@ -145,12 +171,7 @@ export class IncomingMessage extends (LazyReadable as unknown as typeof Readable
     // Readable would otherwise call _read() again and again while below the
     // high-water mark; the body arrives by push() from the parser instead.
     state.readingMore = !this._consuming;
-    Object.defineProperty(this, '_readableState', {
-      value: state,
-      writable: true,
-      configurable: true,
-      enumerable: true,
-    });
+    defineReadableState(this, state);
     this._stateReady = true;
     if (this.eofPending) {
       this.eofPending = false;
@@ -344,12 +365,7 @@ Object.defineProperty(IncomingMessage.prototype, '_readableState', {
     return this._materializeState();
   },
   set(this: IncomingMessage, value: unknown) {
-    Object.defineProperty(this, '_readableState', {
-      value,
-      writable: true,
-      configurable: true,
-      enumerable: true,
-    });
+    defineReadableState(this, value);
     this._stateReady = true;
   },
 });

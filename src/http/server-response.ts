@@ -31,6 +31,22 @@ export type WriteHeadHeaders =
   | readonly (string | number | readonly string[])[]
   | readonly (readonly [string, OutgoingHttpHeader])[];
 
+/** The last status line rendered: most responses repeat it (same code, same reason). */
+let lastStatus = { code: 0, message: '', line: '' };
+
+/**
+ * `HTTP/1.1 <code> <reason>\r\n` (RFC 9112 §4). Throws `ERR_INVALID_CHAR`
+ * for a reason phrase with CR, LF or other characters a field value may not hold.
+ */
+function renderStatusLine(code: number, message: string): string {
+  const last = lastStatus;
+  if (code === last.code && message === last.message) return last.line;
+  if (checkInvalidHeaderChar(message)) throw codedError('ERR_INVALID_CHAR', 'statusMessage');
+  const line = `HTTP/1.1 ${code} ${message}\r\n`;
+  lastStatus = { code, message, line };
+  return line;
+}
+
 /** The part of the server connection a response reports to (avoids an import cycle). */
 interface PipelineOwner {
   responseEnded(res: ServerResponse): void;
@@ -219,9 +235,7 @@ export class ServerResponse extends OutgoingMessage {
       headers = obj as HeadersInput;
     }
 
-    if (checkInvalidHeaderChar(this.statusMessage!)) {
-      throw codedError('ERR_INVALID_CHAR', 'statusMessage');
-    }
+    const statusLine = renderStatusLine(statusCode, this.statusMessage!);
     // RFC 9110 §15.2, §15.3.5, §15.4.5: 1xx, 204 and 304 have no content.
     if (statusCode === 204 || statusCode === 304 || (statusCode >= 100 && statusCode <= 199)) {
       this._hasBody = false;
@@ -229,7 +243,7 @@ export class ServerResponse extends OutgoingMessage {
     // The client may still send the body it was holding back: do not reuse.
     if (this._expect_continue && !this._sent100) this.shouldKeepAlive = false;
 
-    this._storeHeader(`HTTP/1.1 ${statusCode} ${this.statusMessage}\r\n`, headers);
+    this._storeHeader(statusLine, headers);
     return this;
   }
 

@@ -239,15 +239,19 @@ export class Socket extends Duplex {
   // Hot path: one call per received chunk.
   private onHandleRead(chunk: Buffer): void {
     this.bytesReadTotal += chunk.length;
-    this.timer.touch();
     // A view of the shared read buffer (the handle reads into it; see
     // `_consume`) is valid only until the next read, on any socket.
     const shared = chunk.buffer === sharedReadBuffer?.buffer;
     const consumer = this.consumer;
     if (consumer !== null) {
       consumer(chunk, shared);
+      // The activity counts once the consumer has run: an HTTP connection
+      // switches its keep-alive timeout off as a request arrives, and then
+      // there is no countdown to restart (one timer refresh less per request).
+      this.timer.touch();
       return;
     }
+    this.timer.touch();
     const more = this.userReader
       ? this.userReader.deliver(chunk, this._handle)
       : this.push(shared ? Buffer.from(chunk) : chunk); // the stream keeps it: a copy

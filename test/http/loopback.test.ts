@@ -53,6 +53,50 @@ describe('our client against our server', () => {
     assert.equal(sockets.size, 1);
   });
 
+  test('status lines: each response its own code and reason, STATUS_CODES changes seen', async (t) => {
+    const reasons = ['OK', 'Fine', 'OK', '', 'OK\r\nX: y', 'OK'];
+    let n = 0;
+    const errors: string[] = [];
+    const server = http.createServer((_req, res) => {
+      const reason = reasons[n++]!;
+      try {
+        res.writeHead(200, reason);
+      } catch (err) {
+        errors.push((err as { code: string }).code);
+        res.statusMessage = 'Refused';
+      }
+      res.end();
+    });
+    const port = await listen(server);
+    t.after(() => close(server));
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    t.after(() => agent.destroy());
+    const seen: string[] = [];
+    for (let i = 0; i < reasons.length; i++) {
+      const { res } = await get({ port, host: '127.0.0.1', agent });
+      seen.push(`${res.statusCode} ${res.statusMessage}`);
+    }
+    assert.deepEqual(seen, ['200 OK', '200 Fine', '200 OK', '200 ', '200 Refused', '200 OK']);
+    assert.deepEqual(errors, ['ERR_INVALID_CHAR']);
+
+    // The default reason is read from STATUS_CODES at each response.
+    const saved = http.STATUS_CODES[202];
+    t.after(() => {
+      http.STATUS_CODES[202] = saved;
+    });
+    const implicit = http.createServer((_req, res) => {
+      res.statusCode = 202;
+      res.end();
+    });
+    const port2 = await listen(implicit);
+    t.after(() => close(implicit));
+    const first = await get({ port: port2, host: '127.0.0.1', agent });
+    http.STATUS_CODES[202] = 'Taken';
+    const second = await get({ port: port2, host: '127.0.0.1', agent });
+    assert.equal(first.res.statusMessage, 'Accepted');
+    assert.equal(second.res.statusMessage, 'Taken');
+  });
+
   test('10 MiB both ways, chunked upload', async (t) => {
     const big = pattern(10 * 1024 * 1024);
     const server = http.createServer((req, res) => req.pipe(res));
