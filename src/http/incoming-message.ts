@@ -25,6 +25,7 @@ type PausableSocket = Socket & { _paused?: boolean };
 
 /** The fields of stream.Readable's state set here (plain fields or accessors, per Node version). */
 type ReadableStateLike = {
+  length: number;
   readingMore: boolean;
   resumeScheduled: boolean;
   ended: boolean;
@@ -149,6 +150,8 @@ export class IncomingMessage extends (LazyReadable as unknown as typeof Readable
   _stateReady = false;
   /** @internal The body ended before the stream state existed: push(null) when it is built. */
   private eofPending = false;
+  /** A read() has found the body ended and drained: Readable has scheduled 'end'. */
+  private endScheduled = false;
   /** The epoch of `_dump()` while the state was not built. */
   private dumpEpoch = -1;
   /** The socket's readableHighWaterMark at construction (undefined: the stream default). */
@@ -304,12 +307,31 @@ export class IncomingMessage extends (LazyReadable as unknown as typeof Readable
   }
 
   override read(size?: number): unknown {
+    const state = (this as unknown as { _readableState: ReadableStateLike })._readableState;
     if (!this._consuming) {
-      (this as unknown as { _readableState: { readingMore: boolean } })._readableState.readingMore =
-        false;
+      state.readingMore = false;
       this._consuming = true;
     }
-    return super.read(size);
+    // Once the body has ended and its buffer is empty, every read() schedules
+    // one more 'end' tick (Readable's endReadable); a flowing message is read
+    // that way three or four times in a row, and all but the first tick find
+    // 'end' emitted and do nothing. Such repeats are answered here. Only
+    // unshift() can refill the buffer after the end; it clears the mark.
+    if (this.endScheduled && (size === undefined || size === 0) && state.length === 0) {
+      return null;
+    }
+    const drained = state.ended && state.length === 0;
+    const ret = super.read(size);
+    // A read() of everything (no size) that empties an ended buffer schedules 'end' too.
+    if (drained || (size === undefined && state.ended && state.length === 0)) {
+      this.endScheduled = true;
+    }
+    return ret;
+  }
+
+  override unshift(chunk: unknown, encoding?: BufferEncoding): void {
+    this.endScheduled = false;
+    super.unshift(chunk, encoding);
   }
 
   override _read(_size: number): void {

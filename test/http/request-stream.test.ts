@@ -194,3 +194,44 @@ describe('a request stream built on first use behaves as node:http', () => {
     assert.ok(log.includes('body 5000'));
   });
 });
+
+describe('a message read past its end behaves as a plain Readable', () => {
+  /**
+   * Pushes 'abc' and the end; reads 'abc' (Readable schedules 'end') and at
+   * once unshifts 'again', so that the 'end' tick finds data and passes;
+   * reads 'again' later by its exact size (no 'end' scheduled by that read)
+   * and then past the end: this last read must schedule 'end' anew.
+   * Resolves with the reads and the end.
+   */
+  async function readPastEnd(stream: Readable): Promise<string[]> {
+    const log: string[] = [];
+    const ended = new Promise<void>((resolve) => {
+      stream.on('end', () => {
+        log.push('end');
+        resolve();
+      });
+    });
+    stream.push(Buffer.from('abc'));
+    stream.push(null);
+    stream.once('readable', () => {
+      log.push(`read ${stream.read()}`);
+      stream.unshift(Buffer.from('again'));
+      setImmediate(() => {
+        log.push(`read ${stream.read(5)}`);
+        log.push(`read ${stream.read()}`);
+        stream.read(0);
+      });
+    });
+    await Promise.race([ended, new Promise((r) => setTimeout(r, 500))]);
+    return log;
+  }
+
+  test('ends once a chunk unshifted before the end tick is read', async () => {
+    const plain = await readPastEnd(new Readable({ read() {} }));
+    const message = await readPastEnd(
+      new ours.IncomingMessage(null as never) as unknown as Readable,
+    );
+    assert.deepEqual(plain, ['read abc', 'read again', 'read null', 'end']);
+    assert.deepEqual(message, plain);
+  });
+});
