@@ -89,6 +89,13 @@ const SHARED_READ_BYTES = 64 * 1024;
 /** One read buffer for every consumed socket (see `Socket._consume`): reads never overlap. */
 let sharedReadBuffer: Buffer | null = null;
 
+/** Has `handle` read into the shared buffer, where its transport can (libuv); once per handle. */
+function shareReadBuffer(handle: StreamHandle): void {
+  if (handle.useUserBuffer === undefined) return;
+  sharedReadBuffer ??= Buffer.allocUnsafe(SHARED_READ_BYTES);
+  handle.useUserBuffer(sharedReadBuffer);
+}
+
 // biome-ignore lint/suspicious/noExplicitAny: EventEmitter's own listener type.
 type AnyListener = (...args: any[]) => void;
 
@@ -311,16 +318,16 @@ export class Socket extends Duplex {
    * but `ownListener`, the consumer's own 'data' listener, there for the
    * API's sake (listener counts; it takes over if consumption ends) — or by
    * `_unconsume()`; later chunks are pushed to the stream, copied out of the
-   * shared buffer. False when this socket cannot be consumed (no handle yet,
-   * connecting, `onread`, already consumed, bytes already buffered in the
-   * stream — they would come after newer ones — or someone else already
-   * listens for the bytes).
+   * shared buffer. A connecting socket is consumed from its first read, its
+   * transport given the shared buffer once connected. False when this socket
+   * cannot be consumed (no handle, `onread`, already consumed, bytes already
+   * buffered in the stream — they would come after newer ones — or someone
+   * else already listens for the bytes).
    */
   _consume(consumer: Consumer, ownListener: AnyListener | null = null): boolean {
     const handle = this._handle;
     if (
       handle === null ||
-      this.connecting ||
       this.userReader !== null ||
       this.consumer !== null ||
       this.readableLength > 0
@@ -337,10 +344,8 @@ export class Socket extends Duplex {
     }
     this.consumer = consumer;
     this.consumerListener = ownListener;
-    if (handle.useUserBuffer !== undefined) {
-      sharedReadBuffer ??= Buffer.allocUnsafe(SHARED_READ_BYTES);
-      handle.useUserBuffer(sharedReadBuffer); // once per handle: it keeps it
-    }
+    // While connecting, the handle may yet be replaced (one per address tried).
+    if (!this.connecting) shareReadBuffer(handle);
     return true;
   }
 
@@ -774,6 +779,7 @@ export class Socket extends Duplex {
       return;
     }
     const handle = this._handle!;
+    if (this.consumer !== null) shareReadBuffer(handle);
     // Deferred setNoDelay / setKeepAlive.
     if (this.noDelay) handle.setNoDelay(true);
     if (this.keepAlive) handle.setKeepAlive(true, this.keepAliveInitialDelay);

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import * as nodeHttp from 'node:http';
 import * as nodeNet from 'node:net';
-import { test } from 'node:test';
+import { type TestContext, test } from 'node:test';
 import * as http from '../../src/http/index.js';
 import * as net from '../../src/net/index.js';
 import { close, listen, rawExchange } from './helpers.js';
@@ -192,68 +192,101 @@ async function anotherRead(): Promise<void> {
   await close(server);
 }
 
-test('client: body chunks kept by the user keep their bytes after later reads', async () => {
-  const pieces = ['a', 'b', 'c', 'd'].map((c) => c.repeat(1000));
-  let serverSocket: nodeNet.Socket | null = null;
-  const { port, server } = await scriptedServer([
-    (s) => s.write(OK_EMPTY),
-    (s) => {
-      serverSocket = s;
-      s.write(`HTTP/1.1 200 OK\r\nContent-Length: ${pieces.join('').length}\r\n\r\n`);
-    },
-  ]);
-  const agent = await pooledAgent(port);
-  const res = await get(port, agent);
-  const kept: Buffer[] = [];
-  let next = 0;
-  const sendNext = () => serverSocket!.write(pieces[next++]!);
-  res.on('data', (chunk: Buffer) => {
-    kept.push(chunk); // kept as handed out
-    if (next < pieces.length) sendNext();
-  });
-  sendNext();
-  await once(res, 'end');
-  await anotherRead();
-  assert.equal(Buffer.concat(kept).toString('latin1'), pieces.join(''));
-  agent.destroy();
-  server.close();
-});
+/**
+ * The client's reads are consumed on a socket from the pool and on a new
+ * connection alike (from its first read, once connected): each case runs on both.
+ */
+const clientSockets: Array<[string, boolean]> = [
+  ['a pooled socket', false],
+  ['a new connection', true],
+];
 
-test("client: an upgrade's head keeps its bytes after later reads", async () => {
-  const { port, server } = await scriptedServer([
-    (s) => s.write(OK_EMPTY),
-    (s) =>
-      s.write(
-        'HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: test\r\n\r\nHEAD-BYTES-1234',
-      ),
-  ]);
-  const agent = await pooledAgent(port);
-  const req = http.request({
-    port,
-    host: '127.0.0.1',
-    agent,
-    headers: { Connection: 'Upgrade', Upgrade: 'test' },
+/**
+ * A keep-alive agent for `port`: on `fresh`, empty (the next request opens a
+ * connection); else holding one socket in its pool, for which `server`'s
+ * script must first answer the warm-up GET (see `pooledAgent`). The agent
+ * and the server are closed after the test, even one that fails (open
+ * sockets would keep the file running).
+ */
+async function clientAgent(
+  t: TestContext,
+  server: nodeNet.Server,
+  port: number,
+  fresh: boolean,
+): Promise<http.Agent> {
+  const agent = fresh ? new http.Agent({ keepAlive: true }) : await pooledAgent(port);
+  t.after(() => {
+    agent.destroy();
+    server.close();
   });
-  req.end();
-  const [, socket, head] = (await once(req, 'upgrade')) as [unknown, nodeNet.Socket, Buffer];
-  await anotherRead();
-  socket.destroy();
-  assert.equal(head.toString('latin1'), 'HEAD-BYTES-1234');
-  agent.destroy();
-  server.close();
-});
+  return agent;
+}
 
-test("client: a parse error's rawPacket keeps its bytes after later reads", async () => {
-  const bad = 'HTTP/1.1 200 OK\r\nBad Header: 1\r\n\r\n';
-  const { port, server } = await scriptedServer([(s) => s.write(OK_EMPTY), (s) => s.write(bad)]);
-  const agent = await pooledAgent(port);
-  const req = http.get({ port, host: '127.0.0.1', agent });
-  const [err] = (await once(req, 'error')) as [{ rawPacket?: Buffer }];
-  await anotherRead();
-  assert.equal(err.rawPacket?.toString('latin1'), bad);
-  agent.destroy();
-  server.close();
-});
+/** `steps`, after an answer to the warm-up GET unless `fresh`. */
+function clientScript(fresh: boolean, steps: Array<(s: nodeNet.Socket) => void>) {
+  return fresh ? steps : [(s: nodeNet.Socket) => s.write(OK_EMPTY), ...steps];
+}
+
+for (const [label, fresh] of clientSockets) {
+  test(`client, ${label}: body chunks kept by the user keep their bytes after later reads`, async (t) => {
+    const pieces = ['a', 'b', 'c', 'd'].map((c) => c.repeat(1000));
+    let serverSocket: nodeNet.Socket | null = null;
+    const { port, server } = await scriptedServer(
+      clientScript(fresh, [
+        (s) => {
+          serverSocket = s;
+          s.write(`HTTP/1.1 200 OK\r\nContent-Length: ${pieces.join('').length}\r\n\r\n`);
+        },
+      ]),
+    );
+    const agent = await clientAgent(t, server, port, fresh);
+    const res = await get(port, agent);
+    const kept: Buffer[] = [];
+    let next = 0;
+    const sendNext = () => serverSocket!.write(pieces[next++]!);
+    res.on('data', (chunk: Buffer) => {
+      kept.push(chunk); // kept as handed out
+      if (next < pieces.length) sendNext();
+    });
+    sendNext();
+    await once(res, 'end');
+    await anotherRead();
+    assert.equal(Buffer.concat(kept).toString('latin1'), pieces.join(''));
+  });
+
+  test(`client, ${label}: an upgrade's head keeps its bytes after later reads`, async (t) => {
+    const { port, server } = await scriptedServer(
+      clientScript(fresh, [
+        (s) =>
+          s.write(
+            'HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: test\r\n\r\nHEAD-BYTES-1234',
+          ),
+      ]),
+    );
+    const agent = await clientAgent(t, server, port, fresh);
+    const req = http.request({
+      port,
+      host: '127.0.0.1',
+      agent,
+      headers: { Connection: 'Upgrade', Upgrade: 'test' },
+    });
+    req.end();
+    const [, socket, head] = (await once(req, 'upgrade')) as [unknown, nodeNet.Socket, Buffer];
+    await anotherRead();
+    socket.destroy();
+    assert.equal(head.toString('latin1'), 'HEAD-BYTES-1234');
+  });
+
+  test(`client, ${label}: a parse error's rawPacket keeps its bytes after later reads`, async (t) => {
+    const bad = 'HTTP/1.1 200 OK\r\nBad Header: 1\r\n\r\n';
+    const { port, server } = await scriptedServer(clientScript(fresh, [(s) => s.write(bad)]));
+    const agent = await clientAgent(t, server, port, fresh);
+    const req = http.get({ port, host: '127.0.0.1', agent });
+    const [err] = (await once(req, 'error')) as [{ rawPacket?: Buffer }];
+    await anotherRead();
+    assert.equal(err.rawPacket?.toString('latin1'), bad);
+  });
+}
 
 // A deliberate difference (docs/node-compat-http.md): node:http takes the
 // socket's reads even from a 'data' listener that was there first.
