@@ -20,7 +20,12 @@ import type { LookupFunction } from '../handle/types.js';
 import { createConnection, type Socket } from '../net/index.js';
 import { validateBoolean, validateTimeout } from '../util/validators.js';
 import { type Agent, type AgentRequestOptions, globalAgent } from './agent.js';
-import { checkIsHttpToken, headerEntryLimit, type OutgoingHttpHeaders } from './headers.js';
+import {
+  checkIsHttpToken,
+  headerEntryLimit,
+  type OutgoingHttpHeaders,
+  validateHeaderValue,
+} from './headers.js';
 import { IncomingMessage } from './incoming-message.js';
 import { nodeOptions } from './node-options.js';
 import { type HttpSocket, OutgoingMessage, parseUniqueHeadersOption } from './outgoing-message.js';
@@ -95,6 +100,8 @@ type ClientSocket = HttpSocket & {
   _httpReader?: ResponseReader | null;
   /** @internal This socket's consumer (see `tickOnSocket`), made once. */
   _httpConsumer?: (chunk: Buffer, shared: boolean) => void;
+  /** @internal The reader of this socket's responses, reset for each request. */
+  _responseReader?: ResponseReader;
 };
 
 function connResetException(message: string): Error {
@@ -139,7 +146,7 @@ function timerDuration(value: unknown, name: string): number {
  * request so that the parser's handler object has exactly these methods.
  */
 class ResponseReader implements HttpParserHandlers {
-  readonly req: ClientRequest;
+  req: ClientRequest;
   readonly socket: ClientSocket;
   /** The response whose body is being read. */
   res: IncomingMessage | null = null;
@@ -155,11 +162,23 @@ class ResponseReader implements HttpParserHandlers {
   inputShared = false;
 
   /** `rawHeaders` entries used for `res.headers` (req.maxHeadersCount × 2). */
-  readonly maxHeaderEntries: number;
+  maxHeaderEntries: number;
 
   constructor(req: ClientRequest, socket: ClientSocket) {
     this.req = req;
     this.socket = socket;
+    this.maxHeaderEntries = headerEntryLimit(req.maxHeadersCount);
+  }
+
+  /** Ready for the next request on the same socket (a reader per socket, not per request). */
+  reset(req: ClientRequest): void {
+    this.req = req;
+    this.res = null;
+    this.upgraded = false;
+    this.done = false;
+    this.executing = false;
+    this.pending = null;
+    this.inputShared = false;
     this.maxHeaderEntries = headerEntryLimit(req.maxHeadersCount);
   }
 
@@ -503,13 +522,24 @@ function onSocketNT(req: ClientRequest, socket: Socket | undefined, err: Error |
   req._flush();
 }
 
+/** The response parser's options when the request sets neither (Node's command-line defaults). */
+const defaultParserOptions = {
+  maxHeaderSize: nodeOptions.maxHeaderSize,
+  lenient: nodeOptions.insecureHTTPParser,
+};
+
 function tickOnSocket(req: ClientRequest, socket: Socket): void {
   const s = socket as ClientSocket;
-  const reader = new ResponseReader(req, s);
-  const options = {
-    maxHeaderSize: req.maxHeaderSize ?? nodeOptions.maxHeaderSize,
-    lenient: req.insecureHTTPParser ?? nodeOptions.insecureHTTPParser,
-  };
+  let reader = s._responseReader;
+  if (reader === undefined) reader = s._responseReader = new ResponseReader(req, s);
+  else reader.reset(req);
+  const options =
+    req.maxHeaderSize === undefined && req.insecureHTTPParser === undefined
+      ? defaultParserOptions
+      : {
+          maxHeaderSize: req.maxHeaderSize ?? nodeOptions.maxHeaderSize,
+          lenient: req.insecureHTTPParser ?? nodeOptions.insecureHTTPParser,
+        };
   s.parser = allocParser('response', reader, options);
   s._httpReader = reader;
   req.socket = socket;
@@ -547,8 +577,10 @@ let lastHost: { host: string; port: unknown; defaultPort: unknown; value: string
 /**
  * The Host header for `host` and `port`: the port left out when it is the
  * default, an IPv6 literal in brackets (RFC 9110 §7.2, RFC 3986 §3.2.2).
- * The last one is kept: the same string (flattened once) serves the next
- * request to that origin.
+ * The last one is kept: the same string (flattened once, and checked once:
+ * `ERR_INVALID_CHAR` for a host with CR, LF or other characters a field
+ * value may not hold, as setHeader would throw) serves the next request to
+ * that origin.
  */
 function hostHeaderValue(host: string, port: unknown, defaultPort: unknown): string {
   const last = lastHost;
@@ -566,6 +598,7 @@ function hostHeaderValue(host: string, port: unknown, defaultPort: unknown): str
     value = `[${host}]`;
   }
   if (port && +(port as number) !== defaultPort) value += `:${port}`;
+  validateHeaderValue('Host', value);
   lastHost = { host, port, defaultPort, value };
   return value;
 }
@@ -703,8 +736,7 @@ export class ClientRequest extends OutgoingMessage {
         }
       }
       if (host && !this.getHeader('host') && setHost) {
-        const hostHeader = hostHeaderValue(host, port, defaultPort);
-        this.setHeader('Host', hostHeader);
+        this._setCheckedHeader('host', 'Host', hostHeaderValue(host, port, defaultPort));
       }
       if (opts.auth && !this.getHeader('Authorization')) {
         this.setHeader('Authorization', `Basic ${Buffer.from(opts.auth).toString('base64')}`);

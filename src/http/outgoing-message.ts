@@ -277,6 +277,14 @@ export class OutgoingMessage extends Stream {
     return this;
   }
 
+  /**
+   * @internal `setHeader` for a name and value already known valid (`key`:
+   * the name lower-cased), before the head is rendered.
+   */
+  _setCheckedHeader(key: string, name: string, value: string): void {
+    (this.storedHeaders ?? this.newStore()).set(key, [name, value]);
+  }
+
   /** Sets several headers from a `Headers` or `Map` (each `set-cookie` value kept). */
   setHeaders(headers: Headers | Map<string, OutgoingHttpHeader>): this {
     if (this._header !== null) throw codedError('ERR_HTTP_HEADERS_SENT', 'set');

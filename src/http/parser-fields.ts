@@ -226,6 +226,10 @@ export const CONN_UPGRADE = 4;
  * malformed elements are ignored. Returns `CONN_*` bits.
  */
 export function scanConnection(buf: Uint8Array, start: number, end: number): number {
+  // The usual values, alone: no list to scan.
+  const length = end - start;
+  if (length === 10 && equalsLower(buf, start, KEEP_ALIVE)) return CONN_KEEP_ALIVE;
+  if (length === 5 && equalsLower(buf, start, CLOSE)) return CONN_CLOSE;
   let flags = 0;
   let p = start;
   while (p < end) {

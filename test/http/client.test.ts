@@ -391,6 +391,14 @@ describe('http client errors and lifecycle', () => {
     assert.equal(seen?.['x-bad'], undefined);
   });
 
+  test('a host with CR or LF throws ERR_INVALID_CHAR, every time', () => {
+    for (let i = 0; i < 2; i++) {
+      assert.throws(() => http.request({ host: 'exa\r\nmple.com', port: 1, agent: false }), {
+        code: 'ERR_INVALID_CHAR',
+      });
+    }
+  });
+
   test('request(url string, options, callback) and get(URL)', async (t) => {
     const server = nodeHttp.createServer((req, res) => res.end(`${req.method} ${req.url}`));
     const port = await listen(server);
