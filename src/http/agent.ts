@@ -10,6 +10,7 @@
 import { EventEmitter } from 'node:events';
 import { codedError } from '../errors/index.js';
 import { type ConnectOptions, createConnection, isIP, type Socket } from '../net/index.js';
+import type { HttpSocket } from './outgoing-message.js';
 
 /** Options of `new http.Agent([options])`. Times are milliseconds. */
 export interface AgentOptions {
@@ -426,7 +427,8 @@ export class Agent extends EventEmitter {
     this.freeSockets[name] = free;
     s._httpMessage = null;
     this.removeSocket(socket, options);
-    socket.once('error', freeSocketErrorListener);
+    // The client's own error listener, kept on the socket, does the same.
+    if (!(socket as HttpSocket)._httpListenersKept) socket.once('error', freeSocketErrorListener);
     free.push(socket);
   }
 
@@ -461,7 +463,9 @@ export class Agent extends EventEmitter {
 
   /** Prepares a pooled socket for `req` (sets `req.reusedSocket`). */
   reuseSocket(socket: Socket, req: AgentRequest): void {
-    socket.removeListener('error', freeSocketErrorListener);
+    if (!(socket as HttpSocket)._httpListenersKept) {
+      socket.removeListener('error', freeSocketErrorListener);
+    }
     req.reusedSocket = true;
     socket.ref();
   }

@@ -19,7 +19,7 @@ import { AbortError, codedError } from '../errors/index.js';
 import type { LookupFunction } from '../handle/types.js';
 import { createConnection, type Socket } from '../net/index.js';
 import { validateBoolean, validateTimeout } from '../util/validators.js';
-import { type Agent, type AgentRequestOptions, globalAgent } from './agent.js';
+import { Agent, type AgentRequestOptions, globalAgent } from './agent.js';
 import {
   checkIsHttpToken,
   headerEntryLimit,
@@ -356,6 +356,14 @@ function socketOnEnd(this: ClientSocket): void {
 
 function socketErrorListener(this: ClientSocket, err: Error): void {
   const req = this._httpMessage as ClientRequest | null | undefined;
+  if (!req || req._keptAlive) {
+    // Given back to the agent (see `responseKeepAlive`): out of its pool, as
+    // the agent's own free-socket listener does.
+    // Out of the pool, as the agent's own free-socket listener does.
+    this.destroy();
+    this.emit('agentRemove');
+    return;
+  }
   if (req) {
     this._hadError = true;
     req.emit('error', err);
@@ -372,7 +380,7 @@ function socketErrorListener(this: ClientSocket, err: Error): void {
 
 function socketCloseListener(this: ClientSocket): void {
   const req = this._httpMessage as ClientRequest | null | undefined;
-  if (!req) return;
+  if (!req || req._keptAlive) return; // given back to the agent
   const parser = this.parser;
   const res = req.res;
   req.destroyed = true;
@@ -417,6 +425,7 @@ function emitRequestTimeout(this: ClientSocket): void {
 }
 
 function detachSocketListeners(socket: ClientSocket): void {
+  socket._httpListenersKept = false;
   socket.removeListener('error', socketErrorListener);
   socket.removeListener('data', socketOnData);
   socket.removeListener('end', socketOnEnd);
@@ -468,9 +477,17 @@ function responseKeepAlive(req: ClientRequest): void {
   }
   // The timeout listeners went in responseOnEnd; 'data' and 'drain' when
   // the response completed (socketOnData), unless the parser is still here.
-  socket.removeListener('error', socketErrorListener);
+  // With our agent, 'error' and 'close' stay for the socket's next request
+  // (idle, they only take an erroring socket out of the pool); any other
+  // agent puts its own listeners on a free socket, as Node's does.
+  if (req.agent instanceof Agent) {
+    req._keptAlive = true;
+  } else {
+    socket._httpListenersKept = false;
+    socket.removeListener('error', socketErrorListener);
+    socket.removeListener('close', socketCloseListener);
+  }
   socket.removeListener('end', socketOnEnd);
-  socket.removeListener('close', socketCloseListener);
   if (socket.parser !== null) {
     socket._unconsume?.();
     socket.removeListener('data', socketOnData);
@@ -544,10 +561,14 @@ function tickOnSocket(req: ClientRequest, socket: Socket): void {
   s._httpReader = reader;
   req.socket = socket;
   s._httpMessage = req;
-  socket.on('error', socketErrorListener);
+  if (s._httpListenersKept !== true) {
+    // A socket from the pool has them still, from its previous request (see responseKeepAlive).
+    socket.on('error', socketErrorListener);
+    socket.on('close', socketCloseListener);
+    s._httpListenersKept = true;
+  }
   socket.on('data', socketOnData);
   socket.on('end', socketOnEnd);
-  socket.on('close', socketCloseListener);
   socket.on('drain', socketOnDrain);
   // On our own connected sockets the parser takes each read straight from
   // the transport (see the server's connection): no stream in between, no
@@ -627,6 +648,8 @@ export class ClientRequest extends OutgoingMessage {
   readonly socketPath: string | undefined;
   /** @internal The response ended. */
   _ended = false;
+  /** @internal Request and response done, the socket went back to the agent. */
+  _keptAlive = false;
   /** @internal The socket was taken over by 'upgrade' / 'connect'. */
   upgradeOrConnect = false;
   /** @internal The listener relaying socket timeouts, when set. */

@@ -36,6 +36,12 @@ export type HttpSocket = Socket & {
   /** @internal Set once an error was reported for this socket. */
   _hadError?: boolean;
   /**
+   * @internal The client's 'error' and 'close' listeners are on this socket.
+   * A pooled socket keeps them between requests (not re-added per request);
+   * idle, the 'error' one does what the agent's free-socket listener would.
+   */
+  _httpListenersKept?: boolean;
+  /**
    * @internal Corks the server connection holds while it dispatches the
    * requests of one read (pipelining); messages never undo these.
    */

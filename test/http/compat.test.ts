@@ -433,6 +433,67 @@ describe('Agent', () => {
     assert.deepEqual(Object.keys(agent.requests), []);
   });
 
+  test('a pooled socket: listener counts as in Node; an error while idle takes it out of the pool at once', async (t) => {
+    const port = await connectionIdServer(t);
+    const agent = new http.Agent({ keepAlive: true });
+    t.after(() => agent.destroy());
+    const closes = [0, 0, 0];
+    /** Request `n`: resolves with the id of its connection once it closed. */
+    const get = (n: number) =>
+      new Promise<string>((resolve, reject) => {
+        const req = http.get({ host: '127.0.0.1', port, agent }, (res) => {
+          // In use, as Node's test-http-agent-keepalive counts them.
+          assert.equal(res.socket!.listenerCount('error'), 1);
+          collect(res).then((body) => {
+            if (closes[n]! > 0) resolve(body.toString());
+            else req.on('close', () => resolve(body.toString()));
+          }, reject);
+        });
+        req.on('close', () => closes[n]!++);
+        req.on('error', reject);
+      });
+    const first = await get(0);
+    const second = await get(1);
+    assert.equal(second, first); // the same connection, from the pool
+    await new Promise((r) => setImmediate(r));
+    const name = Object.keys(agent.freeSockets)[0]!;
+    const idle = agent.freeSockets[name]![0]!;
+    assert.equal(idle.listenerCount('error'), 1);
+    assert.equal(idle.listenerCount('data'), 0);
+    assert.equal(idle.listenerCount('drain'), 0);
+    idle.emit('error', new Error('idle failure'));
+    assert.equal(agent.freeSockets[name], undefined);
+    assert.equal(agent.totalSocketCount, 0);
+    assert.equal(idle.destroyed, true);
+    const third = await get(2);
+    assert.notEqual(third, first); // a new connection
+    await new Promise((r) => setTimeout(r, 20));
+    // One 'close' per request: none again when the pooled socket closed.
+    assert.deepEqual(closes, [1, 1, 1]);
+
+    // A socket freed above maxFreeSockets is closed by the agent at once:
+    // its request, done, sees no second 'close' either.
+    const small = new http.Agent({ keepAlive: true, maxFreeSockets: 1 });
+    t.after(() => small.destroy());
+    const counts = [0, 0];
+    await Promise.all(
+      counts.map(
+        (_, n) =>
+          new Promise<void>((resolve, reject) => {
+            const req = http.get({ host: '127.0.0.1', port, agent: small }, (res) => {
+              res.resume();
+              res.on('end', resolve);
+            });
+            req.on('close', () => counts[n]!++);
+            req.on('error', reject);
+          }),
+      ),
+    );
+    await new Promise((r) => setTimeout(r, 20));
+    assert.equal(small.totalSocketCount, 1);
+    assert.deepEqual(counts, [1, 1]);
+  });
+
   test('maxFreeSockets: idle sockets above the limit are closed', async (t) => {
     const port = await connectionIdServer(t);
     const agent = new http.Agent({ keepAlive: true, maxFreeSockets: 1 });
