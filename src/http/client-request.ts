@@ -146,7 +146,8 @@ function timerDuration(value: unknown, name: string): number {
  * request so that the parser's handler object has exactly these methods.
  */
 class ResponseReader implements HttpParserHandlers {
-  req: ClientRequest;
+  /** The request whose response is read; null between requests (an idle socket keeps no request alive). */
+  req: ClientRequest | null;
   readonly socket: ClientSocket;
   /** The response whose body is being read. */
   res: IncomingMessage | null = null;
@@ -183,7 +184,7 @@ class ResponseReader implements HttpParserHandlers {
   }
 
   onHeadersComplete(info: HeadersInfo): HeadersResult {
-    const req = this.req;
+    const req = this.req!;
     const socket = this.socket;
     const res = new IncomingMessage(socket);
     res._setVersion(info.versionMajor, info.versionMinor);
@@ -437,6 +438,11 @@ function detachSocketListeners(socket: ClientSocket): void {
 
 function freeParser(socket: ClientSocket): void {
   const parser = socket.parser;
+  const reader = socket._httpReader;
+  if (reader) {
+    reader.req = null;
+    reader.res = null;
+  }
   socket.parser = null;
   socket._httpReader = null;
   socket._unconsume?.();
