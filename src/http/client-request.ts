@@ -598,6 +598,36 @@ function setSocketTimeout(socket: Socket, msecs: number): void {
   else socket.setTimeout(msecs);
 }
 
+/** The last request line rendered: most requests repeat it (same method, same path). */
+let lastRequestLine = { method: '', path: '', line: '' };
+
+/** `<method> <request-target> HTTP/1.1\r\n` (RFC 9112 §3.1). */
+function requestLine(method: string, path: string): string {
+  const last = lastRequestLine;
+  if (method === last.method && path === last.path) return last.line;
+  const line = `${method} ${path} HTTP/1.1\r\n`;
+  lastRequestLine = { method, path, line };
+  return line;
+}
+
+/**
+ * `req.once('response', cb)` as EventEmitter does it — it runs once,
+ * `listeners()` shows `cb`, `removeListener(cb)` removes it — with one
+ * closure where `once` builds a state object and a bound function: this
+ * runs for nearly every request.
+ */
+function onceResponse(req: ClientRequest, cb: ResponseListener): void {
+  let fired = false;
+  const wrapper = function (this: ClientRequest, res: IncomingMessage): void {
+    if (fired) return;
+    fired = true;
+    this.removeListener('response', wrapper);
+    cb.call(this, res);
+  } as ((this: ClientRequest, res: IncomingMessage) => void) & { listener: ResponseListener };
+  wrapper.listener = cb;
+  req.on('response', wrapper);
+}
+
 /** The last Host value built, for the next request to the same origin. */
 let lastHost: { host: string; port: unknown; defaultPort: unknown; value: string } | null = null;
 
@@ -740,7 +770,7 @@ export class ClientRequest extends OutgoingMessage {
     this.joinDuplicateHeaders = Boolean(opts.joinDuplicateHeaders);
     this._uniqueHeaders = parseUniqueHeadersOption(opts.uniqueHeaders);
     this.path = opts.path || '/';
-    if (cb) this.once('response', cb);
+    if (cb) onceResponse(this, cb);
     this.useChunkedEncodingByDefault = !BODYLESS_METHODS.has(this.method);
 
     if (agent) {
@@ -772,10 +802,10 @@ export class ClientRequest extends OutgoingMessage {
       }
       if (this.getHeader('expect')) {
         // Expect: 100-continue — the head goes out at once (see _storeHeader).
-        this._storeHeader(`${this.method} ${this.path} HTTP/1.1\r\n`, this._headerStore());
+        this._storeHeader(requestLine(this.method, this.path), this._headerStore());
       }
     } else {
-      this._storeHeader(`${this.method} ${this.path} HTTP/1.1\r\n`, headers as readonly string[]);
+      this._storeHeader(requestLine(this.method, this.path), headers as readonly string[]);
     }
 
     const signal = opts.signal;
@@ -829,7 +859,7 @@ export class ClientRequest extends OutgoingMessage {
   /** @internal Renders the request head (request line + fields). */
   override _implicitHeader(): void {
     if (this._header !== null) throw codedError('ERR_HTTP_HEADERS_SENT', 'render');
-    this._storeHeader(`${this.method} ${this.path} HTTP/1.1\r\n`, this._headerStore());
+    this._storeHeader(requestLine(this.method, this.path), this._headerStore());
   }
 
   /** @internal The agent (or createConnection) provides the socket. */

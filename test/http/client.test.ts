@@ -3,6 +3,7 @@
  * node:http server, and against raw TCP servers for edge cases.
  */
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
 import * as nodeHttp from 'node:http';
 import * as nodeNet from 'node:net';
 import { describe, test } from 'node:test';
@@ -389,6 +390,34 @@ describe('http client errors and lifecycle', () => {
     assert.equal(seen?.['x-custom'], 'a, b');
     assert.equal(seen?.authorization, `Basic ${Buffer.from('user:pass').toString('base64')}`);
     assert.equal(seen?.['x-bad'], undefined);
+  });
+
+  test('the response callback is a once listener, as with node:http', async (t) => {
+    const server = nodeHttp.createServer((_req, res) => res.end('ok'));
+    const port = await listen(server);
+    t.after(() => close(server));
+    for (const impl of [http, nodeHttp] as unknown as (typeof nodeHttp)[]) {
+      let calls = 0;
+      const cb = (res: nodeHttp.IncomingMessage) => {
+        calls++;
+        res.resume();
+      };
+      const req = impl.get({ host: '127.0.0.1', port, agent: false }, cb);
+      assert.deepEqual(req.listeners('response'), [cb]);
+      assert.equal((req.rawListeners('response')[0] as { listener?: unknown }).listener, cb);
+      await once(req, 'response');
+      assert.equal(calls, 1);
+      assert.equal(req.listenerCount('response'), 0);
+      // Removed before the response: never called.
+      let removedCalls = 0;
+      const removed = () => removedCalls++;
+      const other = impl.get({ host: '127.0.0.1', port, agent: false }, removed);
+      other.removeListener('response', removed);
+      assert.equal(other.listenerCount('response'), 0);
+      other.on('response', (res) => res.resume());
+      await once(other, 'close');
+      assert.equal(removedCalls, 0);
+    }
   });
 
   test('a host with CR or LF throws ERR_INVALID_CHAR, every time', () => {
