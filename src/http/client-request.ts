@@ -360,15 +360,12 @@ function socketErrorListener(this: ClientSocket, err: Error): void {
   if (!req || req._keptAlive) {
     // Given back to the agent (see `responseKeepAlive`): out of its pool, as
     // the agent's own free-socket listener does.
-    // Out of the pool, as the agent's own free-socket listener does.
     this.destroy();
     this.emit('agentRemove');
     return;
   }
-  if (req) {
-    this._hadError = true;
-    req.emit('error', err);
-  }
+  this._hadError = true;
+  req.emit('error', err);
   const parser = this.parser;
   if (parser) {
     parser.finish();
