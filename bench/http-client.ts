@@ -271,6 +271,20 @@ async function clientRound(
   }
 }
 
+/**
+ * wirestack ÷ node:http req/s of each round (the two clients ran back to
+ * back): their median and range. Steadier than the ratio of the medians
+ * when the machine drifts between rounds.
+ */
+function roundRatios(ours: Run[], theirs: Run[]): { median: number; min: number; max: number } {
+  const ratios = ours.map((run, r) => run.requestsPerSec / theirs[r]!.requestsPerSec);
+  return {
+    median: round(median(ratios), 2),
+    min: round(Math.min(...ratios), 2),
+    max: round(Math.max(...ratios), 2),
+  };
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -356,6 +370,7 @@ async function main(): Promise<void> {
         node,
         floor,
         ratio: round(wirestack.requestsPerSec / node.requestsPerSec, 2),
+        rounds: roundRatios(runs.wirestack, runs.node),
         cpuRatio: round(node.clientCpuMicrosPerRequest / wirestack.clientCpuMicrosPerRequest, 2),
         floorRatio: round(floor.requestsPerSec / node.requestsPerSec, 2),
       },

@@ -116,6 +116,8 @@ export interface HttpClientReport {
     /** The no-HTTP floor client (absent in results from before it was measured). */
     floor?: HttpClientSide;
     ratio: number;
+    /** Each round's wirestack ÷ node:http req/s (absent in older results). */
+    rounds?: { median: number; min: number; max: number };
   };
 }
 
@@ -134,9 +136,18 @@ export function renderHttpClient(report: HttpClientReport): string {
     `| requests/s | ${number(wirestack.requestsPerSec)} | ${number(node.requestsPerSec)} | ${report.results.ratio.toFixed(2)} | ${floorRps} |`,
     `| client CPU µs per request | ${wirestack.clientCpuMicrosPerRequest.toFixed(1)} | ${node.clientCpuMicrosPerRequest.toFixed(1)} | ${ratioText(wirestack.clientCpuMicrosPerRequest, node.clientCpuMicrosPerRequest)} | ${floorCpu} |`,
     '',
+  ];
+  const rounds = report.results.rounds;
+  if (rounds) {
+    lines.push(
+      `Round by round (the two clients back to back), wirestack ÷ node:http req/s: median ${rounds.median.toFixed(2)}, from ${rounds.min.toFixed(2)} to ${rounds.max.toFixed(2)}.`,
+      '',
+    );
+  }
+  lines.push(
     `${report.method}. Node ${report.node}, ${report.cpu} (${report.cores} cores), ` +
       `${report.date.slice(0, 10)}. From \`bench/results/http-client.json\`, by \`npm run bench:http-client\`.`,
-  ];
+  );
   if (report.wirestackModule.startsWith('node:')) {
     lines.push('', `**Harness check only: the "wirestack" column ran ${report.wirestackModule}.**`);
   }
