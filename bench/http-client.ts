@@ -41,6 +41,7 @@ import {
   refreshReadme,
   reply,
   round,
+  roundRatios,
   runMain,
   sidesInOrder,
   startWatchdog,
@@ -269,20 +270,6 @@ async function clientRound(
   } finally {
     client.stop();
   }
-}
-
-/**
- * wirestack ÷ node:http req/s of each round (the two clients ran back to
- * back): their median and range. Steadier than the ratio of the medians
- * when the machine drifts between rounds.
- */
-function roundRatios(ours: Run[], theirs: Run[]): { median: number; min: number; max: number } {
-  const ratios = ours.map((run, r) => run.requestsPerSec / theirs[r]!.requestsPerSec);
-  return {
-    median: round(median(ratios), 2),
-    min: round(Math.min(...ratios), 2),
-    max: round(Math.max(...ratios), 2),
-  };
 }
 
 async function main(): Promise<void> {

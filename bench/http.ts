@@ -28,6 +28,7 @@ import {
   ROOT,
   refreshReadme,
   round,
+  roundRatios,
   WIRESTACK_HTTP,
   writeResults,
 } from './lib.js';
@@ -284,6 +285,7 @@ async function main(): Promise<void> {
         node,
         floor,
         ratio: round(wirestack.requestsPerSec / node.requestsPerSec, 2),
+        rounds: roundRatios(runs.wirestack, runs.node),
         floorRatio: round(floor.requestsPerSec / node.requestsPerSec, 2),
       });
     }

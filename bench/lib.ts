@@ -304,4 +304,21 @@ export function median(xs: number[]): number {
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
+/**
+ * wirestack ÷ node:http req/s of each round (run r of each side: the two ran
+ * back to back): their median and range. Steadier than the ratio of the
+ * sides' medians or means when the machine drifts between rounds.
+ */
+export function roundRatios(
+  ours: readonly { requestsPerSec: number }[],
+  theirs: readonly { requestsPerSec: number }[],
+): { median: number; min: number; max: number } {
+  const ratios = ours.map((run, r) => run.requestsPerSec / theirs[r]!.requestsPerSec);
+  return {
+    median: round(median(ratios), 2),
+    min: round(Math.min(...ratios), 2),
+    max: round(Math.max(...ratios), 2),
+  };
+}
+
 export const round = (x: number, digits: number): number => Number(x.toFixed(digits));

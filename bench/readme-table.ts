@@ -31,6 +31,8 @@ export interface HttpReport {
     /** The no-HTTP floor server (see bench/server.ts). */
     floor?: ImplResult;
     ratio: number;
+    /** Each round's wirestack ÷ node:http req/s (absent in older results). */
+    rounds?: RoundRatios;
     floorRatio?: number;
   }[];
 }
@@ -43,6 +45,17 @@ const overFloor = (r: ImplResult, floor: ImplResult | undefined): string =>
   r.serverCpuMicrosPerRequest === undefined || floor?.serverCpuMicrosPerRequest === undefined
     ? '–'
     : (r.serverCpuMicrosPerRequest - floor.serverCpuMicrosPerRequest).toFixed(1);
+
+/** Each round's wirestack ÷ node:http ratio: median and range (see bench/lib.ts `roundRatios`). */
+interface RoundRatios {
+  median: number;
+  min: number;
+  max: number;
+}
+
+/** `median 1.77, from 1.55 to 2.10`. */
+const roundsText = (r: RoundRatios): string =>
+  `median ${r.median.toFixed(2)}, from ${r.min.toFixed(2)} to ${r.max.toFixed(2)}`;
 
 export function renderHttp(report: HttpReport): string {
   const { wrk } = report;
@@ -57,6 +70,16 @@ export function renderHttp(report: HttpReport): string {
         `${overFloor(r.wirestack, r.floor)} / ${overFloor(r.node, r.floor)} |`,
     ),
     '',
+  ];
+  const withRounds = report.results.filter((r) => r.rounds);
+  if (withRounds.length > 0) {
+    const parts = withRounds.map((r) => `${r.label}: ${roundsText(r.rounds!)}`);
+    lines.push(
+      `Round by round (the sides back to back), wirestack ÷ node:http req/s — ${parts.join('; ')}.`,
+      '',
+    );
+  }
+  lines.push(
     `Hello-world server, each side in its own process on loopback; mean of ${wrk.rounds} interleaved ` +
       `runs of ${wrk.durationS} s. The no-HTTP floor is the bare host transport (libuv's ` +
       'TCP handle: no stream, no socket object) answering each request with pre-built bytes ' +
@@ -64,7 +87,7 @@ export function renderHttp(report: HttpReport): string {
       'here, where the system calls and wrk itself take the rest. ' +
       `Node ${report.node}, ${report.cpu} (${report.cores} cores), ` +
       `${report.date.slice(0, 10)}. From \`bench/results/http.json\`, by \`npm run bench:http\`.`,
-  ];
+  );
   if (report.wirestackModule.startsWith('node:')) {
     lines.push('', `**Harness check only: the "wirestack" column ran ${report.wirestackModule}.**`);
   }
@@ -117,7 +140,7 @@ export interface HttpClientReport {
     floor?: HttpClientSide;
     ratio: number;
     /** Each round's wirestack ÷ node:http req/s (absent in older results). */
-    rounds?: { median: number; min: number; max: number };
+    rounds?: RoundRatios;
   };
 }
 
@@ -140,7 +163,7 @@ export function renderHttpClient(report: HttpClientReport): string {
   const rounds = report.results.rounds;
   if (rounds) {
     lines.push(
-      `Round by round (the two clients back to back), wirestack ÷ node:http req/s: median ${rounds.median.toFixed(2)}, from ${rounds.min.toFixed(2)} to ${rounds.max.toFixed(2)}.`,
+      `Round by round (the two clients back to back), wirestack ÷ node:http req/s: ${roundsText(rounds)}.`,
       '',
     );
   }
