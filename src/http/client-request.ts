@@ -147,7 +147,7 @@ function timerDuration(value: unknown, name: string): number {
  */
 class ResponseReader implements HttpParserHandlers {
   /** The request whose response is read; null between requests (an idle socket keeps no request alive). */
-  req: ClientRequest | null;
+  req: ClientRequest | null = null;
   readonly socket: ClientSocket;
   /** The response whose body is being read. */
   res: IncomingMessage | null = null;
@@ -163,15 +163,14 @@ class ResponseReader implements HttpParserHandlers {
   inputShared = false;
 
   /** `rawHeaders` entries used for `res.headers` (req.maxHeadersCount × 2). */
-  maxHeaderEntries: number;
+  maxHeaderEntries = 0;
 
   constructor(req: ClientRequest, socket: ClientSocket) {
-    this.req = req;
     this.socket = socket;
-    this.maxHeaderEntries = headerEntryLimit(req.maxHeadersCount);
+    this.reset(req);
   }
 
-  /** Ready for the next request on the same socket (a reader per socket, not per request). */
+  /** Ready for `req`, the next request on the socket (one reader per socket, not per request). */
   reset(req: ClientRequest): void {
     this.req = req;
     this.res = null;
@@ -573,9 +572,9 @@ function tickOnSocket(req: ClientRequest, socket: Socket): void {
   socket.on('data', socketOnData);
   socket.on('end', socketOnEnd);
   socket.on('drain', socketOnDrain);
-  // On our own connected sockets the parser takes each read straight from
-  // the transport (see the server's connection): no stream in between, no
-  // buffer allocated per read. The 'data' listener above is there for the
+  // On our own sockets (connected or still connecting) the parser takes
+  // each read straight from the transport (see the server's connection): no
+  // stream in between, no buffer allocated per read. The 'data' listener above is there for the
   // API's sake and takes over if anyone else listens for the bytes.
   s._consume?.((s._httpConsumer ??= (d, shared) => readResponse(s, d, shared)), socketOnData);
   const agent = req.agent as Agent | null;

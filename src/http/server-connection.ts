@@ -56,9 +56,6 @@ type ServerSocket = HttpSocket & {
   _paused?: boolean;
   parser?: HttpParser | null;
   _httpConnection?: ServerConnection;
-  // wirestack's own net.Socket (see its `_consume`); absent on other streams.
-  _consume?(consumer: (chunk: Buffer, shared: boolean) => void, ownListener: unknown): boolean;
-  _unconsume?(): void;
 };
 
 type OutgoingMessageLike = { finished: boolean; outputData: unknown[]; _last: boolean };

@@ -69,14 +69,6 @@ const noop = () => {};
  */
 export const kLayeredOver: unique symbol = Symbol.for('wirestack.net.layeredOver');
 
-/**
- * `net.Socket`: a TCP or IPC connection as a `stream.Duplex` (Node's net doc,
- * "Class: net.Socket"). Runs on any `Transport`'s `StreamHandle`.
- *
- * Events: `lookup`, `connect`, `ready`, `data`, `end`, `drain`, `timeout`,
- * `error` (system errors such as `ECONNREFUSED`, `ECONNRESET`, `EPIPE`,
- * `ENOTFOUND`, or `ERR_SOCKET_CLOSED`), `close(hadError)`.
- */
 /** The transport encoding of a string written in `encoding`, or null for one it cannot take as is. */
 function stringEncoding(encoding: string): 'latin1' | 'utf8' | null {
   if (encoding === 'utf8' || encoding === 'utf-8') return 'utf8';
@@ -105,6 +97,14 @@ type Consumer = (chunk: Buffer, shared: boolean) => void;
 /** `instanceof`'s own test (the prototype chain), kept once: looked up per call it is slow. */
 const ordinaryHasInstance = Function.prototype[Symbol.hasInstance];
 
+/**
+ * `net.Socket`: a TCP or IPC connection as a `stream.Duplex` (Node's net doc,
+ * "Class: net.Socket"). Runs on any `Transport`'s `StreamHandle`.
+ *
+ * Events: `lookup`, `connect`, `ready`, `data`, `end`, `drain`, `timeout`,
+ * `error` (system errors such as `ECONNREFUSED`, `ECONNRESET`, `EPIPE`,
+ * `ENOTFOUND`, or `ERR_SOCKET_CLOSED`), `close(hadError)`.
+ */
 export class Socket extends Duplex {
   // `this` is the class `instanceof` asks about: Socket, a subclass, or the
   // callable export wrapping Socket; only Socket itself accepts layered sockets.
