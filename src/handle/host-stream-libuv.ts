@@ -21,23 +21,36 @@ import type {
   StreamHandle,
   StreamTarget,
 } from './types.js';
+import {
+  enlistWriteHolder,
+  openWriteWindow,
+  type WriteHolder,
+  writeWindowOpen,
+} from './write-batch.js';
 
 const noop = () => {};
+/** The most a handle holds for the end of the turn (see `hold`): Writable's default high-water mark. */
+const HOLD_LIMIT = 16 * 1024;
 const { streamBaseState, kReadBytesOrError, kArrayBufferOffset, kLastWriteWasAsync } = streamWrap;
 const { WriteWrap, ShutdownWrap } = streamWrap;
 
-type WriteRequest = LibuvRequest & { callback: ErrorCallback; bytes: number; chunks: unknown };
+type WriteRequest = LibuvRequest & { callback: ErrorCallback; chunks: unknown };
 
 /**
  * A TCP or IPC connection on a libuv stream handle (`tcp_wrap` / `pipe_wrap`):
- * the host transport's fast path, one stream layer as in Node itself.
+ * the host transport's fast path, one stream layer as in Node itself. Writes
+ * made while a read is being handled wait for the end of the event-loop turn
+ * and leave together (write-batch.ts).
  */
-export class LibuvStreamHandle implements StreamHandle {
+export class LibuvStreamHandle implements StreamHandle, WriteHolder {
   onread: (chunk: Buffer) => void = noop;
   onend: () => void = noop;
   onerror: (err: Error) => void = noop;
   private reading = false;
   private userBuffer: Uint8Array | null = null;
+  /** Writes held until the turn's window closes: chunk, encoding, chunk, encoding… */
+  private heldChunks: Array<Buffer | string> | null = null;
+  private heldSize = 0;
 
   constructor(
     readonly uv: LibuvStream,
@@ -52,6 +65,7 @@ export class LibuvStreamHandle implements StreamHandle {
     if (nread > 0) {
       // With a user buffer, libuv read into it and passes no ArrayBuffer.
       const user = arrayBuffer === undefined ? this.userBuffer : null;
+      openWriteWindow();
       this.onread(
         user
           ? Buffer.from(user.buffer, user.byteOffset, nread)
@@ -64,6 +78,7 @@ export class LibuvStreamHandle implements StreamHandle {
     else this.onerror(uvError(nread, 'read'));
   }
 
+  /** Bytes libuv has queued (held writes count as sent, as the kernel's buffer does). */
   get writeQueueSize(): number {
     return this.uv.writeQueueSize;
   }
@@ -133,42 +148,99 @@ export class LibuvStreamHandle implements StreamHandle {
   }
 
   writev(chunks: Buffer[], cb: ErrorCallback): void {
-    const req = new WriteWrap() as WriteRequest;
-    req.oncomplete = onWriteComplete;
-    req.callback = cb;
+    if (this.holding()) {
+      for (const chunk of chunks) this.hold(chunk, '', chunk.length);
+      this.held(cb);
+    } else {
+      this.writevNow(chunks, cb);
+    }
+  }
+
+  private writevNow(chunks: Buffer[], cb: ErrorCallback): void {
+    const req = newWriteRequest(cb);
     const status =
       chunks.length === 1
         ? this.uv.writeBuffer(req, chunks[0]!)
         : this.uv.writev(req, chunks, true);
-    if (status < 0) {
-      cb(uvError(status, 'write'));
-      return;
-    }
-    if (streamBaseState[kLastWriteWasAsync]) {
-      // The request keeps the chunks alive until libuv has written them.
-      req.chunks = chunks;
-    } else {
-      cb(null);
-    }
+    writeDispatched(req, status, chunks);
   }
 
   writeString(data: string, encoding: 'latin1' | 'utf8', cb: ErrorCallback): void {
-    const req = new WriteWrap() as WriteRequest;
-    req.oncomplete = onWriteComplete;
-    req.callback = cb;
+    if (this.holding()) {
+      this.hold(data, encoding, data.length);
+      this.held(cb);
+    } else {
+      this.writeStringNow(data, encoding, cb);
+    }
+  }
+
+  private writeStringNow(data: string, encoding: 'latin1' | 'utf8', cb: ErrorCallback): void {
+    const req = newWriteRequest(cb);
     const status =
       encoding === 'latin1'
         ? this.uv.writeLatin1String(req, data)
         : this.uv.writeUtf8String(req, data);
-    if (status < 0) {
-      cb(uvError(status, 'write'));
-      return;
-    }
     // libuv copies what it could not write at once: nothing to keep alive.
-    if (!streamBaseState[kLastWriteWasAsync]) cb(null);
+    writeDispatched(req, status, null);
   }
 
+  /**
+   * A write now joins the turn's batch: writes are being gathered and libuv
+   * has nothing queued for this handle (a backed-up connection writes
+   * through, so that its writes complete only as the peer reads: backpressure).
+   */
+  private holding(): boolean {
+    return this.heldChunks !== null || (writeWindowOpen() && this.uv.writeQueueSize === 0);
+  }
+
+  /** `size`: bytes of a Buffer, characters of a string (a bound, not an account). */
+  private hold(chunk: Buffer | string, encoding: string, size: number): void {
+    if (this.heldChunks === null) {
+      this.heldChunks = [];
+      enlistWriteHolder(this);
+    }
+    this.heldChunks.push(chunk, encoding);
+    this.heldSize += size;
+  }
+
+  /**
+   * A held write is accepted, as a kernel send buffer would accept it: its
+   * callback runs now, and an error writing it later goes to `onerror`. The
+   * write that brings the batch to HOLD_LIMIT sends it at once and completes
+   * with it, as an unbatched write would (the peer may not be reading).
+   */
+  private held(cb: ErrorCallback): void {
+    if (this.heldSize >= HOLD_LIMIT) this.flushWrites(cb);
+    else cb(null);
+  }
+
+  /** Writes everything held, in one system call; `cb` runs once that is done. */
+  flushWrites(cb: ErrorCallback = this.onHeldWritten): void {
+    const chunks = this.heldChunks;
+    if (chunks === null) return;
+    this.heldChunks = null;
+    this.heldSize = 0;
+    const req = newWriteRequest(cb);
+    let status: number;
+    if (chunks.length === 2) {
+      // One chunk: the single-chunk calls, without the gathered writev's parsing.
+      const chunk = chunks[0]!;
+      if (typeof chunk !== 'string') status = this.uv.writeBuffer(req, chunk);
+      else if (chunks[1] === 'latin1') status = this.uv.writeLatin1String(req, chunk);
+      else status = this.uv.writeUtf8String(req, chunk);
+    } else {
+      status = this.uv.writev(req, chunks, false);
+    }
+    writeDispatched(req, status, chunks);
+  }
+
+  /** Held writes have had their callbacks: a failure to write them is the connection's. */
+  private readonly onHeldWritten: ErrorCallback = (err) => {
+    if (err) this.onerror(err);
+  };
+
   shutdown(cb: ErrorCallback): void {
+    this.flushWrites();
     const req = new ShutdownWrap();
     req.oncomplete = () => cb(null);
     const status = this.uv.shutdown(req);
@@ -177,11 +249,13 @@ export class LibuvStreamHandle implements StreamHandle {
   }
 
   close(cb?: () => void): void {
+    this.flushWrites();
     this.uv.onread = noop;
     this.uv.close(cb);
   }
 
   reset(cb?: () => void): void {
+    this.flushWrites();
     this.uv.onread = noop;
     if (!this.uv.reset || this.uv.reset(cb ?? noop) < 0) this.uv.close(cb);
   }
@@ -215,6 +289,24 @@ export class LibuvStreamHandle implements StreamHandle {
 function addressOf(uv: LibuvStream, which: 'getsockname' | 'getpeername'): AddressInfo | undefined {
   const out: Record<string, unknown> = {};
   return uv[which]?.(out) === 0 ? (out as unknown as AddressInfo) : undefined;
+}
+
+function newWriteRequest(cb: ErrorCallback): WriteRequest {
+  const req = new WriteWrap() as WriteRequest;
+  req.oncomplete = onWriteComplete;
+  req.callback = cb;
+  return req;
+}
+
+/**
+ * A write was dispatched with `status`: failed, finished at once (the
+ * callback runs now), or queued in libuv, which then needs `chunks` (the
+ * Buffers it writes from) kept alive until it completes.
+ */
+function writeDispatched(req: WriteRequest, status: number, chunks: unknown): void {
+  if (status < 0) req.callback(uvError(status, 'write'));
+  else if (streamBaseState[kLastWriteWasAsync]) req.chunks = chunks;
+  else req.callback(null);
 }
 
 function onWriteComplete(this: WriteRequest, status: number): void {

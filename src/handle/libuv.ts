@@ -37,7 +37,13 @@ export interface LibuvStream {
   readStop(): number;
   useUserBuffer(buffer: Uint8Array): void;
   shutdown(req: LibuvRequest): number;
+  /**
+   * Several chunks in one system call: Buffers (`allBuffers` true), or
+   * pairs of chunk and encoding name (`[chunk, 'latin1', buffer, '', …]`;
+   * strings are encoded as libuv copies them, a Buffer's encoding is ignored).
+   */
   writev(req: LibuvRequest, chunks: Buffer[], allBuffers: true): number;
+  writev(req: LibuvRequest, chunks: Array<Buffer | string>, allBuffers: false): number;
   writeBuffer(req: LibuvRequest, chunk: Buffer): number;
   writeLatin1String(req: LibuvRequest, s: string): number;
   writeUtf8String(req: LibuvRequest, s: string): number;
