@@ -106,6 +106,52 @@ function validateChunk(chunk: unknown): asserts chunk is Chunk {
 /** renderField's result, reused (rendering is synchronous): no object per field. */
 const fieldResult = { text: '', flags: 0 };
 
+/** A field line as rendered: `value` as text, `text` the whole line with its CRLF. */
+interface RenderedLine {
+  name: string;
+  given: string | number;
+  value: string;
+  text: string;
+}
+
+/**
+ * The last line rendered for each field name (at most RENDERED_LINES names):
+ * a response giving the same field the same value as the one before (the
+ * usual case: `Content-Type`, a fixed `Content-Length`) reuses its line,
+ * validated when it was first rendered.
+ */
+const renderedLines = new Map<string, RenderedLine>();
+const RENDERED_LINES = 64;
+const scratchLine: RenderedLine = { name: '', given: '', value: '', text: '' };
+
+/**
+ * `name: value CRLF` for a single (non-array) value, validated first when
+ * `validate` (ERR_INVALID_HTTP_TOKEN, ERR_HTTP_INVALID_HEADER_VALUE,
+ * ERR_INVALID_CHAR) unless the same line was rendered and validated already.
+ */
+function renderedLine(
+  name: string,
+  given: string | number | undefined,
+  validate: boolean,
+): RenderedLine {
+  let line = renderedLines.get(name);
+  if (line !== undefined && line.given === given) return line;
+  if (validate) {
+    validateHeaderName(name);
+    validateHeaderValue(name, given);
+    if (line === undefined && renderedLines.size < RENDERED_LINES) {
+      line = { ...scratchLine, name };
+      renderedLines.set(name, line);
+    }
+  }
+  // Lines rendered unvalidated (fields validated when stored) are not kept.
+  if (line === undefined || !validate) line = scratchLine;
+  line.given = given as string | number;
+  line.value = String(given);
+  line.text = `${name}: ${line.value}${CRLF}`;
+  return line;
+}
+
 /**
  * The `uniqueHeaders` option: lower-cased names whose array values are sent
  * on one line joined with '; '. Anything but an array means none.
@@ -567,6 +613,13 @@ export class OutgoingMessage extends Stream {
     value: OutgoingHttpHeader,
     validate: boolean,
   ): { text: string; flags: number } {
+    if (typeof value !== 'object') {
+      const r = fieldResult;
+      const line = renderedLine(name, value, validate);
+      r.text = line.text;
+      r.flags = this.matchField(name, line.value);
+      return r;
+    }
     if (validate) validateHeaderName(name);
     let text = '';
     if (Array.isArray(value)) {

@@ -3,7 +3,7 @@
  * ServerResponse / OutgoingMessage API seen through both.
  */
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, type TestContext, test } from 'node:test';
 import * as http from '../../src/http/index.js';
 import { close, collect, listen, pattern, rawExchange } from './helpers.js';
 
@@ -19,6 +19,40 @@ function get(
     if (body === undefined) req.end();
     else req.end(body);
   });
+}
+
+/**
+ * Answers `count` requests, one after another on one kept-alive connection,
+ * with `answer(res, i)`; an error it throws is recorded by code and the
+ * response given `refused(res)` instead. Returns `read(res)` of each response
+ * (client side) and the codes.
+ */
+async function oneByOne<T>(
+  t: TestContext,
+  count: number,
+  answer: (res: http.ServerResponse, i: number) => void,
+  refused: (res: http.ServerResponse) => void,
+  read: (res: http.IncomingMessage) => T,
+): Promise<{ seen: T[]; errors: string[] }> {
+  const errors: string[] = [];
+  let n = 0;
+  const server = http.createServer((_req, res) => {
+    try {
+      answer(res, n++);
+    } catch (err) {
+      errors.push((err as { code: string }).code);
+      refused(res);
+    }
+    res.end();
+  });
+  const port = await listen(server);
+  t.after(() => close(server));
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  t.after(() => agent.destroy());
+  const seen: T[] = [];
+  for (let i = 0; i < count; i++)
+    seen.push(read((await get({ port, host: '127.0.0.1', agent })).res));
+  return { seen, errors };
 }
 
 describe('our client against our server', () => {
@@ -53,29 +87,44 @@ describe('our client against our server', () => {
     assert.equal(sockets.size, 1);
   });
 
+  test('header lines: each response its own values; a bad one throws every time', async (t) => {
+    // Given to writeHead as objects, one response after another on one
+    // connection: a repeated line may be reused, never a refused one.
+    const heads: http.OutgoingHttpHeaders[] = [
+      { 'X-A': 'one', 'Content-Length': 0 },
+      { 'X-A': 'one', 'Content-Length': 0 },
+      { 'X-A': 'two', 'Content-Length': 0 },
+      { 'X-A': 'two\r\nInjected: 1', 'Content-Length': 0 },
+      { 'X-A': 'two', 'Content-Length': 0 },
+      { 'X-A': 'two', 'Bad Name': 'x', 'Content-Length': 0 },
+      { 'X-A': 'two\r\nInjected: 1', 'Content-Length': 0 },
+      { 'X-A': 7, 'Content-Length': 0 },
+    ];
+    const { seen, errors } = await oneByOne(
+      t,
+      heads.length,
+      (res, i) => res.writeHead(200, heads[i]),
+      (res) => res.writeHead(200, { 'X-A': 'refused', 'Content-Length': 0 }),
+      (res) => {
+        assert.equal(res.headers.injected, undefined);
+        return res.headers['x-a'];
+      },
+    );
+    assert.deepEqual(seen, ['one', 'one', 'two', 'refused', 'two', 'refused', 'refused', '7']);
+    assert.deepEqual(errors, ['ERR_INVALID_CHAR', 'ERR_INVALID_HTTP_TOKEN', 'ERR_INVALID_CHAR']);
+  });
+
   test('status lines: each response its own code and reason, STATUS_CODES changes seen', async (t) => {
     const reasons = ['OK', 'Fine', 'OK', '', 'OK\r\nX: y', 'OK'];
-    let n = 0;
-    const errors: string[] = [];
-    const server = http.createServer((_req, res) => {
-      const reason = reasons[n++]!;
-      try {
-        res.writeHead(200, reason);
-      } catch (err) {
-        errors.push((err as { code: string }).code);
+    const { seen, errors } = await oneByOne(
+      t,
+      reasons.length,
+      (res, i) => res.writeHead(200, reasons[i]),
+      (res) => {
         res.statusMessage = 'Refused';
-      }
-      res.end();
-    });
-    const port = await listen(server);
-    t.after(() => close(server));
-    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-    t.after(() => agent.destroy());
-    const seen: string[] = [];
-    for (let i = 0; i < reasons.length; i++) {
-      const { res } = await get({ port, host: '127.0.0.1', agent });
-      seen.push(`${res.statusCode} ${res.statusMessage}`);
-    }
+      },
+      (res) => `${res.statusCode} ${res.statusMessage}`,
+    );
     assert.deepEqual(seen, ['200 OK', '200 Fine', '200 OK', '200 ', '200 Refused', '200 OK']);
     assert.deepEqual(errors, ['ERR_INVALID_CHAR']);
 
@@ -90,6 +139,8 @@ describe('our client against our server', () => {
     });
     const port2 = await listen(implicit);
     t.after(() => close(implicit));
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    t.after(() => agent.destroy());
     const first = await get({ port: port2, host: '127.0.0.1', agent });
     http.STATUS_CODES[202] = 'Taken';
     const second = await get({ port: port2, host: '127.0.0.1', agent });
