@@ -106,9 +106,8 @@ function validateChunk(chunk: unknown): asserts chunk is Chunk {
 /** renderField's result, reused (rendering is synchronous): no object per field. */
 const fieldResult = { text: '', flags: 0 };
 
-/** A field line as rendered: `value` as text, `text` the whole line with its CRLF. */
+/** A field line as rendered: the value `given`, as text (`value`), and the whole line with its CRLF (`text`). */
 interface RenderedLine {
-  name: string;
   given: string | number;
   value: string;
   text: string;
@@ -122,7 +121,7 @@ interface RenderedLine {
  */
 const renderedLines = new Map<string, RenderedLine>();
 const RENDERED_LINES = 64;
-const scratchLine: RenderedLine = { name: '', given: '', value: '', text: '' };
+const scratchLine: RenderedLine = { given: '', value: '', text: '' };
 
 /**
  * `name: value CRLF` for a single (non-array) value, validated first when
@@ -140,7 +139,7 @@ function renderedLine(
     validateHeaderName(name);
     validateHeaderValue(name, given);
     if (line === undefined && renderedLines.size < RENDERED_LINES) {
-      line = { ...scratchLine, name };
+      line = { given: '', value: '', text: '' };
       renderedLines.set(name, line);
     }
   }
