@@ -219,6 +219,26 @@ describe('net.Socket over batched writes', () => {
     return [socket, client];
   }
 
+  it('writes of every kind made in one read arrive whole and in order (node:net peer)', async (t) => {
+    const [socket, client] = await serverSocket(t);
+    const expected = ['latin1 head ', 'buffer ', 'utf8 é€ ', 'more ', 'x'.repeat(20_000), ' tail'];
+    socket.on('data', () => {
+      socket.write(expected[0]!, 'latin1');
+      socket.write(Buffer.from(expected[1]!));
+      socket.write(expected[2]!, 'utf8');
+      socket.cork();
+      socket.write(expected[3]!);
+      socket.write(Buffer.from(expected[4]!)); // past the bound: the batch leaves at once
+      socket.uncork();
+      socket.end(expected[5]!);
+    });
+    const received: Buffer[] = [];
+    client.on('data', (chunk) => received.push(chunk));
+    client.write('go');
+    await once(client, 'end');
+    assert.equal(Buffer.concat(received).toString('utf8'), expected.join(''));
+  });
+
   it("an idle timeout is not held back by a write the transport held ('_onTimeout')", async (t) => {
     const [socket, client] = await serverSocket(t);
     socket.setTimeout(60_000);
