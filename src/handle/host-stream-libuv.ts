@@ -34,7 +34,11 @@ const HOLD_LIMIT = 16 * 1024;
 const { streamBaseState, kReadBytesOrError, kArrayBufferOffset, kLastWriteWasAsync } = streamWrap;
 const { WriteWrap, ShutdownWrap } = streamWrap;
 
-type WriteRequest = LibuvRequest & { callback: ErrorCallback; chunks: unknown };
+type WriteRequest = LibuvRequest & {
+  handle: LibuvStreamHandle;
+  callback: ErrorCallback;
+  chunks: unknown;
+};
 
 /**
  * A TCP or IPC connection on a libuv stream handle (`tcp_wrap` / `pipe_wrap`):
@@ -51,6 +55,8 @@ export class LibuvStreamHandle implements StreamHandle, WriteHolder {
   /** Writes held until the turn's window closes: chunk, encoding, chunk, encoding… */
   private heldChunks: Array<Buffer | string> | null = null;
   private heldSize = 0;
+  /** @internal Writes libuv has queued, not yet completed (0: its write queue is empty, no need to ask). */
+  asyncWrites = 0;
 
   constructor(
     readonly uv: LibuvStream,
@@ -80,7 +86,7 @@ export class LibuvStreamHandle implements StreamHandle, WriteHolder {
 
   /** Bytes libuv has queued (held writes count as sent, as the kernel's buffer does). */
   get writeQueueSize(): number {
-    return this.uv.writeQueueSize;
+    return this.asyncWrites === 0 ? 0 : this.uv.writeQueueSize;
   }
 
   get fd(): number {
@@ -157,7 +163,7 @@ export class LibuvStreamHandle implements StreamHandle, WriteHolder {
   }
 
   private writevNow(chunks: Buffer[], cb: ErrorCallback): void {
-    const req = newWriteRequest(cb);
+    const req = newWriteRequest(this, cb);
     const status =
       chunks.length === 1
         ? this.uv.writeBuffer(req, chunks[0]!)
@@ -175,7 +181,7 @@ export class LibuvStreamHandle implements StreamHandle, WriteHolder {
   }
 
   private writeStringNow(data: string, encoding: 'latin1' | 'utf8', cb: ErrorCallback): void {
-    const req = newWriteRequest(cb);
+    const req = newWriteRequest(this, cb);
     const status =
       encoding === 'latin1'
         ? this.uv.writeLatin1String(req, data)
@@ -190,7 +196,7 @@ export class LibuvStreamHandle implements StreamHandle, WriteHolder {
    * through, so that its writes complete only as the peer reads: backpressure).
    */
   private holding(): boolean {
-    return this.heldChunks !== null || (writeWindowOpen() && this.uv.writeQueueSize === 0);
+    return this.heldChunks !== null || (writeWindowOpen() && this.asyncWrites === 0);
   }
 
   /** `size`: bytes of a Buffer, characters of a string (a bound, not an account). */
@@ -220,7 +226,7 @@ export class LibuvStreamHandle implements StreamHandle, WriteHolder {
     if (chunks === null) return;
     this.heldChunks = null;
     this.heldSize = 0;
-    const req = newWriteRequest(cb);
+    const req = newWriteRequest(this, cb);
     let status: number;
     if (chunks.length === 2) {
       // One chunk: the single-chunk calls, without the gathered writev's parsing.
@@ -291,8 +297,9 @@ function addressOf(uv: LibuvStream, which: 'getsockname' | 'getpeername'): Addre
   return uv[which]?.(out) === 0 ? (out as unknown as AddressInfo) : undefined;
 }
 
-function newWriteRequest(cb: ErrorCallback): WriteRequest {
+function newWriteRequest(handle: LibuvStreamHandle, cb: ErrorCallback): WriteRequest {
   const req = new WriteWrap() as WriteRequest;
+  req.handle = handle;
   req.oncomplete = onWriteComplete;
   req.callback = cb;
   return req;
@@ -305,12 +312,17 @@ function newWriteRequest(cb: ErrorCallback): WriteRequest {
  */
 function writeDispatched(req: WriteRequest, status: number, chunks: unknown): void {
   if (status < 0) req.callback(uvError(status, 'write'));
-  else if (streamBaseState[kLastWriteWasAsync]) req.chunks = chunks;
-  else req.callback(null);
+  else if (streamBaseState[kLastWriteWasAsync]) {
+    req.chunks = chunks;
+    req.handle.asyncWrites++;
+  } else {
+    req.callback(null);
+  }
 }
 
 function onWriteComplete(this: WriteRequest, status: number): void {
   this.chunks = null;
+  this.handle.asyncWrites--;
   this.callback(status < 0 ? uvError(status, 'write') : null);
 }
 

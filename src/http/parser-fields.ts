@@ -16,10 +16,13 @@ export const FIELD_CONTENT_LENGTH = 1;
 export const FIELD_TRANSFER_ENCODING = 2;
 export const FIELD_CONNECTION = 3;
 export const FIELD_UPGRADE = 4;
+/** `Host` (RFC 9112 §3.2): counted, for servers that require exactly one. */
+export const FIELD_HOST = 5;
 
 /** The bytes of a lower-case ASCII literal. */
 const lower = (s: string): Uint8Array => Uint8Array.from(s, (ch) => ch.charCodeAt(0));
 
+const HOST = lower('host');
 const UPGRADE = lower('upgrade');
 const CONNECTION = lower('connection');
 const CONTENT_LENGTH = lower('content-length');
@@ -51,6 +54,8 @@ export function classifyFieldName(buf: Uint8Array, start: number, end: number): 
   // (User-Agent has Connection's length; Content-Type nearly Content-Length's).
   const first = buf[start]! | 0x20;
   switch (end - start) {
+    case 4:
+      return first === 0x68 && equalsLower(buf, start, HOST) ? FIELD_HOST : FIELD_OTHER;
     case 7:
       return first === 0x75 && equalsLower(buf, start, UPGRADE) ? FIELD_UPGRADE : FIELD_OTHER;
     case 10:

@@ -87,6 +87,7 @@ const {
   FIELD_CONTENT_LENGTH,
   FIELD_OTHER,
   FIELD_TRANSFER_ENCODING,
+  FIELD_HOST,
   FIELD_UPGRADE,
   parseContentLength,
   scanConnection,
@@ -118,6 +119,13 @@ export interface HttpParserOptions {
    * Default false.
    */
   lenient?: boolean;
+  /**
+   * Requests: an HTTP/1.1 request with no `Host` field line or with more
+   * than one fails with `HPE_STRICT` once its header section is complete
+   * (RFC 9112 §3.2: a server answers it 400), before `onHeadersComplete`.
+   * The server's `requireHostHeader`. Default false.
+   */
+  requireHost?: boolean;
 }
 
 /** Default for `maxHeaderSize`, in bytes. */
@@ -191,6 +199,7 @@ export class HttpParser {
   private isRequest: boolean;
   private maxHeaderSize: number;
   private lenient: boolean;
+  private requireHost: boolean;
   private state = S_IDLE;
   /** Bumped by `reset()`; lets `execute` notice a reset done by a handler. */
   private generation = 0;
@@ -242,6 +251,8 @@ export class HttpParser {
   private teFlags = 0;
   private connFlags = 0;
   private hasUpgrade = false;
+  /** `Host` field lines of the current request's header section. */
+  private hostCount = 0;
 
   // Body.
   /** Bytes left in the Content-Length body or the current chunk; the chunk-size while reading it. */
@@ -263,6 +274,7 @@ export class HttpParser {
     this.maxHeaderSize =
       typeof max === 'number' && max > 0 ? Math.floor(max) : DEFAULT_MAX_HEADER_SIZE;
     this.lenient = options?.lenient === true;
+    this.requireHost = options?.requireHost === true;
   }
 
   /**
@@ -279,6 +291,7 @@ export class HttpParser {
     this.maxHeaderSize =
       typeof max === 'number' && max > 0 ? Math.floor(max) : DEFAULT_MAX_HEADER_SIZE;
     this.lenient = options?.lenient === true;
+    this.requireHost = options?.requireHost === true;
     this.reset(kind);
   }
 
@@ -478,6 +491,7 @@ export class HttpParser {
       this.teFlags = 0;
       this.connFlags = 0;
       this.hasUpgrade = false;
+      this.hostCount = 0;
       this.statusCode = 0;
     }
     return this.headFirst(data, end);
@@ -963,7 +977,8 @@ export class HttpParser {
 
   /**
    * Applies a framing field line (RFC 9112 §6.1-§6.3, RFC 9110 §7.6.1):
-   * Content-Length, Transfer-Encoding, Connection, Upgrade. Returns false
+   * Content-Length, Transfer-Encoding, Connection, Upgrade; counts Host
+   * lines (§3.2). Returns false
    * (with `error` set) when the message must be rejected.
    */
   private framingField(kind: number, buf: Buffer, start: number, end: number): boolean {
@@ -1028,6 +1043,9 @@ export class HttpParser {
       case FIELD_UPGRADE:
         if (end > start) this.hasUpgrade = true;
         return true;
+      case FIELD_HOST:
+        this.hostCount++;
+        return true;
       default:
         return true;
     }
@@ -1064,6 +1082,10 @@ export class HttpParser {
     const isRequest = this.isRequest;
     const major = this.versionMajor;
     const minor = this.versionMinor;
+    if (this.requireHost && isRequest && this.hostCount !== 1 && major === 1 && minor === 1) {
+      const reason = this.hostCount === 0 ? 'Missing Host header' : 'Duplicate Host header';
+      return this.fail('HPE_STRICT', reason, this.consumed + next);
+    }
     const te = this.teFlags;
     const conn = this.connFlags;
     let contentLength = this.contentLength;

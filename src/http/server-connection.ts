@@ -195,6 +195,8 @@ export class ServerConnection implements HttpParserHandlers {
     const options = {
       maxHeaderSize: server.maxHeaderSize ?? nodeOptions.maxHeaderSize,
       lenient: server.insecureHTTPParser ?? nodeOptions.insecureHTTPParser,
+      // RFC 9112 §3.2: none or several Host lines is a client error (400).
+      requireHost: server.requireHostHeader,
     };
     // The connection itself is the parser's handler object: no per-message callbacks.
     this.parser = allocParser('request', this, options);
@@ -473,12 +475,6 @@ export class ServerConnection implements HttpParserHandlers {
     res.on('finish', onResponseFinish);
 
     if (req.httpVersionMajor === 1 && req.httpVersionMinor === 1) {
-      // RFC 9112 §3.2: a server MUST answer 400 to an HTTP/1.1 request without Host.
-      if (server.requireHostHeader && findRawHeader(req.rawHeaders, 'host') === undefined) {
-        res.writeHead(400, ['Connection', 'close']);
-        res.end();
-        return;
-      }
       const max = server.maxRequestsPerSocket;
       if (typeof max === 'number' && max > 0) {
         this.requestsCount++;

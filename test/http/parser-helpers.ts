@@ -23,6 +23,8 @@ export type ParserEvent =
 export interface RunOptions {
   lenient?: boolean;
   maxHeaderSize?: number;
+  /** The server's requireHostHeader (RFC 9112 §3.2). */
+  requireHost?: boolean;
   /** Call `finish()` after the last piece (the peer closed). */
   finish?: boolean;
   /** What `onHeadersComplete` returns; default `Normal`. */
@@ -56,7 +58,11 @@ export function run(
         events.push({ type: 'complete', trailers: [...trailers] });
       },
     },
-    { lenient: options.lenient, maxHeaderSize: options.maxHeaderSize },
+    {
+      lenient: options.lenient,
+      maxHeaderSize: options.maxHeaderSize,
+      requireHost: options.requireHost,
+    },
   );
   let rest: string | null = null;
   for (const piece of pieces) {

@@ -700,6 +700,27 @@ const corpus: Bad[] = [
       complete(),
     ],
   },
+  // ------------------------------------------------- Host (RFC 9112 §3.2)
+  {
+    name: 'HTTP/1.1 request without Host (requireHostHeader)',
+    input: `${GET}Accept: */*\r\n\r\n`,
+    options: { requireHost: true },
+    code: 'HPE_STRICT',
+    at: 'Accept: */*\r\n\r\n'.length + GET.length,
+  },
+  {
+    name: 'HTTP/1.1 request with two Host lines (requireHostHeader)',
+    input: `${GET}host: a\r\nHOST: b\r\n\r\n`,
+    options: { requireHost: true },
+    code: 'HPE_STRICT',
+    at: `${GET}host: a\r\nHOST: b\r\n\r\n`.length,
+  },
+  {
+    name: 'pipelined: a good request, then one with two Host lines (requireHostHeader)',
+    input: `${GET}Host: a\r\n\r\n${GET}Host: a\r\nHost: a\r\n\r\n`,
+    options: { requireHost: true },
+    code: 'HPE_STRICT',
+  },
   {
     kind: 'response',
     name: 'response with two different Content-Lengths',
@@ -778,4 +799,30 @@ describe('HttpParser: lenient (insecureHTTPParser)', () => {
       }
     });
   }
+});
+
+describe('HttpParser: requireHost', () => {
+  const served = (input: string, options: RunOptions) => {
+    const events = run('request', [bytes(input)], options);
+    for (const e of events) assert.notEqual(e.type, 'error', JSON.stringify(e));
+    return events.filter((e) => e.type === 'headers').length;
+  };
+
+  it('one Host line, in any case, is served', () => {
+    assert.equal(served(`${GET}hOsT: a\r\n\r\n`, { requireHost: true }), 1);
+  });
+
+  it('HTTP/1.0 without Host is served; a Host in the trailers does not count', () => {
+    assert.equal(served('GET / HTTP/1.0\r\n\r\n', { requireHost: true }), 1);
+    const trailer = `${POST}Transfer-Encoding: chunked\r\n\r\n0\r\nHost: b\r\n\r\n`;
+    assert.equal(served(trailer, { requireHost: true }), 1);
+  });
+
+  it('off (the default), no Host and two Hosts are served; responses are never checked', () => {
+    assert.equal(served(`${GET}\r\n${GET}Host: a\r\nHost: b\r\n\r\n`, {}), 2);
+    const events = run('response', [bytes('HTTP/1.1 204 No Content\r\n\r\n')], {
+      requireHost: true,
+    });
+    assert.equal(events[0]?.type, 'headers');
+  });
 });

@@ -404,13 +404,78 @@ describe('http.Server wire behaviour (raw bytes)', () => {
     assert.equal(info.raw, 'GET / HTTP/1.1\r\nBad Header\r\n\r\n');
   });
 
-  test('HTTP/1.1 request without Host: 400', async (t) => {
+  test('HTTP/1.1 request without Host, or with two: 400 and clientError (RFC 9112 §3.2)', async (t) => {
+    const seen: string[] = [];
+    const server = http.createServer((req, res) => {
+      seen.push(`request ${req.headers.host}`);
+      res.end('ok');
+    });
+    const errors: { code: string; reason: string; bytesParsed: number; raw: string }[] = [];
+    server.on(
+      'clientError',
+      (
+        err: Error & { code: string; reason: string; bytesParsed: number; rawPacket: Buffer },
+        socket,
+      ) => {
+        errors.push({
+          code: err.code,
+          reason: err.reason,
+          bytesParsed: err.bytesParsed,
+          raw: err.rawPacket.toString(),
+        });
+        socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+      },
+    );
+    const port = await listen(server);
+    t.after(() => close(server));
+    const missing = 'GET / HTTP/1.1\r\n\r\n';
+    const twice = 'GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n';
+    for (const request of [missing, twice]) {
+      assert.match(await rawExchange(port, request), /^HTTP\/1\.1 400 Bad Request\r\n/);
+    }
+    assert.deepEqual(errors, [
+      {
+        code: 'HPE_STRICT',
+        reason: 'Missing Host header',
+        bytesParsed: missing.length,
+        raw: missing,
+      },
+      {
+        code: 'HPE_STRICT',
+        reason: 'Duplicate Host header',
+        bytesParsed: twice.length,
+        raw: twice,
+      },
+    ]);
+    // One Host, or HTTP/1.0 without one, is served.
+    assert.match(
+      await rawExchange(port, 'GET / HTTP/1.1\r\nhost: a\r\nConnection: close\r\n\r\n'),
+      /ok$/,
+    );
+    assert.match(await rawExchange(port, 'GET / HTTP/1.0\r\n\r\n'), /ok$/);
+    assert.deepEqual(seen, ['request a', 'request undefined']);
+  });
+
+  test('without a clientError listener a request without Host gets 400 with Connection: close', async (t) => {
     const server = http.createServer((_req, res) => res.end('no'));
     const port = await listen(server);
     t.after(() => close(server));
     const out = await rawExchange(port, 'GET / HTTP/1.1\r\n\r\n');
     assert.match(out, /^HTTP\/1\.1 400 Bad Request\r\n/);
     assert.match(out, /\r\nConnection: close\r\n/);
+  });
+
+  test('requireHostHeader: false serves HTTP/1.1 requests without Host or with two', async (t) => {
+    const server = http.createServer({ requireHostHeader: false }, (req, res) =>
+      res.end(`host ${req.headers.host}`),
+    );
+    const port = await listen(server);
+    t.after(() => close(server));
+    const out = await rawExchange(
+      port,
+      'GET / HTTP/1.1\r\n\r\nGET / HTTP/1.1\r\nHost: a\r\nHost: b\r\nConnection: close\r\n\r\n',
+    );
+    assert.match(out, /host undefined[\s\S]*host a$/);
   });
 
   test('HTTP/1.0 request: no chunked, Connection: close, body until close', async (t) => {

@@ -119,11 +119,33 @@ describe('host stream write batching', () => {
     await freshTurn();
     const log: Call[] = [];
     const uv = fakeUv(log, 'a');
-    (uv as { writeQueueSize: number }).writeQueueSize = 65536;
     const a = new LibuvStreamHandle(uv, true);
+    // A write the kernel could not take whole: libuv queues the rest.
+    const writeBuffer = uv.writeBuffer;
+    let pending: LibuvRequest | null = null;
+    uv.writeBuffer = (req: LibuvRequest, chunk: Buffer) => {
+      writeBuffer(req, chunk);
+      streamBaseState[kLastWriteWasAsync] = 1;
+      pending = req;
+      return 0;
+    };
+    (uv as { writeQueueSize: number }).writeQueueSize = 65536;
+    a.writev([Buffer.from('big')], () => {});
+    assert.equal(a.writeQueueSize, 65536);
     a.onread = () => a.writeString('more', 'latin1', () => {});
     deliver(a, 'request');
-    assert.deepEqual(log, [['a.writeLatin1String', 'more']]);
+    assert.deepEqual(log, [
+      ['a.writeBuffer', 'big'],
+      ['a.writeLatin1String', 'more'],
+    ]);
+    // Once libuv has written it all, writes are gathered again.
+    (uv as { writeQueueSize: number }).writeQueueSize = 0;
+    (pending as unknown as LibuvRequest).oncomplete!(0);
+    assert.equal(a.writeQueueSize, 0);
+    deliver(a, 'request');
+    assert.equal(log.length, 2);
+    await nextCheckPhase();
+    assert.deepEqual(log[2], ['a.writeLatin1String', 'more']);
   });
 
   it('a batch that reaches 16 KiB leaves at once, completing as libuv completes it', async () => {
