@@ -48,6 +48,8 @@ export interface HeadersInfo {
   contentLength: number;
   /** Body uses the chunked transfer coding. */
   chunked: boolean;
+  /** Requests: how many `Host` field lines the header section has (RFC 9112 §3.2). */
+  hostCount: number;
 }
 
 /** Return values of `onHeadersComplete`. */

@@ -123,7 +123,9 @@ export interface HttpParserOptions {
    * Requests: an HTTP/1.1 request with no `Host` field line or with more
    * than one fails with `HPE_STRICT` once its header section is complete
    * (RFC 9112 §3.2: a server answers it 400), before `onHeadersComplete`.
-   * The server's `requireHostHeader`. Default false.
+   * Upgrade and CONNECT requests are left to the handler (`hostCount`), as
+   * Node's server checks Host only on requests it serves itself. The
+   * server's `requireHostHeader`. Default false.
    */
   requireHost?: boolean;
 }
@@ -1082,10 +1084,6 @@ export class HttpParser {
     const isRequest = this.isRequest;
     const major = this.versionMajor;
     const minor = this.versionMinor;
-    if (this.requireHost && isRequest && this.hostCount !== 1 && major === 1 && minor === 1) {
-      const reason = this.hostCount === 0 ? 'Missing Host header' : 'Duplicate Host header';
-      return this.fail('HPE_STRICT', reason, this.consumed + next);
-    }
     const te = this.teFlags;
     const conn = this.connFlags;
     let contentLength = this.contentLength;
@@ -1136,6 +1134,10 @@ export class HttpParser {
       method = this.methodName;
       url = text.slice(this.targetStart, this.targetEnd);
       upgrade = method === 'CONNECT' || (this.hasUpgrade && (conn & CONN_UPGRADE) !== 0);
+      if (this.requireHost && this.hostCount !== 1 && !upgrade && major === 1 && minor === 1) {
+        const reason = this.hostCount === 0 ? 'Missing Host header' : 'Duplicate Host header';
+        return this.fail('HPE_STRICT', reason, this.consumed + next);
+      }
     } else {
       statusMessage = text.slice(this.reasonStart, this.reasonEnd);
       upgrade = status === 101;
@@ -1152,6 +1154,7 @@ export class HttpParser {
       shouldKeepAlive: keepAlive,
       contentLength: te !== 0 ? -1 : contentLength,
       chunked: body === BODY_CHUNKED,
+      hostCount: this.hostCount,
     };
     this.interim = !isRequest && status < 200;
     this.keepAlive = keepAlive;

@@ -402,7 +402,10 @@ export class ServerConnection implements HttpParserHandlers {
       info.upgrade = false;
     }
     this.current = req;
-    this.onIncoming(req, info.shouldKeepAlive);
+    // The parser rejects the requests it knows we serve when their Host is
+    // missing or repeated; an upgrade served as a request is checked here.
+    const badHost = info.hostCount !== 1 && info.versionMajor === 1 && info.versionMinor === 1;
+    this.onIncoming(req, info.shouldKeepAlive, badHost && server.requireHostHeader);
     return HeadersResult.Normal;
   }
 
@@ -430,7 +433,7 @@ export class ServerConnection implements HttpParserHandlers {
 
   // ---- requests -------------------------------------------------------
 
-  private onIncoming(req: IncomingMessage, keepAlive: boolean): void {
+  private onIncoming(req: IncomingMessage, keepAlive: boolean, badHost: boolean): void {
     const server = this.server;
     const socket = this.socket;
     this.incoming.push(req);
@@ -475,6 +478,12 @@ export class ServerConnection implements HttpParserHandlers {
     res.on('finish', onResponseFinish);
 
     if (req.httpVersionMajor === 1 && req.httpVersionMinor === 1) {
+      // RFC 9112 §3.2 (an upgrade request answered as a request): 400, as Node.
+      if (badHost) {
+        res.writeHead(400, ['Connection', 'close']);
+        res.end();
+        return;
+      }
       const max = server.maxRequestsPerSocket;
       if (typeof max === 'number' && max > 0) {
         this.requestsCount++;

@@ -126,6 +126,13 @@ export function bytes(s: string): Buffer {
   return Buffer.from(s, 'latin1');
 }
 
+/** How many `Host` lines flattened `rawHeaders` holds. */
+function hostLines(rawHeaders: readonly string[] = []): number {
+  let n = 0;
+  for (let i = 0; i < rawHeaders.length; i += 2) if (rawHeaders[i]!.toLowerCase() === 'host') n++;
+  return n;
+}
+
 /** An expected `headers` event for a request, with defaults for HTTP/1.1 GET. */
 export function request(info: Partial<HeadersInfo>): ParserEvent {
   return {
@@ -142,6 +149,7 @@ export function request(info: Partial<HeadersInfo>): ParserEvent {
       shouldKeepAlive: true,
       contentLength: -1,
       chunked: false,
+      hostCount: hostLines(info.rawHeaders),
       ...info,
     },
   };
@@ -163,6 +171,7 @@ export function response(info: Partial<HeadersInfo>): ParserEvent {
       shouldKeepAlive: true,
       contentLength: -1,
       chunked: false,
+      hostCount: 0,
       ...info,
     },
   };

@@ -818,6 +818,19 @@ describe('HttpParser: requireHost', () => {
     assert.equal(served(trailer, { requireHost: true }), 1);
   });
 
+  it('upgrade and CONNECT requests are left to the handler, with hostCount', () => {
+    const upgrade = `${GET}Upgrade: x\r\nConnection: upgrade\r\n\r\n`;
+    const connect = 'CONNECT a:443 HTTP/1.1\r\nHost: a:443\r\nHost: b:443\r\n\r\n';
+    for (const [input, count] of [
+      [upgrade, 0],
+      [connect, 2],
+    ] as const) {
+      const [first] = run('request', [bytes(input)], { requireHost: true });
+      assert.ok(first?.type === 'headers', JSON.stringify(first));
+      assert.equal(first.info.hostCount, count);
+    }
+  });
+
   it('off (the default), no Host and two Hosts are served; responses are never checked', () => {
     assert.equal(served(`${GET}\r\n${GET}Host: a\r\nHost: b\r\n\r\n`, {}), 2);
     const events = run('response', [bytes('HTTP/1.1 204 No Content\r\n\r\n')], {

@@ -456,6 +456,24 @@ describe('http.Server wire behaviour (raw bytes)', () => {
     assert.deepEqual(seen, ['request a', 'request undefined']);
   });
 
+  test("an upgrade without Host goes to 'upgrade'; with no 'upgrade' listener it gets 400", async (t) => {
+    const upgrade = 'GET / HTTP/1.1\r\nUpgrade: x\r\nConnection: Upgrade\r\n\r\n';
+    const events: string[] = [];
+    const server = http.createServer(() => events.push('request'));
+    server.on('clientError', () => events.push('clientError'));
+    const port = await listen(server);
+    t.after(() => close(server));
+    const answered = await rawExchange(port, upgrade);
+    assert.match(answered, /^HTTP\/1\.1 400 Bad Request\r\n/);
+    assert.match(answered, /\r\nConnection: close\r\n/);
+    server.on('upgrade', (_req, socket: net.Socket) => {
+      events.push('upgrade');
+      socket.end('HTTP/1.1 101 Switching Protocols\r\n\r\n');
+    });
+    assert.match(await rawExchange(port, upgrade), /^HTTP\/1\.1 101 /);
+    assert.deepEqual(events, ['upgrade']);
+  });
+
   test('without a clientError listener a request without Host gets 400 with Connection: close', async (t) => {
     const server = http.createServer((_req, res) => res.end('no'));
     const port = await listen(server);
