@@ -980,8 +980,8 @@ export class HttpParser {
   /**
    * Applies a framing field line (RFC 9112 §6.1-§6.3, RFC 9110 §7.6.1):
    * Content-Length, Transfer-Encoding, Connection, Upgrade; counts Host
-   * lines (§3.2). Returns false
-   * (with `error` set) when the message must be rejected.
+   * lines (§3.2). Returns false (with `error` set) when the message must be
+   * rejected.
    */
   private framingField(kind: number, buf: Buffer, start: number, end: number): boolean {
     const at = this.hAbs + (start - this.hBase);
