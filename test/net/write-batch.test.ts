@@ -7,6 +7,7 @@ import { describe, it, type TestContext } from 'node:test';
 import { LibuvStreamHandle } from '../../src/handle/host-stream-libuv.js';
 import { type LibuvRequest, type LibuvStream, streamWrap } from '../../src/handle/libuv.js';
 import * as net from '../../src/net/index.js';
+import { pattern } from '../http/helpers.js';
 
 const { streamBaseState, kReadBytesOrError, kArrayBufferOffset, kLastWriteWasAsync } = streamWrap;
 
@@ -259,6 +260,44 @@ describe('net.Socket over batched writes', () => {
     client.write('go');
     await once(client, 'end');
     assert.equal(Buffer.concat(received).toString('utf8'), expected.join(''));
+  });
+
+  it('an echo in pieces of every size over many connections arrives byte-exact (node:net peers)', async (t) => {
+    // Each read is echoed in pieces of 1 byte to 40 KiB (past the bound),
+    // Buffers and latin1 strings alternating, pausing on backpressure: the
+    // batched, bounded and written-through paths all carry data.
+    const server = net.createServer((socket) => {
+      let seed = 1;
+      socket.on('data', (chunk: Buffer) => {
+        for (let at = 0; at < chunk.length; ) {
+          seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+          const size = 1 + (seed % (40 * 1024));
+          const piece = chunk.subarray(at, at + size);
+          at += piece.length;
+          const more =
+            seed & 1 ? socket.write(piece) : socket.write(piece.toString('latin1'), 'latin1');
+          if (!more) socket.pause();
+        }
+      });
+      socket.on('drain', () => socket.resume());
+      socket.on('end', () => socket.end());
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    t.after(() => server.close());
+    const { port } = server.address() as nodeNet.AddressInfo;
+    const data = pattern(512 * 1024);
+    const echo = async (): Promise<Buffer> => {
+      const client = nodeNet.connect(port, '127.0.0.1');
+      const received: Buffer[] = [];
+      client.on('data', (chunk) => received.push(chunk));
+      client.end(data);
+      await once(client, 'end');
+      client.destroy();
+      return Buffer.concat(received);
+    };
+    const echoes = await Promise.all(Array.from({ length: 16 }, echo));
+    for (const received of echoes) assert.ok(received.equals(data), 'echo differs');
   });
 
   it("an idle timeout is not held back by a write the transport held ('_onTimeout')", async (t) => {
