@@ -5,9 +5,11 @@
  * second boundary, so a response does not even read the clock.
  */
 let cachedValue: string | null = null;
+let cachedLine: string | null = null;
 
 function dropCachedValue(): void {
   cachedValue = null;
+  cachedLine = null;
 }
 
 /** Current time as an IMF-fixdate, e.g. `Sun, 06 Nov 1994 08:49:37 GMT`. */
@@ -18,4 +20,10 @@ export function utcDate(): string {
     setTimeout(dropCachedValue, 1000 - now.getMilliseconds()).unref();
   }
   return cachedValue;
+}
+
+/** The whole `Date: <IMF-fixdate>` field line with its CRLF, cached as the value is. */
+export function utcDateLine(): string {
+  if (cachedLine === null || cachedValue === null) cachedLine = `Date: ${utcDate()}\r\n`;
+  return cachedLine;
 }

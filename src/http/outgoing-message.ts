@@ -20,7 +20,7 @@ import { codedError } from '../errors/index.js';
 import type { Socket } from '../net/index.js';
 import { Socket as NetSocket } from '../net/socket.js';
 import { latin1 } from '../util/latin1.js';
-import { utcDate } from './date-cache.js';
+import { utcDateLine } from './date-cache.js';
 import {
   checkInvalidHeaderChar,
   type OutgoingHttpHeader,
@@ -149,6 +149,26 @@ function renderedLine(
   line.value = String(given);
   line.text = `${name}: ${line.value}${CRLF}`;
   return line;
+}
+
+const keepAliveMemo = { timeoutMs: -1, max: -1, text: '' };
+
+/**
+ * `Connection: keep-alive` and `Keep-Alive: timeout=<s>[, max=<n>]` (the
+ * server's keepAliveTimeout in ms, shown in whole seconds, and
+ * maxRequestsPerSocket when above 0), kept for the last pair of values: a
+ * server sends the same lines with every response.
+ */
+function keepAliveLines(timeoutMs: number, max: number): string {
+  const memo = keepAliveMemo;
+  if (memo.timeoutMs !== timeoutMs || memo.max !== max) {
+    memo.timeoutMs = timeoutMs;
+    memo.max = max;
+    const seconds = Math.floor(timeoutMs / 1000);
+    const maxText = max > 0 ? `, max=${max}` : '';
+    memo.text = `Connection: keep-alive${CRLF}Keep-Alive: timeout=${seconds}${maxText}${CRLF}`;
+  }
+  return memo.text;
 }
 
 /**
@@ -538,7 +558,7 @@ export class OutgoingMessage extends Stream {
       }
     }
 
-    if (this.sendDate && (flags & F_DATE) === 0) head += `Date: ${utcDate()}${CRLF}`;
+    if (this.sendDate && (flags & F_DATE) === 0) head += utcDateLine();
 
     // A chunked 204/304 would put a zero chunk where no body may be
     // (RFC 9110 §15.3.5, §15.4.5): drop the framing and close instead.
@@ -557,12 +577,10 @@ export class OutgoingMessage extends Stream {
       if (sendKeepAlive && this.maxRequestsOnConnectionReached) {
         head += `Connection: close${CRLF}`;
       } else if (sendKeepAlive) {
-        head += `Connection: keep-alive${CRLF}`;
-        if (this._keepAliveTimeout && this._defaultKeepAlive) {
-          const seconds = Math.floor(this._keepAliveTimeout / 1000);
-          const max = this._maxRequestsPerSocket > 0 ? `, max=${this._maxRequestsPerSocket}` : '';
-          head += `Keep-Alive: timeout=${seconds}${max}${CRLF}`;
-        }
+        head +=
+          this._keepAliveTimeout && this._defaultKeepAlive
+            ? keepAliveLines(this._keepAliveTimeout, this._maxRequestsPerSocket)
+            : `Connection: keep-alive${CRLF}`;
       } else {
         this._last = true;
         head += `Connection: close${CRLF}`;

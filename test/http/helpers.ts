@@ -83,6 +83,28 @@ export function rawExchange(port: number, data: string | Buffer, idleMs = 300): 
   });
 }
 
+/**
+ * Sends `data` on a fresh node:net connection and resolves with every byte
+ * received once the server closes it; rejects if the server has not closed
+ * it within `limitMs`.
+ */
+export function untilServerCloses(port: number, data: string, limitMs = 10_000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = nodeNet.connect(port, '127.0.0.1', () => socket.write(data));
+    const chunks: Buffer[] = [];
+    const guard = setTimeout(() => {
+      socket.destroy();
+      reject(new Error(`the server kept the connection open for ${limitMs} ms`));
+    }, limitMs);
+    socket.on('data', (c) => chunks.push(c));
+    socket.on('error', () => {});
+    socket.on('close', () => {
+      clearTimeout(guard);
+      resolve(Buffer.concat(chunks).toString('latin1'));
+    });
+  });
+}
+
 /** A deterministic body of `size` bytes. */
 export function pattern(size: number): Buffer {
   const buf = Buffer.allocUnsafe(size);
