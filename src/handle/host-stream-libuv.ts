@@ -182,12 +182,15 @@ export class LibuvStreamHandle implements StreamHandle, WriteHolder {
 
   private writeStringNow(data: string, encoding: 'latin1' | 'utf8', cb: ErrorCallback): void {
     const req = newWriteRequest(this, cb);
-    const status =
-      encoding === 'latin1'
-        ? this.uv.writeLatin1String(req, data)
-        : this.uv.writeUtf8String(req, data);
     // libuv copies what it could not write at once: nothing to keep alive.
-    writeDispatched(req, status, null);
+    writeDispatched(req, this.sendString(req, data, encoding), null);
+  }
+
+  /** libuv's write of one string, encoded (latin1, else utf8) as it is copied. */
+  private sendString(req: WriteRequest, data: string, encoding: string): number {
+    return encoding === 'latin1'
+      ? this.uv.writeLatin1String(req, data)
+      : this.uv.writeUtf8String(req, data);
   }
 
   /**
@@ -231,9 +234,10 @@ export class LibuvStreamHandle implements StreamHandle, WriteHolder {
     if (chunks.length === 2) {
       // One chunk: the single-chunk calls, without the gathered writev's parsing.
       const chunk = chunks[0]!;
-      if (typeof chunk !== 'string') status = this.uv.writeBuffer(req, chunk);
-      else if (chunks[1] === 'latin1') status = this.uv.writeLatin1String(req, chunk);
-      else status = this.uv.writeUtf8String(req, chunk);
+      status =
+        typeof chunk === 'string'
+          ? this.sendString(req, chunk, chunks[1] as string)
+          : this.uv.writeBuffer(req, chunk);
     } else {
       status = this.uv.writev(req, chunks, false);
     }

@@ -574,8 +574,9 @@ function tickOnSocket(req: ClientRequest, socket: Socket): void {
   socket.on('drain', socketOnDrain);
   // On our own sockets (connected or still connecting) the parser takes
   // each read straight from the transport (see the server's connection): no
-  // stream in between, no buffer allocated per read. The 'data' listener above is there for the
-  // API's sake and takes over if anyone else listens for the bytes.
+  // stream in between, no buffer allocated per read. The 'data' listener
+  // above is there for the API's sake and takes over if anyone else listens
+  // for the bytes.
   s._consume?.((s._httpConsumer ??= (d, shared) => readResponse(s, d, shared)), socketOnData);
   const agent = req.agent as Agent | null;
   if (req.timeout !== undefined || agent?.options?.timeout) listenSocketTimeout(req);

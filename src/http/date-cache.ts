@@ -24,6 +24,7 @@ export function utcDate(): string {
 
 /** The whole `Date: <IMF-fixdate>` field line with its CRLF, cached as the value is. */
 export function utcDateLine(): string {
-  if (cachedLine === null || cachedValue === null) cachedLine = `Date: ${utcDate()}\r\n`;
+  // Dropped with the value (dropCachedValue).
+  if (cachedLine === null) cachedLine = `Date: ${utcDate()}\r\n`;
   return cachedLine;
 }
