@@ -46,6 +46,8 @@ export type HttpSocket = Socket & {
    * requests of one read (pipelining); messages never undo these.
    */
   _httpCorked?: number;
+  /** @internal The responses' 'close' listener is on this socket (added once, see `assignSocket`). */
+  _responseCloseWatched?: boolean;
 };
 
 type WriteCallback = (err?: Error | null) => void;
@@ -185,6 +187,7 @@ export function parseUniqueHeadersOption(headers: unknown): Set<string> | null {
 function onFinish(msg: OutgoingMessage): void {
   const socket = msg.socket as HttpSocket | null;
   if (socket?._hadError) return;
+  msg._beforeFinish();
   msg.emit('finish');
 }
 
@@ -911,6 +914,13 @@ export class OutgoingMessage extends Stream {
   _finish(): void {
     this.emit('prefinish');
   }
+
+  /**
+   * @internal Runs as `'finish'` is emitted, before its listeners: where
+   * Node's server registers its own first `'finish'` listener, a subclass
+   * does its bookkeeping without adding one per message.
+   */
+  _beforeFinish(): void {}
 
   /**
    * Finishes the message: writes `chunk` if given (with `Content-Length` when

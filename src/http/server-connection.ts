@@ -26,7 +26,7 @@ import {
   type HttpParseError,
   type HttpParserHandlers,
 } from './parser-types.js';
-import type { ServerResponse } from './server-response.js';
+import { type ServerResponse, unwatchResponseClose } from './server-response.js';
 import { STATUS_CODES } from './status-codes.js';
 
 /** What a connection needs from its `http.Server` (kept narrow to avoid an import cycle). */
@@ -84,12 +84,6 @@ function connResetException(message: string): Error {
 
 // Module-level listeners with `this` = the socket or response, so no closure
 // is allocated per request.
-
-function onResponseFinish(this: ServerResponse): void {
-  const socket = this.socket as ServerSocket | null;
-  const conn = socket?._httpConnection;
-  if (conn) conn.responseFinished(this);
-}
 
 function emitCloseNT(res: ServerResponse): void {
   if (!res._closed) {
@@ -475,7 +469,7 @@ export class ServerConnection implements HttpParserHandlers {
     }
     if (socket._httpMessage) this.outgoing.push(res);
     else res.assignSocket(socket);
-    res.on('finish', onResponseFinish);
+    res._served = true;
 
     if (req.httpVersionMajor === 1 && req.httpVersionMinor === 1) {
       // RFC 9112 §3.2 (an upgrade request answered as a request): 400, as Node.
@@ -597,6 +591,7 @@ export class ServerConnection implements HttpParserHandlers {
     socket.removeListener('drain', onSocketDrain);
     socket.removeListener('error', onSocketError);
     socket.removeListener('timeout', onSocketTimeout);
+    unwatchResponseClose(socket);
     const parser = this.parser;
     this.parser = null;
     socket.parser = null;

@@ -50,8 +50,15 @@ function renderStatusLine(code: number, message: string): string {
 /** The part of the server connection a response reports to (avoids an import cycle). */
 interface PipelineOwner {
   responseEnded(res: ServerResponse): void;
+  responseFinished(res: ServerResponse): void;
 }
 
+/** The server connection on `res`'s socket, if any. */
+function connectionOf(res: ServerResponse): PipelineOwner | undefined {
+  return (res.socket as (HttpSocket & { _httpConnection?: PipelineOwner }) | null)?._httpConnection;
+}
+
+/** The socket closed: the response holding it closes too. */
 function onSocketClose(this: HttpSocket): void {
   const res = this._httpMessage as ServerResponse | null | undefined;
   if (res && !res._closed) {
@@ -59,6 +66,17 @@ function onSocketClose(this: HttpSocket): void {
     res._closed = true;
     res.emit('close');
   }
+}
+
+/**
+ * @internal Takes the responses' 'close' listener off a socket that leaves
+ * HTTP (upgrade, CONNECT): the new owner finds no listener of ours on it.
+ */
+export function unwatchResponseClose(socket: Socket): void {
+  const s = socket as HttpSocket;
+  if (s._responseCloseWatched !== true) return;
+  s._responseCloseWatched = false;
+  socket.removeListener('close', onSocketClose);
 }
 
 export class ServerResponse extends OutgoingMessage {
@@ -74,6 +92,8 @@ export class ServerResponse extends OutgoingMessage {
   _sent100 = false;
   /** @internal A later pipelined response owns the socket already (see `_releaseSocket`). */
   _socketReleased = false;
+  /** @internal A server connection answers its request with this response (see `_beforeFinish`). */
+  _served = false;
 
   constructor(req: IncomingMessage, options?: ServerResponseOptions) {
     super(options);
@@ -93,7 +113,14 @@ export class ServerResponse extends OutgoingMessage {
     const s = socket as HttpSocket;
     if (s._httpMessage) throw codedError('ERR_HTTP_SOCKET_ASSIGNED');
     s._httpMessage = this;
-    socket.on('close', onSocketClose);
+    // One listener serves every response the socket carries: it closes
+    // whichever holds the socket (`_httpMessage`) when the socket closes.
+    // Node adds and removes one per response; the one kept here saves both
+    // on every keep-alive request.
+    if (s._responseCloseWatched !== true) {
+      s._responseCloseWatched = true;
+      socket.on('close', onSocketClose);
+    }
     this.socket = socket;
     this.emit('socket', socket);
     this._flush();
@@ -105,7 +132,6 @@ export class ServerResponse extends OutgoingMessage {
    */
   detachSocket(socket: Socket): void {
     if (!this._socketReleased) {
-      socket.removeListener('close', onSocketClose);
       const s = socket as HttpSocket;
       if (s._httpMessage === this) s._httpMessage = null;
     }
@@ -118,7 +144,6 @@ export class ServerResponse extends OutgoingMessage {
    * its 'finish' (its `socket` stays set until then).
    */
   _releaseSocket(socket: Socket): void {
-    socket.removeListener('close', onSocketClose);
     (socket as HttpSocket)._httpMessage = null;
     this._socketReleased = true;
   }
@@ -130,9 +155,12 @@ export class ServerResponse extends OutgoingMessage {
    */
   override _finish(): void {
     super._finish();
-    const conn = (this.socket as (HttpSocket & { _httpConnection?: PipelineOwner }) | null)
-      ?._httpConnection;
-    if (conn) conn.responseEnded(this);
+    connectionOf(this)?.responseEnded(this);
+  }
+
+  /** @internal The response is done: a server connection serving it moves on (next response, idle, close). */
+  override _beforeFinish(): void {
+    if (this._served) connectionOf(this)?.responseFinished(this);
   }
 
   /** Sends `HTTP/1.1 100 Continue` (RFC 9110 §15.2.1). */

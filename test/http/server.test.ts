@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import * as nodeHttp from 'node:http';
+import * as nodeNet from 'node:net';
 import { describe, test } from 'node:test';
 import * as http from '../../src/http/index.js';
 import type * as net from '../../src/net/index.js';
@@ -17,6 +18,38 @@ import {
   rawExchange,
   untilServerCloses,
 } from './helpers.js';
+
+/**
+ * A node:net connection to `port` that sends one request at a time:
+ * `send(data, last)` writes `data` and resolves with what arrived once it
+ * ends with `last`.
+ */
+async function conversation(
+  port: number,
+): Promise<{ send(data: string, last: string): Promise<string>; socket: nodeNet.Socket }> {
+  const socket = nodeNet.connect(port, '127.0.0.1');
+  await new Promise((resolve, reject) => socket.once('connect', resolve).once('error', reject));
+  let text = '';
+  let waiting: { last: string; resolve(text: string): void } | null = null;
+  socket.on('data', (d: Buffer) => {
+    text += d.toString('latin1');
+    if (waiting && text.endsWith(waiting.last)) {
+      const { resolve } = waiting;
+      waiting = null;
+      resolve(text);
+      text = '';
+    }
+  });
+  return {
+    socket,
+    send(data, last) {
+      return new Promise((resolve) => {
+        waiting = { last, resolve };
+        socket.write(data);
+      });
+    },
+  };
+}
 
 /** A server answering `METHOD URL LENGTH` with the body length it received. */
 function echoServer(): http.Server {
@@ -735,6 +768,54 @@ describe('http.Server wire behaviour (raw bytes)', () => {
     await new Promise((r) => setTimeout(r, 20));
     assert.ok(events.includes('req close'));
     assert.ok(events.includes('res close'));
+  });
+
+  test("every response of a kept-alive connection gets one 'close'; the socket's listeners do not pile up", async (t) => {
+    const closeListeners: number[] = [];
+    const closes = [0, 0, 0];
+    let lastClosed: () => void = () => {};
+    const lastClose = new Promise<void>((resolve) => {
+      lastClosed = resolve;
+    });
+    const server = http.createServer((req, res) => {
+      const n = Number(req.url?.slice(1));
+      closeListeners.push(req.socket!.listenerCount('close'));
+      res.on('close', () => {
+        closes[n]!++;
+        if (n === 2) lastClosed();
+      });
+      if (n < 2) res.end('ok');
+      // The third is never answered: it closes with the connection.
+    });
+    const port = await listen(server);
+    t.after(() => close(server));
+    const { send, socket } = await conversation(port);
+    await send('GET /0 HTTP/1.1\r\nHost: x\r\n\r\n', 'ok');
+    await send('GET /1 HTTP/1.1\r\nHost: x\r\n\r\n', 'ok');
+    socket.write('GET /2 HTTP/1.1\r\nHost: x\r\n\r\n');
+    while (closeListeners.length < 3) await new Promise((r) => setImmediate(r));
+    socket.destroy();
+    await lastClose;
+    assert.deepEqual(closes, [1, 1, 1]);
+    assert.equal(new Set(closeListeners).size, 1, `close listeners: ${closeListeners}`);
+  });
+
+  test("a socket upgraded after a kept-alive request carries none of the server's 'close' listeners", async (t) => {
+    const server = http.createServer((_req, res) => res.end('ok'));
+    server.on('upgrade', (_req, socket) => {
+      socket.end(`HTTP/1.1 101 Switching Protocols\r\n\r\nclose=${socket.listenerCount('close')};`);
+    });
+    const port = await listen(server);
+    t.after(() => close(server));
+    const { send, socket } = await conversation(port);
+    t.after(() => socket.destroy());
+    await send('GET / HTTP/1.1\r\nHost: x\r\n\r\n', 'ok');
+    const out = await send(
+      'GET / HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: echo\r\n\r\n',
+      ';',
+    );
+    assert.match(out, /^HTTP\/1\.1 101 /);
+    assert.ok(out.endsWith('close=0;'), out);
   });
 
   test('closeIdleConnections / close() end kept-alive connections', async (t) => {
