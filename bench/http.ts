@@ -22,7 +22,7 @@ import {
   Child,
   type Impl,
   machine,
-  mean,
+  median,
   moduleLabel,
   positiveInt,
   ROOT,
@@ -267,10 +267,12 @@ async function main(): Promise<void> {
           );
         }
       }
+      // Medians: one run slowed by other work on the machine (it happens to
+      // either side) moves a mean far more than the typical run.
       const summary = (kind: Kind) => ({
-        requestsPerSec: round(mean(runs[kind].map((run) => run.requestsPerSec)), 0),
+        requestsPerSec: round(median(runs[kind].map((run) => run.requestsPerSec)), 0),
         serverCpuMicrosPerRequest: round(
-          mean(runs[kind].map((run) => run.serverCpuMicrosPerRequest ?? Number.NaN)),
+          median(runs[kind].map((run) => run.serverCpuMicrosPerRequest ?? Number.NaN)),
           2,
         ),
         runs: runs[kind],
@@ -301,6 +303,7 @@ async function main(): Promise<void> {
         durationS: options.durationS,
         rounds: options.rounds,
       },
+      summary: 'median',
       server: 'hello world: 200, text/plain, 14-byte body',
       floor:
         'no-http: the bare host transport (libuv TCP handle, no stream or socket object) answering each request head with the same response, pre-built (no parsing, no objects)',

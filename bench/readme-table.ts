@@ -22,6 +22,8 @@ export interface HttpReport {
   cpu: string;
   cores: number;
   wrk: { threads: number; connections: number; durationS: number; rounds: number };
+  /** How each side's runs are summed up (results before this field: 'mean'). */
+  summary?: 'mean' | 'median';
   wirestackModule: string;
   results: {
     mode: string;
@@ -80,7 +82,7 @@ export function renderHttp(report: HttpReport): string {
     );
   }
   lines.push(
-    `Hello-world server, each side in its own process on loopback; mean of ${wrk.rounds} interleaved ` +
+    `Hello-world server, each side in its own process on loopback; ${report.summary ?? 'mean'} of ${wrk.rounds} interleaved ` +
       `runs of ${wrk.durationS} s. The no-HTTP floor is the bare host transport (libuv's ` +
       'TCP handle: no stream, no socket object) answering each request with pre-built bytes ' +
       '(nothing parsed, nothing built): the most a server written in JavaScript on Node can reach ' +
