@@ -21,6 +21,7 @@ import type { Socket } from '../net/index.js';
 import { Socket as NetSocket } from '../net/socket.js';
 import { latin1 } from '../util/latin1.js';
 import { utcDateLine } from './date-cache.js';
+import { addHeadLines, beginHead, endHead } from './head-assembly.js';
 import {
   checkInvalidHeaderChar,
   type OutgoingHttpHeader,
@@ -151,6 +152,21 @@ function renderedLine(
   line.value = String(given);
   line.text = `${name}: ${line.value}${CRLF}`;
   return line;
+}
+
+const CONNECTION_CLOSE = `Connection: close${CRLF}`;
+const CONNECTION_KEEP_ALIVE = `Connection: keep-alive${CRLF}`;
+const TRANSFER_ENCODING_CHUNKED = `Transfer-Encoding: chunked${CRLF}`;
+
+const contentLengthMemo = { length: -1, text: '' };
+
+/** `Content-Length: <n> CRLF`, kept for the last length (a server often sends the same one). */
+function contentLengthLine(length: number): string {
+  if (length !== contentLengthMemo.length) {
+    contentLengthMemo.length = length;
+    contentLengthMemo.text = `Content-Length: ${length}${CRLF}`;
+  }
+  return contentLengthMemo.text;
 }
 
 const keepAliveMemo = { timeoutMs: -1, max: -1, text: '' };
@@ -521,20 +537,20 @@ export class OutgoingMessage extends Stream {
    * latin1 string, written together with the first body bytes.
    */
   _storeHeader(firstLine: string, headers: HeadersInput): void {
-    let head = firstLine;
+    beginHead(firstLine);
     let flags = 0;
     if (headers) {
       if (headers === this.storedHeaders) {
         for (const entry of (headers as HeaderStore).values()) {
           const r = this.renderField(entry[0], entry[1], false);
-          head += r.text;
+          addHeadLines(r.text);
           flags |= r.flags;
         }
       } else if (Array.isArray(headers)) {
         if (headers.length > 0 && Array.isArray(headers[0])) {
           for (const entry of headers as (readonly [string, OutgoingHttpHeader])[]) {
             const r = this.renderField(entry[0], entry[1], true);
-            head += r.text;
+            addHeadLines(r.text);
             flags |= r.flags;
           }
         } else {
@@ -546,7 +562,7 @@ export class OutgoingMessage extends Stream {
               headers[i + 1] as OutgoingHttpHeader,
               true,
             );
-            head += r.text;
+            addHeadLines(r.text);
             flags |= r.flags;
           }
         }
@@ -555,13 +571,13 @@ export class OutgoingMessage extends Stream {
         for (const key in obj) {
           if (!Object.hasOwn(obj, key)) continue;
           const r = this.renderField(key, obj[key] as OutgoingHttpHeader, true);
-          head += r.text;
+          addHeadLines(r.text);
           flags |= r.flags;
         }
       }
     }
 
-    if (this.sendDate && (flags & F_DATE) === 0) head += utcDateLine();
+    if (this.sendDate && (flags & F_DATE) === 0) addHeadLines(utcDateLine());
 
     // A chunked 204/304 would put a zero chunk where no body may be
     // (RFC 9110 §15.3.5, §15.4.5): drop the framing and close instead.
@@ -578,15 +594,16 @@ export class OutgoingMessage extends Stream {
         this.shouldKeepAlive &&
         ((flags & F_CONTLEN) !== 0 || this.useChunkedEncodingByDefault || Boolean(this.agent));
       if (sendKeepAlive && this.maxRequestsOnConnectionReached) {
-        head += `Connection: close${CRLF}`;
+        addHeadLines(CONNECTION_CLOSE);
       } else if (sendKeepAlive) {
-        head +=
+        addHeadLines(
           this._keepAliveTimeout && this._defaultKeepAlive
             ? keepAliveLines(this._keepAliveTimeout, this._maxRequestsPerSocket)
-            : `Connection: keep-alive${CRLF}`;
+            : CONNECTION_KEEP_ALIVE,
+        );
       } else {
         this._last = true;
-        head += `Connection: close${CRLF}`;
+        addHeadLines(CONNECTION_CLOSE);
       }
     }
 
@@ -600,9 +617,9 @@ export class OutgoingMessage extends Stream {
         !this._removedContLen &&
         typeof this._contentLength === 'number'
       ) {
-        head += `Content-Length: ${this._contentLength}${CRLF}`;
+        addHeadLines(contentLengthLine(this._contentLength));
       } else if (!this._removedTE) {
-        head += `Transfer-Encoding: chunked${CRLF}`;
+        addHeadLines(TRANSFER_ENCODING_CHUNKED);
         this.chunkedEncoding = true;
       } else {
         // Neither length nor chunked: the body ends when the connection does.
@@ -615,8 +632,7 @@ export class OutgoingMessage extends Stream {
       throw codedError('ERR_HTTP_TRAILER_INVALID');
     }
 
-    head += CRLF;
-    this._header = head;
+    this._header = endHead();
     this._headerSent = false;
 
     // A client sending `Expect: 100-continue` sends the head alone and waits
