@@ -6,10 +6,10 @@
  * A server sends the same head over and over (the lines come from the
  * renderers' memos: status line, field lines, the Date line of this second,
  * the Connection / Keep-Alive lines). Concatenating them anew makes a tree
- * of string pieces that the socket write has to flatten and copy on every
- * response; the reused head is flattened once, on its first write, and then
- * copied as one piece. Lines compare by value (`===`): memoized lines are
- * the same string object, which is the fast case.
+ * of string pieces that the socket write has to walk and copy on every
+ * response; the reused head is one flat string, copied as one piece. Lines
+ * compare by value (`===`): memoized lines are the same string object,
+ * which is the fast case.
  *
  * One head is assembled at a time (the calls run synchronously, in order:
  * `beginHead`, `addHeadLines`..., `endHead`).
@@ -41,9 +41,12 @@ export function endHead(): string {
     while (i < count && lines[i] === lastLines[i]) i++;
     if (i === count) return lastHead;
   }
-  let head = '';
-  for (let i = 0; i < count; i++) head += lines[i];
-  head += CRLF;
+  // Joined rather than concatenated: join makes one flat string, where `+`
+  // makes a tree that every later write containing it would walk again.
+  lines.length = count;
+  lines.push(CRLF);
+  const head = lines.join('');
+  lines.length = count;
   const spare = lastLines;
   lastLines = lines;
   lines = spare;

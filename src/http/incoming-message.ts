@@ -7,7 +7,6 @@
  * the socket is paused, and `_read()` resumes it.
  */
 
-import { EventEmitter } from 'node:events';
 // Imported rather than global: Node's global Buffer and process are accessors (slow in hot paths).
 import process from 'node:process';
 import { Readable } from 'node:stream';
@@ -19,6 +18,7 @@ import {
   type IncomingHttpHeaders,
   type IncomingHttpHeadersDistinct,
 } from './headers.js';
+import { eventNames } from './lazy-listeners.js';
 
 /** A socket whose reading the server has paused on purpose (pipelining flood control). */
 type PausableSocket = Socket & { _paused?: boolean };
@@ -73,11 +73,16 @@ export function nextEpoch(): void {
  * state, with its buffer list and flags, is never needed. The prototype
  * chain is Readable's, so `instanceof Readable` and every Readable method
  * hold; any of them reaches `_readableState` and so builds it first.
+ *
+ * Nor is EventEmitter's constructor run: its listener table (`_events`, a
+ * dictionary object) is made by EventEmitter's own methods when the first
+ * listener is added, and emitting without one finds no table and returns
+ * (as for any emitter whose constructor did not run). A message nobody
+ * listens to never has one.
  */
-function LazyReadable(this: EventEmitter): void {
-  EventEmitter.call(this);
-}
+function LazyReadable(): void {}
 Object.setPrototypeOf(LazyReadable.prototype, Readable.prototype);
+LazyReadable.prototype.eventNames = eventNames;
 Object.setPrototypeOf(LazyReadable, Readable);
 
 /** Returns the object it is given: a subclass's fields are then defined on that object. */

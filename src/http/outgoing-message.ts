@@ -29,6 +29,7 @@ import {
   validateHeaderName,
   validateHeaderValue,
 } from './headers.js';
+import { eventNames } from './lazy-listeners.js';
 
 /** A socket carrying HTTP: Node keeps the in-flight message on the socket. */
 export type HttpSocket = Socket & {
@@ -216,6 +217,19 @@ function uncorkNT(socket: Socket): void {
   socket.uncork();
 }
 
+/**
+ * The legacy `Stream`'s constructor for a message, without EventEmitter's:
+ * the listener table (`_events`) is made by EventEmitter's own methods with
+ * the first listener, and emitting without one returns at once (a response
+ * nobody listens to emits 'socket', 'prefinish', 'finish' and 'close'
+ * without ever making one). The prototype chain is Stream's, so
+ * `instanceof Stream` and every Stream and EventEmitter method hold.
+ */
+function MessageStream(): void {}
+Object.setPrototypeOf(MessageStream.prototype, Stream.prototype);
+Object.setPrototypeOf(MessageStream, Stream);
+MessageStream.prototype.eventNames = eventNames;
+
 /** Options shared by `ServerResponse` and `ClientRequest`. */
 export interface OutgoingMessageOptions {
   /** Throw `ERR_HTTP_BODY_NOT_ALLOWED` when writing a body to a bodiless message. */
@@ -229,7 +243,7 @@ export interface OutgoingMessageOptions {
  * Events: `'finish'` (every byte handed to the socket), `'prefinish'`,
  * `'drain'`, `'close'`, `'error'`, `'socket'`.
  */
-export class OutgoingMessage extends Stream {
+export class OutgoingMessage extends (MessageStream as unknown as typeof Stream) {
   /** @internal The rendered head (start line + fields + CRLF), null until rendered. */
   _header: string | null = null;
   /** @internal True once the head has been handed to the socket. */

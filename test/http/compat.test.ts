@@ -99,6 +99,34 @@ describe('legacy classes and module surface', () => {
   });
 });
 
+describe('messages as event emitters', () => {
+  test('a fresh message answers every EventEmitter question, then takes listeners as usual', () => {
+    const req = new http.IncomingMessage(null as never);
+    const res = new http.ServerResponse(req);
+    const nodeRes = new nodeHttp.ServerResponse(new nodeHttp.IncomingMessage(null as never));
+    for (const msg of [req, res]) {
+      // As node:http's messages answer them.
+      assert.deepEqual(msg.eventNames(), nodeRes.eventNames());
+      assert.equal(msg.listenerCount('finish'), 0);
+      assert.deepEqual(msg.listeners('close'), []);
+      assert.equal(msg.getMaxListeners(), nodeRes.getMaxListeners());
+      assert.equal(msg.emit('nothing'), false);
+      assert.throws(() => msg.emit('error', new Error('unheard')), /unheard/);
+      msg.removeAllListeners();
+      const seen: string[] = [];
+      msg.on('custom', (v: string) => seen.push(v));
+      msg.once('custom', (v: string) => seen.push(`once ${v}`));
+      assert.deepEqual(msg.eventNames(), ['custom']);
+      assert.equal(msg.emit('custom', 'a'), true);
+      msg.emit('custom', 'b');
+      assert.deepEqual(seen, ['a', 'once a', 'b']);
+      msg.removeAllListeners('custom');
+      assert.deepEqual(msg.eventNames(), []);
+      assert.ok(msg instanceof EventEmitter);
+    }
+  });
+});
+
 describe('server limits and options', () => {
   test('maxHeadersCount limits req.headers (rawHeaders stay whole); 0 = no limit', async (t) => {
     const seen: number[] = [];
