@@ -52,6 +52,9 @@ export class LibuvStreamHandle implements StreamHandle, WriteHolder {
   onerror: (err: Error) => void = noop;
   private reading = false;
   private userBuffer: Uint8Array | null = null;
+  /** `userBuffer.buffer`, kept: reading a typed array's `buffer` calls into the runtime. */
+  private userArrayBuffer: ArrayBufferLike | null = null;
+  private userOffset = 0;
   /** Writes held until the turn's window closes: chunk, encoding, chunk, encoding… */
   private heldChunks: Array<Buffer | string> | null = null;
   private heldSize = 0;
@@ -70,12 +73,11 @@ export class LibuvStreamHandle implements StreamHandle, WriteHolder {
     const nread = streamBaseState[kReadBytesOrError]!;
     if (nread > 0) {
       // With a user buffer, libuv read into it and passes no ArrayBuffer.
-      const user = arrayBuffer === undefined ? this.userBuffer : null;
       openWriteWindow();
       this.onread(
-        user
-          ? Buffer.from(user.buffer, user.byteOffset, nread)
-          : Buffer.from(arrayBuffer!, streamBaseState[kArrayBufferOffset]!, nread),
+        arrayBuffer === undefined
+          ? Buffer.from(this.userArrayBuffer!, this.userOffset, nread)
+          : Buffer.from(arrayBuffer, streamBaseState[kArrayBufferOffset]!, nread),
       );
       return;
     }
@@ -150,6 +152,8 @@ export class LibuvStreamHandle implements StreamHandle, WriteHolder {
   useUserBuffer(buffer: Uint8Array): void {
     if (this.userBuffer === buffer) return; // libuv would stack another reader on it
     this.userBuffer = buffer;
+    this.userArrayBuffer = buffer.buffer;
+    this.userOffset = buffer.byteOffset;
     this.uv.useUserBuffer(buffer);
   }
 

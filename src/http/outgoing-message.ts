@@ -107,14 +107,39 @@ function validateChunk(chunk: unknown): asserts chunk is Chunk {
   }
 }
 
+/**
+ * `name` lower-cased if it is a field that changes framing or persistence
+ * (Connection, Transfer-Encoding, Content-Length, Date, Expect, Trailer,
+ * Keep-Alive), else ''. Only names of those lengths are lower-cased (most
+ * fields, Content-Type for one, are not among them).
+ */
+function knownFieldName(name: string): string {
+  switch (name.length) {
+    case 4: // date
+    case 6: // expect
+    case 7: // trailer
+    case 10: // connection, keep-alive
+    case 14: // content-length
+    case 17: // transfer-encoding
+      return name.toLowerCase();
+    default:
+      return '';
+  }
+}
+
 /** renderField's result, reused (rendering is synchronous): no object per field. */
 const fieldResult = { text: '', flags: 0 };
 
-/** A field line as rendered: the value `given`, as text (`value`), and the whole line with its CRLF (`text`). */
+/**
+ * A field line as rendered: the value `given`, as text (`value`), the whole
+ * line with its CRLF (`text`), and the name lower-cased if it is one that
+ * `applyField` acts on, else '' (`known`).
+ */
 interface RenderedLine {
   given: string | number;
   value: string;
   text: string;
+  known: string;
 }
 
 /**
@@ -125,7 +150,7 @@ interface RenderedLine {
  */
 const renderedLines = new Map<string, RenderedLine>();
 const RENDERED_LINES = 64;
-const scratchLine: RenderedLine = { given: '', value: '', text: '' };
+const scratchLine: RenderedLine = { given: '', value: '', text: '', known: '' };
 
 /**
  * `name: value CRLF` for a single (non-array) value, validated first when
@@ -143,12 +168,15 @@ function renderedLine(
     validateHeaderName(name);
     validateHeaderValue(name, given);
     if (line === undefined && renderedLines.size < RENDERED_LINES) {
-      line = { given: '', value: '', text: '' };
+      line = { given: '', value: '', text: '', known: knownFieldName(name) };
       renderedLines.set(name, line);
     }
   }
   // Lines rendered unvalidated (fields validated when stored) are not kept.
-  if (line === undefined || !validate) line = scratchLine;
+  if (line === undefined || !validate) {
+    line = scratchLine;
+    line.known = knownFieldName(name);
+  }
   line.given = given as string | number;
   line.value = String(given);
   line.text = `${name}: ${line.value}${CRLF}`;
@@ -667,7 +695,7 @@ export class OutgoingMessage extends (MessageStream as unknown as typeof Stream)
       const r = fieldResult;
       const line = renderedLine(name, value, validate);
       r.text = line.text;
-      r.flags = this.matchField(name, line.value);
+      r.flags = line.known === '' ? 0 : this.applyField(line.known, line.value);
       return r;
     }
     if (validate) validateHeaderName(name);
@@ -680,7 +708,7 @@ export class OutgoingMessage extends (MessageStream as unknown as typeof Stream)
         for (const v of value as readonly string[]) {
           if (validate) validateHeaderValue(name, v);
           text += `${name}: ${v}${CRLF}`;
-          flags |= this.matchField(name, String(v));
+          flags |= this.applyField(knownFieldName(name), String(v));
         }
         const r = fieldResult;
         r.text = text;
@@ -692,26 +720,13 @@ export class OutgoingMessage extends (MessageStream as unknown as typeof Stream)
     if (validate) validateHeaderValue(name, value);
     const r = fieldResult;
     r.text = `${name}: ${value}${CRLF}`;
-    r.flags = this.matchField(name, String(value));
+    r.flags = this.applyField(knownFieldName(name), String(value));
     return r;
   }
 
-  /** Notes the fields that change framing or persistence. */
-  private matchField(name: string, value: string): number {
-    // Only names as long as one of the cases below are lower-cased (most
-    // fields, Content-Type for one, are not among them).
-    switch (name.length) {
-      case 4: // date
-      case 6: // expect
-      case 7: // trailer
-      case 10: // connection, keep-alive
-      case 14: // content-length
-      case 17: // transfer-encoding
-        break;
-      default:
-        return 0;
-    }
-    switch (name.toLowerCase()) {
+  /** Notes a field that changes framing or persistence (`known`: see `knownFieldName`). */
+  private applyField(known: string, value: string): number {
+    switch (known) {
       case 'connection':
         this._removedConnection = false;
         if (RE_CONN_CLOSE.test(value)) this._last = true;

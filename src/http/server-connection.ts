@@ -161,6 +161,9 @@ export class ServerConnection implements HttpParserHandlers {
   outgoingData = 0;
   requestsCount = 0;
   keepAliveTimeoutSet = false;
+  /** The options each response is made with: one object while they stay the same. */
+  private responseOptions: { highWaterMark: number; rejectNonStandardBodyWrites: boolean } | null =
+    null;
   /** When the message being received started (ms since epoch), 0 when idle: for headersTimeout / requestTimeout. */
   messageStart = 0;
   /** The header section of the current message is complete. */
@@ -451,10 +454,17 @@ export class ServerConnection implements HttpParserHandlers {
       socket._httpCorked = 1;
     }
 
-    const res = new server._serverResponseClass(req, {
-      highWaterMark: socket.writableHighWaterMark,
-      rejectNonStandardBodyWrites: server.rejectNonStandardBodyWrites,
-    });
+    let options = this.responseOptions;
+    if (
+      options === null ||
+      options.rejectNonStandardBodyWrites !== server.rejectNonStandardBodyWrites
+    ) {
+      options = this.responseOptions = {
+        highWaterMark: socket.writableHighWaterMark,
+        rejectNonStandardBodyWrites: server.rejectNonStandardBodyWrites,
+      };
+    }
+    const res = new server._serverResponseClass(req, options);
     res._keepAliveTimeout = server.keepAliveTimeout;
     res._maxRequestsPerSocket = server.maxRequestsPerSocket;
     res._onPendingData = updateOutgoingData;
