@@ -208,11 +208,15 @@ export class LibuvStreamHandle implements StreamHandle, WriteHolder {
 
   /** `size`: bytes of a Buffer, characters of a string (a bound, not an account). */
   private hold(chunk: Buffer | string, encoding: string, size: number): void {
-    if (this.heldChunks === null) {
-      this.heldChunks = [];
+    const held = this.heldChunks;
+    if (held === null) {
+      this.heldChunks = [chunk, encoding];
       enlistWriteHolder(this);
+    } else {
+      const n = held.length;
+      held[n] = chunk;
+      held[n + 1] = encoding;
     }
-    this.heldChunks.push(chunk, encoding);
     this.heldSize += size;
   }
 

@@ -80,11 +80,16 @@ function stringEncoding(encoding: string): 'latin1' | 'utf8' | null {
 const SHARED_READ_BYTES = 64 * 1024;
 /** One read buffer for every consumed socket (see `Socket._consume`): reads never overlap. */
 let sharedReadBuffer: Buffer | null = null;
+/** `sharedReadBuffer.buffer`, kept: reading a typed array's `buffer` calls into the runtime. */
+let sharedReadArrayBuffer: ArrayBufferLike | null = null;
 
 /** Has `handle` read into the shared buffer, where its transport can (libuv); once per handle. */
 function shareReadBuffer(handle: StreamHandle): void {
   if (handle.useUserBuffer === undefined) return;
-  sharedReadBuffer ??= Buffer.allocUnsafe(SHARED_READ_BYTES);
+  if (sharedReadBuffer === null) {
+    sharedReadBuffer = Buffer.allocUnsafe(SHARED_READ_BYTES);
+    sharedReadArrayBuffer = sharedReadBuffer.buffer;
+  }
   handle.useUserBuffer(sharedReadBuffer);
 }
 
@@ -248,7 +253,7 @@ export class Socket extends Duplex {
     this.bytesReadTotal += chunk.length;
     // A view of the shared read buffer (the handle reads into it; see
     // `_consume`) is valid only until the next read, on any socket.
-    const shared = chunk.buffer === sharedReadBuffer?.buffer;
+    const shared = sharedReadArrayBuffer !== null && chunk.buffer === sharedReadArrayBuffer;
     const consumer = this.consumer;
     if (consumer !== null) {
       consumer(chunk, shared);
