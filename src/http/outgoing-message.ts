@@ -127,6 +127,8 @@ function knownFieldName(name: string): string {
   }
 }
 
+const ownProperty = Object.prototype.hasOwnProperty;
+
 /** renderField's result, reused (rendering is synchronous): no object per field. */
 const fieldResult = { text: '', flags: 0 };
 
@@ -611,7 +613,9 @@ export class OutgoingMessage extends (MessageStream as unknown as typeof Stream)
       } else {
         const obj = headers as OutgoingHttpHeaders;
         for (const key in obj) {
-          if (!Object.hasOwn(obj, key)) continue;
+          // hasOwnProperty, not Object.hasOwn: inside for-in the compiler
+          // answers it from the enumeration itself.
+          if (!ownProperty.call(obj, key)) continue;
           const r = this.renderField(key, obj[key] as OutgoingHttpHeader, true);
           addHeadLines(r.text);
           flags |= r.flags;
