@@ -35,7 +35,8 @@ const { streamBaseState, kReadBytesOrError, kArrayBufferOffset, kLastWriteWasAsy
 const { WriteWrap, ShutdownWrap } = streamWrap;
 
 type WriteRequest = LibuvRequest & {
-  handle: LibuvStreamHandle;
+  /** The writing handle; null while the request is spare. */
+  handle: LibuvStreamHandle | null;
   callback: ErrorCallback;
   chunks: unknown;
 };
@@ -309,10 +310,24 @@ function addressOf(uv: LibuvStream, which: 'getsockname' | 'getpeername'): Addre
   return uv[which]?.(out) === 0 ? (out as unknown as AddressInfo) : undefined;
 }
 
+/**
+ * A write request no write holds, kept for the next one. libuv takes a
+ * request object only for a write it cannot finish at once (StreamBase's
+ * `Write` tries the system call first and, when that sends everything,
+ * leaves the object untouched); such a write's request is kept here, so
+ * the usual write, sent whole, makes no request object (a native-backed
+ * object, about 0.1 µs to make).
+ */
+let spareRequest: WriteRequest | null = null;
+
 function newWriteRequest(handle: LibuvStreamHandle, cb: ErrorCallback): WriteRequest {
-  const req = new WriteWrap() as WriteRequest;
+  let req = spareRequest;
+  if (req !== null) spareRequest = null;
+  else {
+    req = new WriteWrap() as WriteRequest;
+    req.oncomplete = onWriteComplete;
+  }
   req.handle = handle;
-  req.oncomplete = onWriteComplete;
   req.callback = cb;
   return req;
 }
@@ -326,15 +341,20 @@ function writeDispatched(req: WriteRequest, status: number, chunks: unknown): vo
   if (status < 0) req.callback(uvError(status, 'write'));
   else if (streamBaseState[kLastWriteWasAsync]) {
     req.chunks = chunks;
-    req.handle.asyncWrites++;
+    req.handle!.asyncWrites++;
   } else {
-    req.callback(null);
+    // Sent whole: libuv never took the request, the next write may use it.
+    const cb = req.callback;
+    req.callback = noop;
+    req.handle = null;
+    spareRequest = req;
+    cb(null);
   }
 }
 
 function onWriteComplete(this: WriteRequest, status: number): void {
   this.chunks = null;
-  this.handle.asyncWrites--;
+  this.handle!.asyncWrites--;
   this.callback(status < 0 ? uvError(status, 'write') : null);
 }
 

@@ -149,6 +149,34 @@ describe('host stream write batching', () => {
     assert.deepEqual(log[2], ['a.writeLatin1String', 'more']);
   });
 
+  it('a write request libuv never took serves the next write; one libuv holds is not reused', async () => {
+    await freshTurn();
+    const uv = fakeUv([], 'a');
+    const a = new LibuvStreamHandle(uv, true);
+    const requests: LibuvRequest[] = [];
+    let async = false;
+    uv.writeLatin1String = (req: LibuvRequest) => {
+      requests.push(req);
+      streamBaseState[kLastWriteWasAsync] = async ? 1 : 0;
+      return 0;
+    };
+    const done: string[] = [];
+    a.writeString('1', 'latin1', (err) => done.push(`1 ${err}`));
+    a.writeString('2', 'latin1', (err) => done.push(`2 ${err}`));
+    assert.equal(requests[1], requests[0], 'a write sent whole leaves its request spare');
+    async = true;
+    a.writeString('3', 'latin1', (err) => done.push(`3 ${err}`));
+    async = false;
+    a.writeString('4', 'latin1', (err) => done.push(`4 ${err}`));
+    assert.equal(requests[2], requests[0]);
+    assert.notEqual(requests[3], requests[2], 'the request of a queued write stays its own');
+    assert.deepEqual(done, ['1 null', '2 null', '4 null']);
+    requests[2]!.oncomplete!(0);
+    assert.deepEqual(done, ['1 null', '2 null', '4 null', '3 null']);
+    // A spare request does not keep its last handle (and that handle's socket) alive.
+    assert.equal((requests[3] as unknown as { handle: unknown }).handle, null);
+  });
+
   it('a batch that reaches 16 KiB leaves at once, completing as libuv completes it', async () => {
     await freshTurn();
     const log: Call[] = [];
