@@ -16,8 +16,9 @@
  * What a handle holds is bounded: the write that brings it to 16 KiB sends
  * the batch and completes only when libuv has written it, as an unbatched
  * write would; and a connection whose writes libuv has queued (the peer is
- * not reading) is not held at all. Backpressure is thus unchanged. Writes made outside the window
- * (in timers, in the check phase, in a turn without reads) go out at once.
+ * not reading) is not held at all. Backpressure is thus unchanged. Writes
+ * made outside the window (in timers, in the check phase, in a turn without
+ * reads) go out at once.
  * A handle that shuts down or closes first writes what it holds; so does
  * every handle when the process emits 'exit' (also on an uncaught
  * exception), so `write()` followed by `process.exit()` still sends, as in

@@ -215,7 +215,7 @@ function keepAliveLines(timeoutMs: number, max: number): string {
     memo.max = max;
     const seconds = Math.floor(timeoutMs / 1000);
     const maxText = max > 0 ? `, max=${max}` : '';
-    memo.text = `Connection: keep-alive${CRLF}Keep-Alive: timeout=${seconds}${maxText}${CRLF}`;
+    memo.text = `${CONNECTION_KEEP_ALIVE}Keep-Alive: timeout=${seconds}${maxText}${CRLF}`;
   }
   return memo.text;
 }
@@ -709,10 +709,11 @@ export class OutgoingMessage extends (MessageStream as unknown as typeof Stream)
       const lower = name.length === 6 || unique !== null ? name.toLowerCase() : '';
       if (value.length < 2 || (lower !== 'cookie' && (unique === null || !unique.has(lower)))) {
         let flags = 0;
+        const known = knownFieldName(name);
         for (const v of value as readonly string[]) {
           if (validate) validateHeaderValue(name, v);
           text += `${name}: ${v}${CRLF}`;
-          flags |= this.applyField(knownFieldName(name), String(v));
+          flags |= this.applyField(known, String(v));
         }
         const r = fieldResult;
         r.text = text;

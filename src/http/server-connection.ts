@@ -400,9 +400,9 @@ export class ServerConnection implements HttpParserHandlers {
     }
     this.current = req;
     // The parser rejects the requests it knows we serve when their Host is
-    // missing or repeated; an upgrade served as a request is checked here.
-    const badHost = info.hostCount !== 1 && info.versionMajor === 1 && info.versionMinor === 1;
-    this.onIncoming(req, info.shouldKeepAlive, badHost && server.requireHostHeader);
+    // missing or repeated; an upgrade served as a request is checked in
+    // onIncoming (HTTP/1.1 only).
+    this.onIncoming(req, info.shouldKeepAlive, info.hostCount !== 1 && server.requireHostHeader);
     return HeadersResult.Normal;
   }
 
