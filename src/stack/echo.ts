@@ -8,7 +8,7 @@ import { emitIcmpv6, ICMPV6_ECHO_REQUEST } from '../wire/icmpv6.js';
 import { IP_PROTO_ICMP, IP_PROTO_ICMPV6 } from '../wire/ipv4.js';
 import type { IpAddr } from './address.js';
 import type { StackError } from './errors.js';
-import type { NetStack } from './stack.js';
+import type { IpHost } from './ip-host.js';
 
 export interface EchoReply {
   from: IpAddr;
@@ -47,13 +47,13 @@ export class EchoSocket {
 }
 
 export class EchoLayer {
-  private readonly stack: NetStack;
+  private readonly host: IpHost;
   private readonly sockets = new Map<number, EchoSocket>();
   private nextId: number;
 
-  constructor(stack: NetStack) {
-    this.stack = stack;
-    this.nextId = stack.random() & 0xffff;
+  constructor(host: IpHost) {
+    this.host = host;
+    this.nextId = host.random() & 0xffff;
   }
 
   open(): EchoSocket {
@@ -80,7 +80,7 @@ export class EchoLayer {
     const rest = echoRest(sock.identifier, sequence);
     const body = data.slice();
     const v4 = dst.length === 4;
-    return this.stack.sendIp(
+    return this.host.sendIp(
       dst,
       v4 ? IP_PROTO_ICMP : IP_PROTO_ICMPV6,
       8 + body.length,
@@ -105,7 +105,7 @@ export class EchoLayer {
   ): void {
     const sock = this.sockets.get(identifier);
     if (sock === undefined) {
-      this.stack.count('icmp.unmatchedReplies');
+      this.host.count('icmp.unmatchedReplies');
       return;
     }
     sock.onreply({ from: from.slice(), sequence, data: data.slice(), ttl, at: now });

@@ -9,6 +9,7 @@ export type StackErrorCode =
   | 'EAFNOSUPPORT'
   | 'EBADF'
   | 'ECONNREFUSED'
+  | 'ECONNRESET'
   | 'EHOSTDOWN'
   | 'EHOSTUNREACH'
   | 'EINVAL'
@@ -17,7 +18,9 @@ export type StackErrorCode =
   | 'ENOBUFS'
   | 'ENODEV'
   | 'ENOPROTOOPT'
-  | 'ENOTCONN';
+  | 'ENOTCONN'
+  | 'EPIPE'
+  | 'ETIMEDOUT';
 
 export class StackError {
   readonly code: StackErrorCode;

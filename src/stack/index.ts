@@ -18,14 +18,16 @@ export {
   type Medium,
   NetInterface,
 } from './interface.js';
+export type { IpHost } from './ip-host.js';
+export type { PayloadWriter } from './ip-types.js';
+export { DEFAULT_LIMITS, type StackLimits } from './limits.js';
 export { DEFAULT_NEIGHBOR_TIMERS, NeighborCache, type NeighborTimers } from './neighbor.js';
 export { type Route, RouteTable } from './routing.js';
 export {
-  DEFAULT_LIMITS,
   type IpSendOptions,
   NetStack,
   type ResolvedRoute,
-  type StackLimits,
   type StackOptions,
 } from './stack.js';
+export * from './tcp/index.js';
 export { DEFAULT_BUFFER_SIZE, EPHEMERAL_HIGH, EPHEMERAL_LOW, UdpLayer, UdpSocket } from './udp.js';

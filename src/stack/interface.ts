@@ -3,8 +3,7 @@
  * packets), link address, MTU, IP addresses, multicast memberships, and the
  * function that puts a frame on its link.
  */
-import type { IpAddr } from './address.js';
-import { ipKey } from './address.js';
+import { directedBroadcast, type IpAddr, ipEquals, ipKey } from './address.js';
 import type { NeighborCache } from './neighbor.js';
 
 export type Medium = 'ethernet' | 'ip';
@@ -58,6 +57,15 @@ export class NetInterface {
 
   hasGroup(group: IpAddr): boolean {
     return this.groups.has(ipKey(group));
+  }
+
+  /** True when `addr` is the directed broadcast address of one of its IPv4 subnets (not /31, /32). */
+  isDirectedBroadcast(addr: IpAddr): boolean {
+    for (const a of this.v4) {
+      if (a.prefixLength < 31 && ipEquals(directedBroadcast(a.address, a.prefixLength), addr))
+        return true;
+    }
+    return false;
   }
 
   /** The addresses of one family. */

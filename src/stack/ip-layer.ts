@@ -4,7 +4,7 @@
  * RFC 1122 §3.3.2; RFC 8200 §4.5) when fragment zero had arrived.
  */
 import { Reassembler } from './fragment.js';
-import type { NetStack } from './stack.js';
+import type { IpLayerHost } from './ip-layer-host.js';
 
 /** This version's ICMP Time Exceeded type, and its code for "fragment reassembly time exceeded". */
 export interface TimeExceeded {
@@ -14,10 +14,15 @@ export interface TimeExceeded {
 
 export abstract class IpLayer {
   readonly reassembly: Reassembler;
-  protected readonly stack: NetStack;
+  protected readonly stack: IpLayerHost;
   private readonly timeExceeded: TimeExceeded;
 
-  constructor(stack: NetStack, timeoutMs: number, maxPayload: number, timeExceeded: TimeExceeded) {
+  constructor(
+    stack: IpLayerHost,
+    timeoutMs: number,
+    maxPayload: number,
+    timeExceeded: TimeExceeded,
+  ) {
     this.stack = stack;
     this.timeExceeded = timeExceeded;
     this.reassembly = new Reassembler(

@@ -16,6 +16,7 @@ import {
   ICMPV4_DEST_UNREACHABLE,
   ICMPV4_ECHO_REPLY,
   ICMPV4_ECHO_REQUEST,
+  ICMPV4_FRAG_NEEDED,
   ICMPV4_PORT_UNREACHABLE,
   ICMPV4_PROTOCOL_UNREACHABLE,
   ICMPV4_REASSEMBLY_TIME_EXCEEDED,
@@ -36,7 +37,6 @@ import {
   parseIpv4,
 } from '../wire/ipv4.js';
 import {
-  directedBroadcast,
   type IpAddr,
   ipEquals,
   ipKey,
@@ -50,7 +50,9 @@ import { StackError, type StackErrorCode } from './errors.js';
 import { fragmentPlan } from './fragment.js';
 import type { NetInterface } from './interface.js';
 import { IpLayer } from './ip-layer.js';
-import type { IpSendOptions, NetStack, PayloadWriter, ResolvedRoute } from './stack.js';
+import type { IpLayerHost, TcpIcmpErrorCode } from './ip-layer-host.js';
+import type { IpSendOptions, PayloadWriter, ResolvedRoute } from './ip-types.js';
+import type { TcpIcmpError } from './tcp/layer.js';
 
 /** Destination Unreachable codes Linux treats as hard errors for UDP, and their errno (icmp_err_convert). */
 const UNREACH_ERRORS: Record<number, StackErrorCode> = {
@@ -63,10 +65,28 @@ const UNREACH_ERRORS: Record<number, StackErrorCode> = {
   13: 'EHOSTUNREACH',
 };
 
+/**
+ * Destination Unreachable codes → TCP's error (RFC 1122 §3.2.2.1), errno as
+ * Linux's icmp_err_convert except that protocol unreachable, like port
+ * unreachable, refuses the connection; codes not here are EHOSTUNREACH, and
+ * code 4 (fragmentation needed) is a path MTU instead. Whether an error ends
+ * the connection is TCP's call (RFC 1122 §4.2.3.9: codes 0, 1 and 5 are
+ * soft).
+ */
+const TCP_UNREACH_ERRORS: Record<number, TcpIcmpErrorCode> = {
+  0: 'ENETUNREACH',
+  2: 'ECONNREFUSED',
+  3: 'ECONNREFUSED',
+  6: 'ENETUNREACH',
+  7: 'EHOSTDOWN',
+  9: 'ENETUNREACH',
+  11: 'ENETUNREACH',
+};
+
 export class Ipv4Layer extends IpLayer {
   private identification: number;
 
-  constructor(stack: NetStack) {
+  constructor(stack: IpLayerHost) {
     super(stack, stack.limits.reassemblyTimeoutV4Ms, IPV4_MAX_LEN - IPV4_HEADER_LEN, {
       type: ICMPV4_TIME_EXCEEDED,
       code: ICMPV4_REASSEMBLY_TIME_EXCEEDED,
@@ -76,14 +96,6 @@ export class Ipv4Layer extends IpLayer {
 
   multicastMac(group: IpAddr): Uint8Array {
     return multicastMacV4(group);
-  }
-
-  isDirectedBroadcast(iface: NetInterface, addr: IpAddr): boolean {
-    for (const a of iface.v4) {
-      if (a.prefixLength < 31 && ipEquals(directedBroadcast(a.address, a.prefixLength), addr))
-        return true;
-    }
-    return false;
   }
 
   // ---- receive ---------------------------------------------------------------
@@ -97,7 +109,7 @@ export class Ipv4Layer extends IpLayer {
     }
     const dst = pkt.dst;
     const unicast = stack.isLocalAddress(dst);
-    const broadcast = !unicast && (isLimitedBroadcast(dst) || this.isDirectedBroadcast(iface, dst));
+    const broadcast = !unicast && (isLimitedBroadcast(dst) || iface.isDirectedBroadcast(dst));
     const multicast = isMulticast(dst) && (iface.hasGroup(dst) || ipEquals(dst, V4_ALL_HOSTS));
     if (!unicast && !broadcast && !multicast) {
       stack.count('ipv4.notForUs');
@@ -139,8 +151,8 @@ export class Ipv4Layer extends IpLayer {
         this.igmpInput(iface, payload, now);
         break;
       case IP_PROTO_TCP:
-        if (stack.tcpInput) stack.tcpInput(iface, pkt.src, dst, payload, now);
-        else stack.count('tcp.noStack');
+        // TCP answers a segment for a closed port itself, with a RST (RFC 9293 §3.10.7.1).
+        stack.tcp.input(iface, pkt.src, dst, payload, now);
         break;
       default:
         stack.count('ipv4.unknownProtocol');
@@ -189,14 +201,24 @@ export class Ipv4Layer extends IpLayer {
         return;
       case ICMPV4_DEST_UNREACHABLE:
       case ICMPV4_TIME_EXCEEDED: {
-        const code = msg.type === ICMPV4_DEST_UNREACHABLE ? UNREACH_ERRORS[msg.code] : undefined;
         const quoted = parseIpv4(msg.body, { verifyChecksum: false, allowTruncated: true });
         if (quoted instanceof WireError) {
           stack.reject(quoted);
           return;
         }
-        if (quoted.protocol === IP_PROTO_UDP && code !== undefined) {
-          stack.udp.icmpError(quoted.src, quoted.dst, quoted.payload, code);
+        // Only a first fragment's quote starts with the transport header (RFC 792: its first 64 bits).
+        if (msg.type === ICMPV4_DEST_UNREACHABLE && quoted.fragmentOffset === 0) {
+          if (quoted.protocol === IP_PROTO_UDP) {
+            const code = UNREACH_ERRORS[msg.code];
+            if (code !== undefined)
+              stack.udp.icmpError(quoted.src, quoted.dst, quoted.payload, code);
+          } else if (quoted.protocol === IP_PROTO_TCP) {
+            const error: TcpIcmpError =
+              msg.code === ICMPV4_FRAG_NEEDED
+                ? { mtu: msg.rest & 0xffff } // the next-hop MTU (RFC 1191 §4)
+                : { code: TCP_UNREACH_ERRORS[msg.code] ?? 'EHOSTUNREACH' };
+            stack.tcp.icmpError(quoted.src, quoted.dst, quoted.payload, error, now);
+          }
         }
         stack.count('icmp.errorsIn');
         return;

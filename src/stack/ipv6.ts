@@ -65,7 +65,9 @@ import { StackError, type StackErrorCode } from './errors.js';
 import { fragmentPlan } from './fragment.js';
 import type { NetInterface } from './interface.js';
 import { IpLayer } from './ip-layer.js';
-import type { IpSendOptions, NetStack, PayloadWriter, ResolvedRoute } from './stack.js';
+import type { IpLayerHost, TcpIcmpErrorCode } from './ip-layer-host.js';
+import type { IpSendOptions, PayloadWriter, ResolvedRoute } from './ip-types.js';
+import type { TcpIcmpError } from './tcp/layer.js';
 
 /** Destination Unreachable codes → errno, as Linux's icmpv6_err_convert (all are hard errors). */
 const UNREACH_ERRORS: Record<number, StackErrorCode> = {
@@ -78,8 +80,19 @@ const UNREACH_ERRORS: Record<number, StackErrorCode> = {
   6: 'EACCES',
 };
 
+/**
+ * Destination Unreachable codes → TCP's error: as the table above where
+ * TCP has the errno; administratively prohibited, source address failed
+ * policy and reject route (EACCES there) and codes not here are
+ * EHOSTUNREACH.
+ */
+const TCP_UNREACH_ERRORS: Record<number, TcpIcmpErrorCode> = {
+  0: 'ENETUNREACH',
+  4: 'ECONNREFUSED',
+};
+
 export class Ipv6Layer extends IpLayer {
-  constructor(stack: NetStack) {
+  constructor(stack: IpLayerHost) {
     super(stack, stack.limits.reassemblyTimeoutV6Ms, 65535, {
       type: ICMPV6_TIME_EXCEEDED,
       code: ICMPV6_REASSEMBLY_TIME_EXCEEDED,
@@ -165,8 +178,8 @@ export class Ipv6Layer extends IpLayer {
         this.icmpInput(iface, pkt.src, dst, upper, pkt.hopLimit, unicast, now);
         break;
       case IP_PROTO_TCP:
-        if (stack.tcpInput) stack.tcpInput(iface, pkt.src, dst, upper, now);
-        else stack.count('tcp.noStack');
+        // TCP answers a segment for a closed port itself, with a RST (RFC 9293 §3.10.7.1).
+        stack.tcp.input(iface, pkt.src, dst, upper, now);
         break;
       case IPV6_NO_NEXT_HEADER:
         break;
@@ -255,13 +268,25 @@ export class Ipv6Layer extends IpLayer {
       case ICMPV6_TIME_EXCEEDED:
       case ICMPV6_PARAMETER_PROBLEM: {
         stack.count('icmpv6.errorsIn');
-        const code = msg.type === ICMPV6_DEST_UNREACHABLE ? UNREACH_ERRORS[msg.code] : undefined;
-        if (code === undefined) return;
         const quoted = parseIpv6(msg.body, { allowTruncated: true });
         if (quoted instanceof WireError) return;
+        // A quoted fragment walks to protocol 44 (Fragment) and reaches no transport.
         const chain = walkIpv6Chain(quoted.nextHeader, quoted.payload);
-        if (chain instanceof WireError || chain.protocol !== IP_PROTO_UDP) return;
-        stack.udp.icmpError(quoted.src, quoted.dst, quoted.payload.subarray(chain.offset), code);
+        if (chain instanceof WireError) return;
+        const transport = quoted.payload.subarray(chain.offset);
+        if (chain.protocol === IP_PROTO_UDP) {
+          const code = msg.type === ICMPV6_DEST_UNREACHABLE ? UNREACH_ERRORS[msg.code] : undefined;
+          if (code !== undefined) stack.udp.icmpError(quoted.src, quoted.dst, transport, code);
+        } else if (chain.protocol === IP_PROTO_TCP) {
+          // Packet Too Big carries the next hop's MTU in its rest-of-header word (RFC 4443 §3.2).
+          const error: TcpIcmpError | null =
+            msg.type === ICMPV6_DEST_UNREACHABLE
+              ? { code: TCP_UNREACH_ERRORS[msg.code] ?? 'EHOSTUNREACH' }
+              : msg.type === ICMPV6_PACKET_TOO_BIG
+                ? { mtu: msg.rest }
+                : null;
+          if (error !== null) stack.tcp.icmpError(quoted.src, quoted.dst, transport, error, now);
+        }
         return;
       }
       default:

@@ -1,10 +1,11 @@
 /**
  * The userspace TCP/IP stack of one host (sans-IO): interfaces, routing,
  * neighbour resolution, IPv4/IPv6 in and out, fragmentation and reassembly,
- * ICMP, IGMP/MLD, UDP. Frames come in through `input(iface, frame, now)`;
- * frames go out through each interface's `transmit`. Timers are deadlines:
- * `poll(now)` runs what is due and returns the next one, and `onwake(at)` is
- * called whenever a new deadline appears, so a driver knows when to poll.
+ * ICMP, IGMP/MLD, UDP, TCP. Frames come in through
+ * `input(iface, frame, now)`; frames go out through each interface's
+ * `transmit`. Timers are deadlines: `poll(now)` runs what is due and returns
+ * the next one, and `onwake(at)` is called whenever a new deadline appears,
+ * so a driver knows when to poll.
  */
 
 import { WireError } from '../wire/errors.js';
@@ -36,76 +37,31 @@ import {
 import { EchoLayer } from './echo.js';
 import { StackError } from './errors.js';
 import { type InterfaceOptions, NetInterface } from './interface.js';
+import type { IpHost } from './ip-host.js';
+import type { IpLayerHost } from './ip-layer-host.js';
+import type { IpSendOptions, PayloadWriter, ResolvedRoute } from './ip-types.js';
 import { Ipv4Layer } from './ipv4.js';
 import { Ipv6Layer } from './ipv6.js';
+import { DEFAULT_LIMITS, type StackLimits } from './limits.js';
 import { NeighborCache, type NeighborTimers } from './neighbor.js';
 import { type Route, RouteTable } from './routing.js';
-import { UdpLayer } from './udp.js';
+import type { TcpConfig } from './tcp/config.js';
+import { TcpLayer } from './tcp/layer.js';
+import { type UdpHost, UdpLayer } from './udp.js';
 
-/** Limits that keep a hostile peer from exhausting memory. */
-export interface StackLimits {
-  /** Reassembly: datagrams assembled at once, per family. */
-  reassemblyDatagrams: number;
-  /** Reassembly: fragment bytes held at once, per family. */
-  reassemblyBytes: number;
-  /** Reassembly timeout for IPv4 (Linux ipfrag_time: 30 s). */
-  reassemblyTimeoutV4Ms: number;
-  /** Reassembly timeout for IPv6 (RFC 8200 §4.5: 60 s). */
-  reassemblyTimeoutV6Ms: number;
-  /** ICMP errors sent: burst size and tokens per second (like Linux icmp_msgs_burst / per_sec). */
-  icmpBurst: number;
-  icmpPerSecond: number;
-}
-
-export const DEFAULT_LIMITS: StackLimits = {
-  reassemblyDatagrams: 64,
-  reassemblyBytes: 1 << 20,
-  reassemblyTimeoutV4Ms: 30_000,
-  reassemblyTimeoutV6Ms: 60_000,
-  icmpBurst: 50,
-  icmpPerSecond: 1000,
-};
+export type { IpSendOptions, PayloadWriter, ResolvedRoute } from './ip-types.js';
+export { DEFAULT_LIMITS, type StackLimits } from './limits.js';
 
 export interface StackOptions {
   /** Seeds IP identifications and ephemeral ports, so runs are reproducible. */
   seed?: number;
   limits?: Partial<StackLimits>;
   neighbor?: Partial<NeighborTimers>;
+  /** TCP tunables; unset ones take Linux's defaults (`DEFAULT_TCP_CONFIG`). */
+  tcp?: Partial<TcpConfig>;
 }
 
-/** How to send one IP datagram. */
-export interface IpSendOptions {
-  /** Source address; null or unspecified picks one (RFC 1122 §3.3.4.3 / RFC 6724, simplified). */
-  src?: IpAddr | null;
-  /** TTL / hop limit; default 64 (1 for multicast). */
-  ttl?: number;
-  tos?: number;
-  /** Outgoing interface for multicast, broadcast and link-local destinations. */
-  iface?: NetInterface | null;
-  /** IPv4: never fragment, fail with EMSGSIZE instead. */
-  dontFragment?: boolean;
-  /** Deliver a copy of a multicast datagram to this host too (IP_MULTICAST_LOOP). */
-  multicastLoop?: boolean;
-  /** Add a Router Alert (IGMP, MLD). */
-  routerAlert?: boolean;
-}
-
-/** Writes the upper-layer payload at `buf[offset]`, given the chosen addresses. */
-export type PayloadWriter = (buf: Uint8Array, offset: number, src: IpAddr, dst: IpAddr) => void;
-
-/** Where a datagram goes: interface, link-layer next hop, source. */
-export interface ResolvedRoute {
-  iface: NetInterface;
-  /** The neighbour to resolve, or null when `dstMac` is fixed (broadcast, multicast) or no link layer. */
-  nextHop: IpAddr | null;
-  dstMac: Uint8Array | null;
-  src: IpAddr;
-  /** Delivered to this host (loopback). */
-  local: boolean;
-  broadcast: boolean;
-}
-
-export class NetStack {
+export class NetStack implements IpHost, IpLayerHost, UdpHost {
   readonly interfaces: NetInterface[] = [];
   readonly routes = new RouteTable();
   readonly limits: StackLimits;
@@ -114,16 +70,13 @@ export class NetStack {
   readonly ipv6: Ipv6Layer;
   readonly udp: UdpLayer;
   readonly echo: EchoLayer;
+  readonly tcp: TcpLayer;
   /** Counters by name (`ipv4.checksum`, `udp.noPort`, ...): every drop is counted. */
   readonly counters = new Map<string, number>();
   /** The last malformed input seen, for diagnostics. */
   lastWireError: WireError | null = null;
   /** Called when a new deadline appears; the driver should `poll` by then. */
   onwake: (at: number) => void = () => {};
-  /** A hook for TCP (next issue); absent, TCP segments are counted and dropped. */
-  tcpInput:
-    | ((iface: NetInterface, src: IpAddr, dst: IpAddr, segment: Uint8Array, now: number) => void)
-    | null = null;
 
   private readonly neighborTimers: Partial<NeighborTimers>;
   private localQueue: Array<{ iface: NetInterface; packet: Uint8Array }> = [];
@@ -148,6 +101,8 @@ export class NetStack {
     });
     this.addAddress(this.loopback, { address: V4_LOOPBACK, prefixLength: 8 });
     this.addAddress(this.loopback, { address: V6_LOOPBACK, prefixLength: 128 });
+    // Last, so TCP finds the stack whole (loopback included).
+    this.tcp = new TcpLayer(this, options.tcp);
   }
 
   /** A deterministic 32-bit pseudo-random number (xorshift32 over the seed). */
@@ -265,6 +220,13 @@ export class NetStack {
     return undefined;
   }
 
+  /** The interface multicast to `group` leaves by when none is named: its route's, unless that is loopback, else the default one. */
+  multicastInterface(group: IpAddr): NetInterface | undefined {
+    const route = this.routes.lookup(group);
+    if (route && route.iface !== this.loopback) return route.iface;
+    return this.defaultInterface(group.length === 4 ? 4 : 6);
+  }
+
   /** An interface with an address of `family`, other than loopback (for broadcast / multicast defaults). */
   defaultInterface(family: 4 | 6): NetInterface | undefined {
     const route = this.routes.lookup(family === 4 ? new Uint8Array(4) : new Uint8Array(16));
@@ -336,12 +298,17 @@ export class NetStack {
     }
     this.ipv4.poll(now);
     this.ipv6.poll(now);
+    this.tcp.poll(now);
     return this.nextDeadline();
   }
 
   nextDeadline(): number {
     if (this.localQueue.length > 0) return Number.NEGATIVE_INFINITY;
-    let next = Math.min(this.ipv4.nextDeadline(), this.ipv6.nextDeadline());
+    let next = Math.min(
+      this.ipv4.nextDeadline(),
+      this.ipv6.nextDeadline(),
+      this.tcp.nextDeadline(),
+    );
     for (const iface of this.interfaces) {
       next = Math.min(next, iface.arp.nextDeadline(), iface.ndp.nextDeadline());
     }
@@ -404,8 +371,7 @@ export class NetStack {
       iface =
         options.iface ??
         (wantedSrc ? this.interfaceOf(wantedSrc) : undefined) ??
-        this.routes.lookup(dst)?.iface ??
-        this.defaultInterface(family);
+        this.multicastInterface(dst);
       if (iface === this.loopback) iface = this.defaultInterface(family);
       if (iface) dstMac = family === 4 ? this.ipv4.multicastMac(dst) : this.ipv6.multicastMac(dst);
     } else if (family === 6 && isLinkLocalV6(dst) && options.iface) {
@@ -416,7 +382,7 @@ export class NetStack {
       if (route === undefined) return new StackError('ENETUNREACH', 'no route to the network');
       iface = route.iface;
       nextHop = route.gateway ?? dst;
-      if (family === 4 && route.gateway === null && this.ipv4.isDirectedBroadcast(iface, dst)) {
+      if (family === 4 && route.gateway === null && iface.isDirectedBroadcast(dst)) {
         nextHop = null;
         dstMac = BROADCAST;
         broadcast = true;

@@ -19,7 +19,7 @@ import {
 } from './address.js';
 import { StackError, type StackErrorCode } from './errors.js';
 import type { NetInterface } from './interface.js';
-import type { NetStack } from './stack.js';
+import type { IpHost } from './ip-host.js';
 
 /** Linux's ephemeral range (net.ipv4.ip_local_port_range). */
 export const EPHEMERAL_LOW = 32768;
@@ -116,13 +116,29 @@ export class UdpSocket {
   }
 }
 
+/**
+ * What UDP needs beyond `IpHost`: multicast membership (IP_ADD_MEMBERSHIP:
+ * the interface a group is joined on, and the reference-counted join /
+ * leave that announces it with IGMP / MLD).
+ */
+export interface UdpHost extends IpHost {
+  /** The interface holding `addr`, if any. */
+  interfaceOf(addr: IpAddr): NetInterface | undefined;
+  /** The interface multicast to `group` leaves by when none is named (never loopback). */
+  multicastInterface(group: IpAddr): NetInterface | undefined;
+  /** Joins `group` on `iface` (reference-counted); the first join announces it. */
+  joinGroup(iface: NetInterface, group: IpAddr, now: number): void;
+  /** Drops one reference; the last leave announces it. */
+  leaveGroup(iface: NetInterface, group: IpAddr, now: number): void;
+}
+
 export class UdpLayer {
-  private readonly stack: NetStack;
+  private readonly host: UdpHost;
   private readonly ports = new Map<number, UdpSocket[]>();
   private nextEphemeral: number;
 
-  constructor(stack: NetStack, firstEphemeral: number) {
-    this.stack = stack;
+  constructor(host: UdpHost, firstEphemeral: number) {
+    this.host = host;
     this.nextEphemeral = firstEphemeral;
   }
 
@@ -154,7 +170,7 @@ export class UdpLayer {
     if (inner !== null && options.v6Only)
       return new StackError('EINVAL', 'IPv4-mapped with v6Only');
     const check = inner ?? addr;
-    if (!isUnspecified(check) && !isMulticast(check) && !this.stack.isLocalAddress(check)) {
+    if (!isUnspecified(check) && !isMulticast(check) && !this.host.isLocalAddress(check)) {
       return new StackError('EADDRNOTAVAIL', 'not a local address');
     }
     addr = addr.slice();
@@ -207,7 +223,7 @@ export class UdpLayer {
       if (err) return err;
     }
     const local = this.sourceAddress(sock, target);
-    const route = this.stack.resolveRoute(target, { src: local });
+    const route = this.host.resolveRoute(target, { src: local });
     if (route instanceof StackError) return route;
     sock.remoteAddress = target.slice();
     sock.remotePort = port;
@@ -247,17 +263,17 @@ export class UdpLayer {
       if (err) return err;
     }
     const multicast = isMulticast(dst);
-    const stack = this.stack;
+    const host = this.host;
     const src = this.sourceAddress(sock, dst);
     let iface: NetInterface | null = null;
     if (multicast) iface = sock.multicastInterface;
-    const route = stack.resolveRoute(dst, { src, iface });
+    const route = host.resolveRoute(dst, { src, iface });
     if (route instanceof StackError) return route;
     if (route.broadcast && !sock.broadcast)
       return new StackError('EACCES', 'broadcast not enabled');
     const srcPort = sock.localPort;
     const udpLength = UDP_HEADER_LEN + length;
-    const err = stack.sendIp(
+    const err = host.sendIp(
       dst,
       IP_PROTO_UDP,
       udpLength,
@@ -278,7 +294,7 @@ export class UdpLayer {
       now,
     );
     if (err) return err;
-    stack.count('udp.out');
+    host.count('udp.out');
     return length;
   }
 
@@ -306,21 +322,21 @@ export class UdpLayer {
 
   /** A datagram for this host arrived; true when a socket took it (else: port unreachable). */
   input(iface: NetInterface, src: IpAddr, dst: IpAddr, bytes: Uint8Array, now: number): boolean {
-    const stack = this.stack;
+    const host = this.host;
     const sum = pseudoHeaderSum(src, dst, IP_PROTO_UDP, bytes.length);
     const udp = parseUdp(bytes, sum, dst.length === 16);
     if (udp instanceof WireError) {
-      stack.reject(udp);
+      host.reject(udp);
       return true; // a bad datagram is dropped, not answered
     }
-    stack.count('udp.in');
+    host.count('udp.in');
     const list = this.ports.get(udp.dstPort);
     const groupcast =
       isMulticast(dst) ||
       isLimitedBroadcast(dst) ||
-      (dst.length === 4 && stack.ipv4.isDirectedBroadcast(iface, dst));
+      (dst.length === 4 && iface.isDirectedBroadcast(dst));
     if (list === undefined || list.length === 0) {
-      stack.count('udp.noPort');
+      host.count('udp.noPort');
       return groupcast;
     }
     if (groupcast) {
@@ -330,7 +346,7 @@ export class UdpLayer {
         sock.ondatagram(delivered ? udp.payload.slice() : udp.payload, src, udp.srcPort, dst);
         delivered = true;
       }
-      if (!delivered) stack.count('udp.noPort');
+      if (!delivered) host.count('udp.noPort');
       return true;
     }
     let best: UdpSocket | null = null;
@@ -346,7 +362,7 @@ export class UdpLayer {
       }
     }
     if (best === null) {
-      stack.count('udp.noPort');
+      host.count('udp.noPort');
       return false;
     }
     best.ondatagram(udp.payload, src, udp.srcPort, dst);
@@ -369,7 +385,7 @@ export class UdpLayer {
       if (sock.remoteAddress === null) continue;
       if (!ipEquals(sock.remoteAddress, remote) || sock.remotePort !== remotePort) continue;
       if (!acceptsLocal(sock, local, false)) continue;
-      this.stack.count('udp.icmpErrors');
+      this.host.count('udp.icmpErrors');
       sock.onerror(new StackError(code));
       return;
     }
@@ -390,7 +406,7 @@ export class UdpLayer {
       iface: m.iface,
       source: source?.slice() ?? null,
     });
-    this.stack.joinGroup(m.iface, m.group, now);
+    this.host.joinGroup(m.iface, m.group, now);
     return null;
   }
 
@@ -405,7 +421,7 @@ export class UdpLayer {
     if (m instanceof StackError) return m;
     if (m.index < 0) return new StackError('EADDRNOTAVAIL', 'not a member');
     sock.memberships.splice(m.index, 1);
-    this.stack.leaveGroup(m.iface, m.group, now);
+    this.host.leaveGroup(m.iface, m.group, now);
     return null;
   }
 
@@ -437,22 +453,19 @@ export class UdpLayer {
   ): NetInterface | StackError {
     if (ifaceAddress !== null && !isUnspecified(ifaceAddress)) {
       const addr = unmapV4(ifaceAddress) ?? ifaceAddress;
-      const iface = this.stack.interfaceOf(addr);
+      const iface = this.host.interfaceOf(addr);
       if (iface === undefined) return new StackError('EADDRNOTAVAIL', 'no such interface address');
       return iface;
     }
-    const route = this.stack.routes.lookup(group);
-    const iface =
-      route && route.iface !== this.stack.loopback
-        ? route.iface
-        : this.stack.defaultInterface(group.length === 4 ? 4 : 6);
-    return iface ?? new StackError('ENODEV', 'no multicast interface');
+    return (
+      this.host.multicastInterface(group) ?? new StackError('ENODEV', 'no multicast interface')
+    );
   }
 
   close(sock: UdpSocket, now: number): void {
     if (sock.closed) return;
     sock.closed = true;
-    for (const m of sock.memberships.splice(0)) this.stack.leaveGroup(m.iface, m.group, now);
+    for (const m of sock.memberships.splice(0)) this.host.leaveGroup(m.iface, m.group, now);
     if (sock.localPort !== 0) {
       const list = this.ports.get(sock.localPort);
       if (list) {

@@ -1,0 +1,38 @@
+/**
+ * The shapes of an IP send: its options, the callback that writes the
+ * upper-layer payload, and the route chosen for it.
+ */
+import type { IpAddr } from './address.js';
+import type { NetInterface } from './interface.js';
+
+/** How to send one IP datagram. */
+export interface IpSendOptions {
+  /** Source address; null or unspecified picks one (RFC 1122 §3.3.4.3 / RFC 6724, simplified). */
+  src?: IpAddr | null;
+  /** TTL / hop limit; default 64 (1 for multicast). */
+  ttl?: number;
+  tos?: number;
+  /** Outgoing interface for multicast, broadcast and link-local destinations. */
+  iface?: NetInterface | null;
+  /** IPv4: never fragment, fail with EMSGSIZE instead. */
+  dontFragment?: boolean;
+  /** Deliver a copy of a multicast datagram to this host too (IP_MULTICAST_LOOP). */
+  multicastLoop?: boolean;
+  /** Add a Router Alert (IGMP, MLD). */
+  routerAlert?: boolean;
+}
+
+/** Writes the upper-layer payload at `buf[offset]`, given the chosen addresses. */
+export type PayloadWriter = (buf: Uint8Array, offset: number, src: IpAddr, dst: IpAddr) => void;
+
+/** Where a datagram goes: interface, link-layer next hop, source. */
+export interface ResolvedRoute {
+  iface: NetInterface;
+  /** The neighbour to resolve, or null when `dstMac` is fixed (broadcast, multicast) or no link layer. */
+  nextHop: IpAddr | null;
+  dstMac: Uint8Array | null;
+  src: IpAddr;
+  /** Delivered to this host (loopback). */
+  local: boolean;
+  broadcast: boolean;
+}

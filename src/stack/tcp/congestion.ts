@@ -1,0 +1,28 @@
+/**
+ * The congestion controller's interface: the sender reports ACKs, losses
+ * and timeouts; the controller keeps `cwnd` and `ssthresh` (bytes). Loss
+ * recovery itself (what to retransmit, when recovery ends) is the sender's
+ * (RFC 6582, RFC 6675); the controller only sizes the window.
+ */
+import type { CongestionControlName } from './config.js';
+
+export interface CongestionControl {
+  readonly name: CongestionControlName;
+  /** Congestion window (bytes). */
+  cwnd: number;
+  /** Slow-start threshold (bytes). */
+  ssthresh: number;
+  /** The sender's maximum segment size changed (bytes). */
+  setMss(smss: number): void;
+  /** `acked` bytes of new data were acknowledged outside loss recovery; `srtt` in ms (0: none yet). */
+  onAck(acked: number, now: number, srtt: number): void;
+  /** Loss found by duplicate ACKs or SACK, with `flight` bytes outstanding: set ssthresh and cwnd for recovery. */
+  onLoss(flight: number, now: number): void;
+  /** The retransmission timer fired with `flight` bytes outstanding (RFC 5681 §3.1 eq. 4, loss window 1 SMSS). */
+  onTimeout(flight: number, now: number): void;
+}
+
+/** RFC 5681 §3.1 slow start with Appropriate Byte Counting (RFC 3465, L = 2 SMSS). */
+export function slowStartIncrease(cwnd: number, acked: number, smss: number): number {
+  return cwnd + Math.min(acked, 2 * smss);
+}

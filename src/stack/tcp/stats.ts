@@ -1,0 +1,34 @@
+/** Per-connection counters, for summaries and tests. Byte counts are payload bytes. */
+export interface TcpStats {
+  segmentsSent: number;
+  segmentsReceived: number;
+  bytesSent: number;
+  bytesReceived: number;
+  /** Segments sent again (timeout, fast retransmit, SACK recovery). */
+  retransmits: number;
+  /** Retransmission timeouts that fired. */
+  timeouts: number;
+  /** Fast retransmits / recovery episodes entered. */
+  fastRecoveries: number;
+  /** Segments that arrived wholly duplicate and were discarded. */
+  duplicatesReceived: number;
+  /** Segments that arrived out of order and were queued. */
+  outOfOrderReceived: number;
+  /** Smoothed RTT (ms), 0 before the first sample. */
+  srtt: number;
+}
+
+export function newStats(): TcpStats {
+  return {
+    segmentsSent: 0,
+    segmentsReceived: 0,
+    bytesSent: 0,
+    bytesReceived: 0,
+    retransmits: 0,
+    timeouts: 0,
+    fastRecoveries: 0,
+    duplicatesReceived: 0,
+    outOfOrderReceived: 0,
+    srtt: 0,
+  };
+}
