@@ -4,6 +4,7 @@ export { ClockDriver } from './driver.js';
 export { SimHost } from './host.js';
 export {
   DEFAULT_CONDITIONS,
+  type FrameFilter,
   type FrameTap,
   type LinkConditions,
   LinkEnd,

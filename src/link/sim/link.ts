@@ -58,10 +58,25 @@ export interface LinkStats {
   tooBig: number;
   queueDrops: number;
   partitioned: number;
+  /** Frames a filter dropped or replaced. */
+  filtered: number;
 }
 
 /** Where a frame sent on a link is seen: taps run for every frame put on the wire. */
 export type FrameTap = (timeMs: number, frame: Uint8Array, from: LinkEnd) => void;
+
+/**
+ * A deliberate fault on chosen frames: `'pass'` lets the frame through (to
+ * the link's random faults), `'drop'` loses it, a byte array is sent in its
+ * place (a modified copy: the original must not be changed). Filters run in
+ * the order added, after the taps (a capture still shows a dropped frame,
+ * as a capture before a lossy hop would).
+ */
+export type FrameFilter = (
+  timeMs: number,
+  frame: Uint8Array,
+  from: LinkEnd,
+) => 'pass' | 'drop' | Uint8Array;
 
 function emptyStats(): LinkStats {
   return {
@@ -74,6 +89,7 @@ function emptyStats(): LinkStats {
     tooBig: 0,
     queueDrops: 0,
     partitioned: 0,
+    filtered: 0,
   };
 }
 
@@ -114,6 +130,7 @@ export class SimLink {
   private readonly clock: SimClock;
   private readonly rng: Prng;
   private readonly taps: FrameTap[] = [];
+  private readonly filters: FrameFilter[] = [];
 
   constructor(clock: SimClock, rng: Prng, conditions: Partial<LinkConditions> = {}, name = 'link') {
     this.clock = clock;
@@ -149,13 +166,34 @@ export class SimLink {
     };
   }
 
+  /**
+   * Adds a filter that may drop or replace chosen frames (see `FrameFilter`);
+   * returns its removal. Filters draw nothing from the link's PRNG (a frame
+   * they drop makes no draws), so runs stay a function of the seed.
+   */
+  filter(filter: FrameFilter): () => void {
+    this.filters.push(filter);
+    return () => {
+      const i = this.filters.indexOf(filter);
+      if (i >= 0) this.filters.splice(i, 1);
+    };
+  }
+
   /** @internal Called by `LinkEnd.send`. */
-  transmit(from: LinkEnd, frame: Uint8Array): void {
+  transmit(from: LinkEnd, sent: Uint8Array): void {
     const c = this.conditions;
     const now = this.clock.now();
     const stats = from.stats;
     stats.sent++;
-    for (const tap of this.taps) tap(now, frame, from);
+    for (const tap of this.taps) tap(now, sent, from);
+    let frame = sent;
+    for (const filter of this.filters) {
+      const verdict = filter(now, frame, from);
+      if (verdict === 'pass') continue;
+      stats.filtered++;
+      if (verdict === 'drop') return;
+      frame = verdict;
+    }
     if (!from.up) {
       stats.partitioned++;
       return;

@@ -142,6 +142,8 @@ export class TcpConnection {
   tsRecent = 0;
   tsRecentSet = false;
   lastAckSent = 0;
+  /** Our TSval when the retransmission timer last fired (echoes older than it time our wait, not the path); -1 before. */
+  timeoutTsVal = -1;
 
   // ---- ACK scheduling --------------------------------------------------------
   ackNow = false;
@@ -382,6 +384,9 @@ export class TcpConnection {
       this.rcvWndShift = 0;
     }
     this.updateMss();
+    // The initial window counts segments of the SMSS just settled (RFC 5681 §3.1,
+    // RFC 6928), not of the default MSS the connection was made with.
+    this.cc = this.newCongestionControl();
   }
 
   /** SMSS = min(peer's MSS, the route's) less the options every segment carries. */
@@ -467,7 +472,8 @@ export class TcpConnection {
       this.rtoAt = NEVER;
       this.sampleSynRtt(seg, now);
       this.retries = 0;
-      this.sndWnd = seg.window << this.sndWndShift;
+      // The window of a SYN-ACK is never scaled (RFC 7323 §2.2).
+      this.sndWnd = seg.window;
       this.maxSndWnd = this.sndWnd;
       this.sndWl1 = seg.seq;
       this.sndWl2 = seg.ack;
@@ -502,6 +508,10 @@ export class TcpConnection {
   /** An RTT sample from an echoed timestamp (RFC 7323 §4.1); false when it gives none. */
   private sampleTimestamp(echo: number, now: number): boolean {
     if (echo === 0) return false;
+    // An echo from before our last timeout is the peer's TS.Recent of a
+    // segment it took before we waited (RFC 7323 §4.3: a duplicate does not
+    // update TS.Recent); that "RTT" would be our own backoff, and would feed it.
+    if (this.timeoutTsVal !== -1 && seqLt(echo, this.timeoutTsVal)) return false;
     const r = Math.floor(now) - ((echo - this.tsOffset) >>> 0);
     if (r < 0 || r >= 0x7fffffff) return false;
     this.rtt.sample(r);
@@ -542,7 +552,11 @@ export class TcpConnection {
     // Fourth: SYN in a synchronized state (RFC 5961 §4): a challenge ACK.
     if ((flags & TCP_SYN) !== 0) {
       if (this.state === 'SYN-RECEIVED' && seg.seq === this.irs) {
-        // Our SYN-ACK was lost: the peer repeats its SYN.
+        // Our SYN-ACK was lost: the peer repeats its SYN. Echo this SYN's
+        // timestamp, not the first one's (the peer's RTT sample would span
+        // its SYN timeouts).
+        if (this.tsOk && o.timestamps && seqGe(o.timestamps.value, this.tsRecent))
+          this.tsRecent = o.timestamps.value;
         this.retries++;
         this.sendSyn(now);
         return;
@@ -638,9 +652,9 @@ export class TcpConnection {
     const hadSack = this.scoreboard.sacked;
     if (this.sackOk && seg.options.sack)
       this.scoreboard.update(seg.options.sack, this.sndUna, this.sndMax);
+    let freed = 0;
     if (seqGt(ack, this.sndUna)) {
-      this.newAck(seg, now);
-      if (this.isClosed()) return false;
+      freed = this.newAck(seg, now);
     } else if (
       ack === this.sndUna &&
       this.sndMax !== this.sndUna &&
@@ -661,6 +675,13 @@ export class TcpConnection {
         this.persistAt = NEVER;
         this.persistBackoff = 0;
       }
+    }
+    // Only now, with SND.UNA and SND.WND both from this ACK: a write from the
+    // callback must not see the new SND.UNA with the old window (whose right
+    // edge would then lie beyond the one the peer offered).
+    if (freed > 0 && !this.orphaned) {
+      this.onsendspace();
+      if (this.isClosed()) return false;
     }
     switch (this.state) {
       case 'FIN-WAIT-1':
@@ -684,8 +705,8 @@ export class TcpConnection {
     return true;
   }
 
-  /** New data acknowledged: RTT, send buffer, recovery, congestion window, timers. */
-  private newAck(seg: TcpSegment, now: number): void {
+  /** New data acknowledged: RTT, send buffer, recovery, congestion window, timers. Returns the data bytes freed. */
+  private newAck(seg: TcpSegment, now: number): number {
     const ack = seg.ack;
     let acked = seqDiff(ack, this.sndUna);
     // RTT: timestamps (RFC 7323 §4.1) or the timed segment (RFC 6298 §3, Karn).
@@ -723,7 +744,7 @@ export class TcpConnection {
     this.dupAcks = 0;
     // RFC 6298 §5.2, §5.3.
     this.rtoAt = this.sndUna === this.sndMax ? NEVER : now + this.rtt.rto;
-    if (dataAcked > 0 && !this.orphaned) this.onsendspace();
+    return dataAcked;
   }
 
   /** A duplicate ACK (RFC 5681 §2), or one with new SACK information (RFC 6675 §2). */
@@ -787,15 +808,19 @@ export class TcpConnection {
     if (fin) this.finSeq = seqAdd(seq, data.length);
     if (data.length > 0) {
       if (seq === this.rcvNxt) {
-        const filling = !this.reassembly.empty;
-        this.accept(data);
-        this.rcvNxt = seqAdd(this.rcvNxt, data.length);
-        if (filling) {
+        if (this.reassembly.empty) {
+          this.accept(data);
+          this.rcvNxt = seqAdd(this.rcvNxt, data.length);
+        } else {
+          // A hole filled. Through the queue, so bytes held there win over this
+          // later copy where they overlap (each byte as first received, see
+          // ./reassembly.ts); then all that is now in order goes up.
+          this.reassembly.insert(seq, data);
           const pieces: Uint8Array[] = [];
           const n = this.reassembly.takeFrom(this.rcvNxt, pieces);
           this.rcvNxt = seqAdd(this.rcvNxt, n);
           for (const piece of pieces) this.accept(piece);
-          this.ackNow = true; // a hole filled: ACK at once (RFC 5681 §4.2)
+          this.ackNow = true; // ACK at once (RFC 5681 §4.2)
         }
         this.bytesSinceAck += data.length;
         if (this.bytesSinceAck >= 2 * this.smss) this.ackNow = true;
@@ -973,17 +998,18 @@ export class TcpConnection {
     if (unsent <= 0 && !finDue) return false;
     const usable = seqDiff(seqAdd(this.sndUna, this.sndWnd), this.sndNxt);
     const room = cwnd - this.flight();
-    let len = Math.min(unsent, this.smss);
+    const full = this.segmentRoom();
+    let len = Math.min(unsent, full);
     if (len > 0) {
       if (room < len) return false; // the congestion window is full
       if (usable < len) {
         // The peer's window cuts the segment: only if it is big enough (SWS).
-        if (usable <= 0 || usable < this.maxSndWnd / 2 || usable < Math.min(this.smss, unsent))
+        if (usable <= 0 || usable < this.maxSndWnd / 2 || usable < Math.min(full, unsent))
           return false;
         len = usable;
       }
       const tail = len === unsent;
-      if (tail && len < this.smss && !this.noDelay && !finDue && this.sndNxt !== this.sndUna)
+      if (tail && len < full && !this.noDelay && !finDue && this.sndNxt !== this.sndUna)
         return false; // Nagle: a small segment waits for the outstanding data's ACK
     }
     const withFin = finDue && len === unsent;
@@ -995,9 +1021,21 @@ export class TcpConnection {
     return true;
   }
 
-  /** Payload bytes of a segment starting at `seq`, up to SMSS, `limit`, the data and the next SACKed range. */
+  /**
+   * The payload a segment may carry now: SMSS (which already leaves room for
+   * the timestamps every segment carries) less the SACK blocks that ride on
+   * it while data waits out of order — options take their room from the
+   * data, never from the MTU (RFC 9293 §3.7.1, RFC 6691).
+   */
+  private segmentRoom(): number {
+    if (!this.sackOk || this.reassembly.empty) return this.smss;
+    const blocks = this.reassembly.sackBlocks(this.tsOk ? 3 : 4).length;
+    return Math.max(1, this.smss - 4 - 8 * blocks);
+  }
+
+  /** Payload bytes of a segment starting at `seq`, up to the segment room, `limit`, the data and the next SACKed range. */
   private segmentAt(seq: number, limit: number): number {
-    let end = seqAdd(seq, this.smss);
+    let end = seqAdd(seq, this.segmentRoom());
     const dataEnd = this.dataEnd();
     if (seqGt(end, dataEnd)) end = dataEnd;
     if (seqGt(end, limit)) end = limit;
@@ -1094,11 +1132,13 @@ export class TcpConnection {
     return field;
   }
 
-  /** Whether a window update now would open the window by the SWS amount. */
+  /** Whether a window update now would reopen a (nearly) closed window by the SWS amount. */
   private windowWouldOpen(): boolean {
     const free = Math.max(0, this.rcvBuf - this.readQueueBytes - this.reassembly.bytes);
     const current = Math.max(0, seqDiff(this.rcvAdvRight, this.rcvNxt));
-    return free - current >= Math.min(this.rcvBuf / 2, 2 * this.smss);
+    // Only a window that had (nearly) closed needs an update of its own; a
+    // merely smaller one grows with the next ACK (as Linux: no update on accept).
+    return current < 2 * this.smss && free - current >= Math.min(this.rcvBuf / 2, 2 * this.smss);
   }
 
   /** A RST: <SEQ=seq><CTL=RST>, with ACK when `ack` is given (RFC 9293 §3.10.7.1). */
@@ -1180,6 +1220,7 @@ export class TcpConnection {
     this.retries++;
     this.stats.timeouts++;
     this.host.count('tcp.timeouts');
+    this.timeoutTsVal = this.tsValue(now);
     if (this.state === 'SYN-SENT' || this.state === 'SYN-RECEIVED') {
       const limit = this.state === 'SYN-SENT' ? config.synRetries : config.synAckRetries;
       if (this.retries > limit) {
@@ -1231,7 +1272,7 @@ export class TcpConnection {
     const usable = seqDiff(seqAdd(this.sndUna, this.sndWnd), this.sndNxt);
     const unsent = seqDiff(this.dataEnd(), this.sndNxt);
     if (usable > 0 && unsent > 0) {
-      const len = Math.min(usable, unsent, this.smss);
+      const len = Math.min(usable, unsent, this.segmentRoom());
       this.transmitSegment(this.sndNxt, len, false, false, now);
       this.sndNxt = seqAdd(this.sndNxt, len);
       if (seqGt(this.sndNxt, this.sndMax)) this.sndMax = this.sndNxt;
