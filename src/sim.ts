@@ -1,24 +1,29 @@
 /**
- * `Stack` and `Simulation`: Node's `dgram` API on wirestack's userspace
- * stack, and a simulated network of such stacks.
+ * `Stack` and `Simulation`: Node's `net`, `dgram`, `http`, `https` and
+ * WebSocket modules on wirestack's userspace stack, and a simulated network
+ * of such stacks.
  *
- * This sits above `dgram/` and `handle/` — it binds a dgram module to a
- * userspace transport — so it cannot live in `stack/`, which stays free of
- * Node built-ins (DESIGN.md). Like the package entry point, it is a
- * top-level module that assembles the layers below it.
+ * This sits above the modules and `handle/` — it binds them to a userspace
+ * transport — so it cannot live in `stack/`, which stays free of Node
+ * built-ins (DESIGN.md). Like the package entry point, it is a top-level
+ * module that assembles the layers below it.
  *
  * ```js
  * const sim = new Simulation({ seed: 1 });
  * const alpha = sim.addHost('alpha'); // 10.0.0.1, fd00::1
  * const beta = sim.addHost('beta');   // 10.0.0.2, fd00::2
- * const server = beta.dgram.createSocket('udp4');
- * server.on('message', (msg, rinfo) => console.log(`${msg} from ${rinfo.address}`));
- * server.bind(41234);
- * alpha.dgram.createSocket('udp4').send('hi', 41234, 'beta');
+ * beta.http.createServer((req, res) => res.end('hello from beta')).listen(80);
+ * alpha.http.get('http://beta/', (res) => res.pipe(process.stdout));
  * ```
  */
-import { createSocketOn } from './dgram/create-socket.js';
-import { type RemoteInfo, Socket, type SocketOptions, type SocketType } from './dgram/socket.js';
+import {
+  type BoundDgram,
+  type BoundHttp,
+  type BoundHttps,
+  type BoundNet,
+  type BoundWs,
+  bindTransport,
+} from './bind-transport.js';
 import { dnsError } from './errors/index.js';
 import {
   createUserspaceTransport,
@@ -39,21 +44,12 @@ import type { NetStack } from './stack/stack.js';
 import { isIP } from './wire/ip-address.js';
 import { formatIP } from './wire/ip-format.js';
 
+export { bindTransport, type TransportModules } from './bind-transport.js';
 export type { LinkConditions } from './link/sim/link.js';
 export { Capture };
 
 /** The `dgram` module of one stack: `createSocket` and `Socket`, bound to its transport. */
-export interface StackDgram {
-  createSocket(
-    type: SocketType | SocketOptions,
-    callback?: (msg: Buffer, rinfo: RemoteInfo) => void,
-  ): Socket;
-  /** `new stack.dgram.Socket('udp4')` works as `createSocket` does. */
-  Socket: new (
-    type: SocketType | SocketOptions,
-    listener?: (msg: Buffer, rinfo: RemoteInfo) => void,
-  ) => Socket;
-}
+export type StackDgram = BoundDgram;
 
 /** Time for a stack: its clock and a way to run something later on it. */
 export interface StackEnvironment {
@@ -91,41 +87,53 @@ export interface PingResult {
   replies: PingReply[];
 }
 
-/** One host's userspace stack, with Node's dgram API bound to it. */
+/**
+ * One host's userspace stack, with Node's modules bound to it: `net`,
+ * `dgram`, `http`, `https` and `ws` have the API of `wirestack/net`, ...
+ * (Node's) and make their sockets on this stack; `http` and `https` have a
+ * `globalAgent` of their own. `netstack` is the stack itself.
+ */
 export class Stack {
   readonly name: string;
-  readonly net: NetStack;
+  /** The userspace TCP/IP stack: interfaces, routes, counters, TCP / UDP layers. */
+  readonly netstack: NetStack;
   readonly hosts: HostsTable;
   readonly transport: UserspaceTransport;
-  readonly dgram: StackDgram;
+  /** Node's `net` on this stack: `host.net.connect(80, 'beta')`, `host.net.createServer(...)`. */
+  readonly net: BoundNet;
+  readonly dgram: BoundDgram;
+  /** Node's `http` on this stack: `host.http.createServer(app).listen(80)`, `host.http.get(url)`. */
+  readonly http: BoundHttp;
+  readonly https: BoundHttps;
+  /** The WebSocket module (the `ws` package's API) on this stack. */
+  readonly ws: BoundWs;
   private readonly env: StackEnvironment;
 
-  constructor(name: string, net: NetStack, env: StackEnvironment, hosts = new HostsTable()) {
+  constructor(name: string, netstack: NetStack, env: StackEnvironment, hosts = new HostsTable()) {
     this.name = name;
-    this.net = net;
+    this.netstack = netstack;
     this.env = env;
     this.hosts = hosts;
-    const transport = createUserspaceTransport({ name, stack: net, now: () => env.now(), hosts });
+    const transport = createUserspaceTransport({
+      name,
+      stack: netstack,
+      now: () => env.now(),
+      hosts,
+    });
     this.transport = transport;
-    class StackSocket extends Socket {
-      constructor(
-        type: SocketType | SocketOptions,
-        listener?: (msg: Buffer, rinfo: RemoteInfo) => void,
-      ) {
-        super(type, listener, transport);
-      }
-    }
-    this.dgram = {
-      createSocket: (type, callback) => createSocketOn(transport, type, callback),
-      Socket: StackSocket,
-    };
+    const modules = bindTransport(transport);
+    this.net = modules.net;
+    this.dgram = modules.dgram;
+    this.http = modules.http;
+    this.https = modules.https;
+    this.ws = modules.ws;
   }
 
   /** The stack's addresses, e.g. `['10.0.0.1', 'fd00::1', ...]` (loopback and link-local left out). */
   addresses(): string[] {
     const out: string[] = [];
-    for (const iface of this.net.interfaces) {
-      if (iface === this.net.loopback) continue;
+    for (const iface of this.netstack.interfaces) {
+      if (iface === this.netstack.loopback) continue;
       for (const a of [...iface.v4, ...iface.v6]) {
         if (a.address[0] === 0xfe && (a.address[1]! & 0xc0) === 0x80) continue;
         out.push(formatIP(a.address));
@@ -152,7 +160,7 @@ export class Stack {
         address = found.address;
       }
       const dst = parseIp(address)!;
-      const echo = this.net.echo.open();
+      const echo = this.netstack.echo.open();
       const sentAt = new Map<number, number>();
       const result: PingResult = { host, address, sent: 0, received: 0, replies: [] };
       const keepAlive = this.transport.keepAlive;

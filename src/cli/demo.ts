@@ -2,8 +2,13 @@
  * `wirestack demo`: the examples from the project's notes, one after another in
  * one process, on wirestack's own net, dgram, http and https modules.
  */
+import type { TransportModules } from '../bind-transport.js';
 import * as dgram from '../dgram/index.js';
-import { type DemoPorts, type Example, portsFor, Steps, type UdpSides } from './demo/context.js';
+import * as http from '../http/index.js';
+import * as https from '../https/index.js';
+import * as net from '../net/index.js';
+import { createWebSocketStream, WebSocket, WebSocketServer } from '../ws/index.js';
+import { type DemoPorts, type Example, portsFor, type Sides, Steps } from './demo/context.js';
 import { dgramBytes } from './demo/dgram-bytes.js';
 import { dgramExit } from './demo/dgram-exit.js';
 import { httpHello } from './demo/http-hello.js';
@@ -25,6 +30,15 @@ export const EXAMPLES: readonly Example[] = [
   wsEcho,
 ];
 
+/** wirestack's modules on the host's sockets. */
+const HOST_MODULES: TransportModules = {
+  net,
+  dgram,
+  http,
+  https,
+  ws: { WebSocket, WebSocketServer, Server: WebSocketServer, createWebSocketStream },
+};
+
 export interface DemoOptions {
   /** Shift every port to `portBase + offset` (see PORT_TABLE); default: the notes' ports. */
   portBase?: number;
@@ -32,7 +46,7 @@ export interface DemoOptions {
   timeoutMs: number;
   /** Where transcript and heading lines go; default console.log. */
   print?: (text: string) => void;
-  /** `sim`: run the UDP examples between two simulated hosts (./sim.ts); default `host`. */
+  /** `sim`: run every example between two simulated hosts (./sim.ts); default `host`. */
   transport?: 'host' | 'sim';
   /** With `sim`: write every simulated frame to this pcap file. */
   pcap?: string;
@@ -52,11 +66,11 @@ export async function runDemo(options: DemoOptions): Promise<void> {
   const ports: DemoPorts = portsFor(options.portBase);
   const sim =
     options.transport === 'sim' ? (await import('./sim.js')).startSimDemo(options.pcap) : null;
-  const udp: UdpSides = sim?.udp ?? {
-    server: { dgram, name: 'localhost' },
-    client: { dgram, name: 'localhost' },
+  const sides: Sides = sim?.sides ?? {
+    server: { modules: HOST_MODULES, name: 'localhost', address: '127.0.0.1' },
+    client: { modules: HOST_MODULES, name: 'localhost', address: '127.0.0.1' },
   };
-  const examples = sim ? EXAMPLES.filter((e) => sim.runs(e)) : EXAMPLES;
+  const examples = EXAMPLES;
   if (sim) print(sim.banner);
   let current: { index: number; title: string; steps: Steps[] } | undefined;
 
@@ -82,7 +96,8 @@ export async function runDemo(options: DemoOptions): Promise<void> {
       print(`${index > 0 || sim ? '\n' : ''}=== [${index + 1}/${examples.length}] ${title} ===`);
       const run = example.run({
         ports,
-        udp,
+        server: sides.server,
+        client: sides.client,
         log: print,
         steps: (names) => {
           const steps = new Steps(names);

@@ -37,16 +37,17 @@ Commands:
                        http, https and ws (host transport), each under its
                        own heading
 
-  sim                  two simulated hosts: ping and a UDP exchange, with
-                       faults from flags, written to a pcap file
-                       ('wirestack sim --help')
+  sim                  two simulated hosts: ping, a UDP exchange, a TCP bulk
+                       transfer and HTTP requests, with faults from flags,
+                       written to a pcap file ('wirestack sim --help')
 
 Options for demo:
   --port-base N        use ports N..N+${PORT_SPAN - 1} instead of the notes' ports
   --timeout SECONDS    fail if the examples have not all finished by then
                        (default ${DEFAULT_TIMEOUT_S})
-  --transport sim      run the UDP examples between two simulated hosts on
-                       wirestack's own stack instead of the host's sockets
+  --transport sim      run every example between two simulated hosts on
+                       wirestack's own TCP/IP stack instead of the host's
+                       sockets (servers on beta, clients on alpha)
   --pcap FILE          with --transport sim: write every frame to FILE
 
 Ports (the notes' port, then its --port-base mapping):

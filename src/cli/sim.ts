@@ -7,18 +7,15 @@
  */
 import type { Capture } from '../link/capture.js';
 import { type LinkConditions, Simulation, type Stack } from '../sim.js';
-import type { Example, UdpSides } from './demo/context.js';
-import { dgramBytes } from './demo/dgram-bytes.js';
-import { dgramExit } from './demo/dgram-exit.js';
+import type { Sides } from './demo/context.js';
 import { readOptions } from './options.js';
+import { runTcpScenario } from './sim-tcp.js';
 
 // ---- demo --transport sim ------------------------------------------------------
 
-/** The demo's simulated network: the UDP examples' server on `beta`, client on `alpha`. */
+/** The demo's simulated network: every example's server on `beta`, its client on `alpha`. */
 export interface SimDemo {
-  udp: UdpSides;
-  /** The examples that run on the simulated network (UDP; TCP comes with the stack's TCP). */
-  runs(example: Example): boolean;
+  sides: Sides;
   /** A line for the transcript saying what runs where. */
   banner: string;
   close(): void;
@@ -31,14 +28,13 @@ export function startSimDemo(pcap?: string): SimDemo {
   const capture = pcap === undefined ? null : sim.capture({ path: pcap });
   const where = (s: Stack) => `${s.name} (${s.addresses().join(', ')})`;
   return {
-    udp: {
-      server: { dgram: beta.dgram, name: 'beta' },
-      client: { dgram: alpha.dgram, name: 'alpha' },
+    sides: {
+      server: { modules: beta, name: 'beta', address: beta.addresses()[0]! },
+      client: { modules: alpha, name: 'alpha', address: alpha.addresses()[0]! },
     },
-    runs: (example) => example === dgramExit || example === dgramBytes,
     banner:
-      `Simulated network (seed 1): UDP servers on ${where(beta)}, clients on ${where(alpha)}; ` +
-      `the TCP examples wait for the userspace TCP.${pcap ? ` Capture: ${pcap}` : ''}`,
+      `Simulated network (seed 1), wirestack's own TCP/IP on both hosts: servers on ${where(beta)}, ` +
+      `clients on ${where(alpha)}.${pcap ? ` Capture: ${pcap}` : ''}`,
     close() {
       sim.close();
       if (capture) capture.close();
@@ -59,12 +55,20 @@ export interface SimScenarioOptions {
   realTime: boolean;
   /** UDP attempts before giving up. */
   attempts: number;
+  /** Bytes of the TCP bulk transfer (0: none). */
+  bytes: number;
+  /** HTTP requests (0: none). */
+  requests: number;
 }
 
 export interface SimScenarioResult {
   pingsSent: number;
   pingsReceived: number;
   udpExchanged: boolean;
+  /** The TCP transfer arrived byte-exact (true when not asked for). */
+  tcpTransferred: boolean;
+  /** Every HTTP request was answered (true when not asked for). */
+  httpAnswered: boolean;
   frames: number;
 }
 
@@ -107,6 +111,8 @@ export async function runSimScenario(
     pingsSent: 0,
     pingsReceived: 0,
     udpExchanged: false,
+    tcpTransferred: false,
+    httpAnswered: false,
     frames: 0,
   };
 
@@ -166,6 +172,16 @@ export async function runSimScenario(
     server.bind(8000, () => client.bind(8001, attempt));
   });
 
+  const tcp = await runTcpScenario(
+    sim,
+    alpha,
+    beta,
+    { bytes: options.bytes, requests: options.requests },
+    print,
+  );
+  result.tcpTransferred = tcp.transferOk;
+  result.httpAnswered = tcp.httpOk;
+
   // In virtual time, let the last frames land; in real time the stack's
   // long timers (neighbour expiry) would keep settle() waiting for minutes.
   if (options.realTime) await new Promise((resolve) => setTimeout(resolve, 50));
@@ -188,9 +204,12 @@ export async function runSimScenario(
 const SIM_HELP = `Usage: wirestack sim [options]
 
 Two simulated hosts, alpha (10.0.0.1, fd00::1) and beta (10.0.0.2, fd00::2),
-on a simulated LAN: alpha pings beta over IPv4 and IPv6, then sends
-'Hello World' over UDP (8001 → 8000) until beta's 'exit' comes back. Every
-frame is written to a pcap file. The faults apply to the path between the
+on a simulated LAN: alpha pings beta over IPv4 and IPv6, sends 'Hello World'
+over UDP (8001 → 8000) until beta's 'exit' comes back, sends a bulk transfer
+over TCP (net, port 5001) and makes HTTP requests over one keep-alive
+connection (http, port 80), all on wirestack's own TCP/IP. Each part ends
+with a summary (goodput, retransmissions, RTT). Every frame is written to a
+pcap file. The faults apply to the path between the
 hosts; the same seed gives the same run, byte for byte.
 
 Options:
@@ -205,12 +224,14 @@ Options:
   --mtu BYTES        link MTU (default 1500)
   --count N          pings per family (default 4)
   --attempts N       UDP attempts (default 10)
+  --bytes N          TCP transfer size, e.g. 1048576 or 4M (default 1M; 0: none)
+  --requests N       HTTP requests (default 5; 0: none)
   --pcap FILE        capture file (default wirestack-sim.pcap); --no-pcap for none
   --realtime         follow the real clock instead of virtual time
   -h, --help         show this help
 
-Exit status: 0 when the UDP exchange completed, 1 when it did not, 2 on a
-usage error.
+Exit status: 0 when the UDP exchange, the TCP transfer and the HTTP requests
+all completed, 1 when one did not, 2 on a usage error.
 `;
 
 function usage(message: string): never {
@@ -242,6 +263,13 @@ function bandwidth(text: string): number {
   return Number(m[1]) * scale;
 }
 
+function byteCount(text: string): number {
+  const m = /^(\d+)([kKmM]?)$/.exec(text);
+  if (!m) usage(`--bytes must be a byte count like 1048576, 64K or 4M, not '${text}'`);
+  const scale = { '': 1, k: 1024, m: 1024 * 1024 }[m[2]!.toLowerCase() as '' | 'k' | 'm'];
+  return Number(m[1]) * scale;
+}
+
 export function parseSimArgs(args: readonly string[]): SimScenarioOptions {
   const options: SimScenarioOptions = {
     seed: 1,
@@ -250,6 +278,8 @@ export function parseSimArgs(args: readonly string[]): SimScenarioOptions {
     pcap: 'wirestack-sim.pcap',
     realTime: false,
     attempts: 10,
+    bytes: 1 << 20,
+    requests: 5,
   };
   for (const { arg, name, value } of readOptions(args, usage)) {
     switch (name) {
@@ -294,6 +324,12 @@ export function parseSimArgs(args: readonly string[]): SimScenarioOptions {
       case '--attempts':
         options.attempts = Math.max(1, nonNegative(name, value(), true));
         break;
+      case '--bytes':
+        options.bytes = byteCount(value());
+        break;
+      case '--requests':
+        options.requests = nonNegative(name, value(), true);
+        break;
       case '--pcap':
         options.pcap = value();
         break;
@@ -315,7 +351,7 @@ export async function simCommand(args: readonly string[]): Promise<void> {
   const options = parseSimArgs(args);
   try {
     const result = await runSimScenario(options, (line) => console.log(line));
-    process.exitCode = result.udpExchanged ? 0 : 1;
+    process.exitCode = result.udpExchanged && result.tcpTransferred && result.httpAnswered ? 0 : 1;
   } catch (err) {
     process.stderr.write(
       `wirestack sim: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,

@@ -2,7 +2,8 @@ import type { Transport } from '../handle/types.js';
 import { type RemoteInfo, Socket, type SocketOptions, type SocketType } from './socket.js';
 
 /**
- * Creates a UDP socket on the host's sockets (Node v20 docs,
+ * Creates a UDP socket on the default transport — the host's sockets unless
+ * `WIRESTACK_TRANSPORT` says otherwise (Node v20 docs,
  * `dgram.createSocket(options[, callback])` and `dgram.createSocket(type[, callback])`).
  *
  * @param type `'udp4'`, `'udp6'`, or `SocketOptions` (`type`, `reuseAddr`,

@@ -1,6 +1,7 @@
 /**
  * wirestack's `dgram`: the public surface of Node's `require('dgram')`
- * (`createSocket`, `Socket`), on the host's sockets by default.
+ * (`createSocket`, `Socket`), on the host's sockets by default (see
+ * `WIRESTACK_TRANSPORT` in the README).
  * `createSocketOn(transport, ...)` in `./create-socket.js` picks another transport.
  */
 export { createSocket } from './create-socket.js';

@@ -6,7 +6,7 @@
 import { EventEmitter, errorMonitor } from 'node:events';
 import { deprecate } from 'node:util';
 import { codedError, dnsError, systemError } from '../errors/index.js';
-import { hostTransport } from '../handle/host.js';
+import { defaultTransport } from '../handle/default-transport.js';
 import type {
   AddressInfo,
   DatagramHandle,
@@ -180,7 +180,8 @@ export class Socket extends EventEmitter<SocketEventMap> {
   /**
    * @param type `'udp4'`, `'udp6'` or a `SocketOptions` object.
    * @param listener Added as a `'message'` listener.
-   * @param transport Where the socket lives (wirestack-specific; default: the host's sockets).
+   * @param transport Where the socket lives (wirestack-specific; default: the host's sockets, or
+   *   as `WIRESTACK_TRANSPORT` says).
    * @throws TypeError `ERR_SOCKET_BAD_TYPE` for another type, `ERR_INVALID_ARG_TYPE`
    *   for a bad `lookup`, `signal` or buffer size; RangeError `ERR_OUT_OF_RANGE`
    *   for a buffer size outside [0, 2^32 - 1].
@@ -188,7 +189,7 @@ export class Socket extends EventEmitter<SocketEventMap> {
   constructor(
     type: SocketType | SocketOptions,
     listener?: (msg: Buffer, rinfo: RemoteInfo) => void,
-    transport: Transport = hostTransport,
+    transport: Transport = defaultTransport(),
   ) {
     super();
     let options: Partial<SocketOptions> | undefined;

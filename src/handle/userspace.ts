@@ -1,20 +1,25 @@
 /**
  * The userspace transport: sockets on wirestack's own TCP/IP stack instead
  * of the OS's. `createUserspaceTransport(host)` binds it to one stack (a
- * simulated host today, a TUN device later). UDP is here; TCP streams
- * (`createStream(...).connect`, `listen`) come with the stack's TCP and fail
- * with `ERR_NOT_IMPLEMENTED` until then.
+ * simulated host, the process-wide loopback stack of
+ * `WIRESTACK_TRANSPORT=userspace`, a TUN device later): TCP streams and
+ * listeners on the stack's TCP (userspace-stream.ts, userspace-server.ts),
+ * UDP on its UDP (userspace-datagram.ts). IPC (Unix domain sockets) and
+ * file descriptors are the OS's: those stay on the host's sockets.
  *
- * Keeping the process alive: as with the OS's sockets, a bound, ref'd
- * datagram handle keeps Node's event loop alive (one ref'd timer stands in
- * for all of them), and `unref()` lets the process exit.
+ * Keeping the process alive: as with the OS's sockets, a ref'd open TCP
+ * handle, listening server or bound datagram handle keeps Node's event loop
+ * alive (one ref'd timer stands in for all of them), and `unref()` lets the
+ * process exit.
  */
-import { codedError, dnsError, systemError } from '../errors/index.js';
+import { dnsError } from '../errors/index.js';
 import type { NetStack } from '../stack/stack.js';
 import { isIP } from '../wire/ip-address.js';
+import { hostTransport } from './host.js';
 import type {
   DatagramHandle,
   ErrorCallback,
+  ListenOptions,
   LookupAddress,
   LookupFunction,
   ServerHandle,
@@ -23,6 +28,8 @@ import type {
 } from './types.js';
 import { createUserspaceDatagram } from './userspace-datagram.js';
 import { HostsTable } from './userspace-hosts.js';
+import { listenUserspace } from './userspace-server.js';
+import { createUserspaceStream } from './userspace-stream.js';
 
 export { HostsTable };
 
@@ -59,71 +66,11 @@ export class KeepAlive {
   }
 }
 
-/** A Transport whose datagram handles live on `host.stack`. */
+/** A Transport whose TCP and UDP handles live on `host.stack`. */
 export interface UserspaceTransport extends Transport {
   readonly host: UserspaceHost;
   readonly keepAlive: KeepAlive;
 }
-
-/** A stream or server handle for TCP / IPC, which the userspace stack does not have yet. */
-function notImplemented(what: string): Error {
-  return codedError('ERR_NOT_IMPLEMENTED', `${what} on the userspace stack (TCP comes next)`);
-}
-
-function missingStream(kind: 'tcp' | 'pipe'): StreamHandle {
-  let closed = false;
-  return {
-    onread: noop,
-    onend: noop,
-    onerror: noop,
-    writeQueueSize: 0,
-    fd: -1,
-    connect(_target, cb) {
-      process.nextTick(() => {
-        if (!closed) cb(notImplemented(kind === 'tcp' ? 'TCP connect' : 'IPC connect'));
-      });
-    },
-    readStart: noop,
-    readStop: noop,
-    writev(_chunks, cb) {
-      process.nextTick(cb, systemError('ENOTCONN', 'write'));
-    },
-    shutdown(cb) {
-      process.nextTick(cb, systemError('ENOTCONN', 'shutdown'));
-    },
-    close(cb) {
-      closed = true;
-      if (cb) process.nextTick(cb);
-    },
-    reset(cb) {
-      closed = true;
-      if (cb) process.nextTick(cb);
-    },
-    setNoDelay: noop,
-    setKeepAlive: noop,
-    getsockname: () => undefined,
-    getpeername: () => undefined,
-    ref: noop,
-    unref: noop,
-  };
-}
-
-function missingServer(cb: ErrorCallback): ServerHandle {
-  process.nextTick(cb, notImplemented('TCP listen'));
-  return {
-    onconnection: noop,
-    onerror: noop,
-    address: () => null,
-    fd: -1,
-    close(done) {
-      if (done) process.nextTick(done);
-    },
-    ref: noop,
-    unref: noop,
-  };
-}
-
-function noop(): void {}
 
 export function createUserspaceTransport(host: UserspaceHost): UserspaceTransport {
   const keepAlive = new KeepAlive();
@@ -162,12 +109,17 @@ export function createUserspaceTransport(host: UserspaceHost): UserspaceTranspor
     host,
     keepAlive,
     lookup,
-    createStream: missingStream,
-    openStream(): StreamHandle {
-      throw codedError('ERR_NOT_IMPLEMENTED', 'file descriptors on the userspace stack');
+    createStream(kind: 'tcp' | 'pipe'): StreamHandle {
+      return kind === 'pipe'
+        ? hostTransport.createStream(kind)
+        : createUserspaceStream(host, keepAlive);
     },
-    listen(_options, cb: ErrorCallback): ServerHandle {
-      return missingServer(cb);
+    // A file descriptor is the OS's: a socket, pipe or terminal of the host.
+    openStream: hostTransport.openStream,
+    listen(options: ListenOptions, cb: ErrorCallback): ServerHandle {
+      // IPC paths, file descriptors and shared handles are the OS's.
+      if (options.port === undefined) return hostTransport.listen(options, cb);
+      return listenUserspace(host, keepAlive, options, cb);
     },
     createDatagram(type: 'udp4' | 'udp6'): DatagramHandle {
       return createUserspaceDatagram(host, type, keepAlive);

@@ -529,8 +529,15 @@ export class Agent extends EventEmitter {
   }
 }
 
-/** The agent used by `http.request` when none is given: keep-alive, 5 s idle timeout (as Node ≥ 19). */
-export let globalAgent = new Agent({ keepAlive: true, scheduling: 'lifo', timeout: 5000 });
+/** The options of a module's global agent: keep-alive, 5 s idle timeout (as Node ≥ 19). */
+export const GLOBAL_AGENT_OPTIONS: Readonly<AgentOptions> = {
+  keepAlive: true,
+  scheduling: 'lifo',
+  timeout: 5000,
+};
+
+/** The agent used by `http.request` when none is given (GLOBAL_AGENT_OPTIONS). */
+export let globalAgent = new Agent(GLOBAL_AGENT_OPTIONS);
 
 /** `http.globalAgent = agent`: the agent used from now on by requests that name none. */
 export function setGlobalAgent(agent: Agent): void {

@@ -20,7 +20,10 @@ import { STATUS_CODES } from './status-codes.js';
 
 /** Options of `http.createServer([options])`. Times are milliseconds. */
 export interface ServerOptions {
-  /** wirestack: the transport to listen on (default: the host's sockets). */
+  /**
+   * wirestack: the transport to listen on (default: the host's sockets,
+   * or as `WIRESTACK_TRANSPORT` says).
+   */
   transport?: Transport;
   /** Class used for requests (default `http.IncomingMessage`); called with the socket. */
   IncomingMessage?: new (

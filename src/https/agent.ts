@@ -14,6 +14,7 @@ import { codedError } from '../errors/index.js';
 import {
   type AgentRequest,
   type AgentRequestOptions,
+  GLOBAL_AGENT_OPTIONS,
   Agent as HttpAgent,
   type AgentOptions as HttpAgentOptions,
 } from '../http/agent.js';
@@ -83,7 +84,7 @@ const NAME_FIELDS = [
 const DEFINED_FIELDS = new Set(['rejectUnauthorized', 'honorCipherOrder', 'secureOptions']);
 
 /** The socket-level options `tls.connect` must not see: the transport socket has them. */
-const TRANSPORT_ONLY = ['timeout', 'path', 'lookup'] as const;
+const TRANSPORT_ONLY = ['timeout', 'path', 'lookup', 'transport'] as const;
 /** The options the transport socket must not see: the TLS socket has them. */
 const TLS_ONLY = ['timeout', 'socket', 'signal'] as const;
 
@@ -298,5 +299,5 @@ export function connectSecure(options: SecureConnectOptions): SecureSocket {
 
 /** The agent `https.request` uses when none is given: keep-alive, 5 s idle timeout (as Node ≥ 19). */
 export function createGlobalAgent(): Agent {
-  return new Agent({ keepAlive: true, scheduling: 'lifo', timeout: 5000 });
+  return new Agent(GLOBAL_AGENT_OPTIONS);
 }

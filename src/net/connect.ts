@@ -20,9 +20,20 @@ export function createConnection(
 ): Socket;
 export function createConnection(port: number | string, connectListener?: () => void): Socket;
 export function createConnection(...args: unknown[]): Socket {
+  return connectWith(Socket, args);
+}
+
+/**
+ * @internal `createConnection(...args)` with sockets of class `SocketClass`
+ * (a Socket bound to a transport, say).
+ */
+export function connectWith(
+  SocketClass: new (options: SocketConstructorOpts) => Socket,
+  args: unknown[],
+): Socket {
   const normalized = normalizeConnectArgs(args);
   const options = normalized[0];
-  const socket = new Socket(options as SocketConstructorOpts);
+  const socket = new SocketClass(options as SocketConstructorOpts);
   if (options.timeout) socket.setTimeout(options.timeout);
   // One argument, the normalized list, as Node's createConnection passes it.
   return (socket.connect as (...a: unknown[]) => Socket)(normalized);

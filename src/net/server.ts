@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { codedError } from '../errors/index.js';
-import { hostTransport } from '../handle/host.js';
+import { defaultTransport } from '../handle/default-transport.js';
 import type {
   AddressInfo,
   ListenOptions,
@@ -30,7 +30,10 @@ export interface ServerOpts {
   /** Milliseconds idle before the first keep-alive probe. */
   keepAliveInitialDelay?: number;
   highWaterMark?: number;
-  /** wirestack: the transport to listen on (default: the host's sockets). */
+  /**
+   * wirestack: the transport to listen on (default: the host's sockets,
+   * or as `WIRESTACK_TRANSPORT` says).
+   */
   transport?: Transport;
 }
 
@@ -100,7 +103,7 @@ export class Server extends EventEmitter {
     this.keepAlive = Boolean(opts.keepAlive);
     this.keepAliveInitialDelay = Math.trunc((opts.keepAliveInitialDelay ?? 0) / 1000) || 0;
     this.highWaterMark = opts.highWaterMark;
-    this.transport = opts.transport ?? hostTransport;
+    this.transport = opts.transport ?? defaultTransport();
   }
 
   /**
@@ -332,6 +335,11 @@ export class Server extends EventEmitter {
     this.unrefed = false;
     this._handle?.ref();
     return this;
+  }
+
+  /** @internal The transport this server listens on. */
+  get _transport(): Transport {
+    return this.transport;
   }
 
   /**

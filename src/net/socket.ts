@@ -3,7 +3,7 @@ import { Buffer } from 'node:buffer';
 import process from 'node:process';
 import { addAbortSignal, Duplex, type DuplexOptions } from 'node:stream';
 import { codedError, type SystemError } from '../errors/index.js';
-import { hostTransport } from '../handle/host.js';
+import { defaultTransport } from '../handle/default-transport.js';
 import type { AddressInfo, LookupAddress, StreamHandle, Transport } from '../handle/types.js';
 import {
   validateAbortSignal,
@@ -45,7 +45,10 @@ export interface SocketConstructorOpts {
   highWaterMark?: number;
   readableHighWaterMark?: number;
   writableHighWaterMark?: number;
-  /** wirestack: the transport this socket runs on (default: the host's sockets). */
+  /**
+   * wirestack: the transport this socket runs on (default: the host's sockets,
+   * or as `WIRESTACK_TRANSPORT` says).
+   */
   transport?: Transport;
   /** @internal An established handle (accepted by a server). */
   handle?: StreamHandle;
@@ -200,7 +203,7 @@ export class Socket extends Duplex {
     }
     super(duplexOptions);
     this.userReader = options.onread ? new UserBufferReader(options.onread, this) : null;
-    this.transport = options.transport ?? hostTransport;
+    this.transport = options.transport ?? defaultTransport();
     this.noDelay = Boolean(options.noDelay);
     this.keepAlive = Boolean(options.keepAlive);
     if (options.keepAliveInitialDelay !== undefined) {

@@ -26,6 +26,7 @@
  */
 import type { Duplex } from 'node:stream';
 import type * as tls from 'node:tls';
+import type { Transport } from '../handle/types.js';
 import type { ClientRequest } from '../http/client-request.js';
 import type { IncomingMessage } from '../http/incoming-message.js';
 import { type RequestOptions, request } from '../http/index.js';
@@ -76,6 +77,8 @@ export interface ClientOptions extends Omit<RequestOptions, 'headers'> {
   protocolVersion?: number;
   /** Do not validate UTF-8 of text messages and close reasons (default false). */
   skipUTF8Validation?: boolean;
+  /** wirestack: the transport of the connection (default: that of wirestack's `net`). */
+  transport?: Transport;
   // TLS, for wss: (node:tls connect options).
   ca?: tls.ConnectionOptions['ca'];
   cert?: tls.ConnectionOptions['cert'];
@@ -114,7 +117,7 @@ function netConnect(options: RequestOptions): Socket {
     host: options.host ?? 'localhost',
     port: Number(options.port),
   };
-  for (const k of ['localAddress', 'localPort', 'family', 'lookup'] as const) {
+  for (const k of ['localAddress', 'localPort', 'family', 'lookup', 'transport'] as const) {
     if (options[k] !== undefined) connectOptions[k] = options[k];
   }
   return connect(connectOptions as unknown as Parameters<typeof connect>[0]);
@@ -241,6 +244,9 @@ export function initAsClient(
   if (isSecure) {
     // wss: wirestack https (node:tls around a wirestack net socket), with its agent.
     reqOptions.protocol = 'https:';
+    // On a transport of its own, a connection of its own too: https' global
+    // agent pools connections by name, not by transport.
+    if (options.transport !== undefined && reqOptions.agent === undefined) reqOptions.agent = false;
     req = httpsRequest(reqOptions as HttpsRequestOptions);
   } else {
     if (typeof reqOptions.createConnection !== 'function' && reqOptions.agent === undefined) {

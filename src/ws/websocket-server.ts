@@ -33,6 +33,7 @@
  */
 import type { EventEmitter } from 'node:events';
 import type { Duplex } from 'node:stream';
+import type { Transport } from '../handle/types.js';
 import type { IncomingMessage } from '../http/incoming-message.js';
 import { createServer, type Server as HttpServer } from '../http/index.js';
 import { STATUS_CODES } from '../http/status-codes.js';
@@ -105,6 +106,8 @@ export interface ServerOptions {
   closeTimeout?: number;
   /** The class of the WebSocket objects made (WebSocket or a subclass). */
   WebSocket?: typeof WebSocket;
+  /** wirestack: the transport of the server made in `{ port }` mode (default: that of wirestack's `net`). */
+  transport?: Transport;
 }
 
 export type ConnectionListener = (ws: WebSocket, req: IncomingMessage) => void;
@@ -222,7 +225,7 @@ export class WebSocketServer extends TypedEmitter<WebSocketServerEvents> {
 
     this.ownServer = hasPort;
     if (hasPort) {
-      const server = createServer((_req, res) => {
+      const server = createServer({ transport: opts.transport }, (_req, res) => {
         const body = STATUS_CODES[426]!;
         res.writeHead(426, { 'Content-Length': body.length, 'Content-Type': 'text/plain' });
         res.end(body);

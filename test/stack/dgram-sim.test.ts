@@ -274,18 +274,6 @@ describe('dgram on the userspace stack: Node semantics', () => {
     sim.close();
   });
 
-  test('TCP is not there yet: a clear ERR_NOT_IMPLEMENTED', async () => {
-    const sim = new Simulation();
-    const alpha = sim.addHost('alpha');
-    const stream = alpha.transport.createStream('tcp');
-    const err = await new Promise<Error | null>((resolve) =>
-      stream.connect({ address: '10.0.0.2', port: 80, family: 4 }, resolve),
-    );
-    assert.equal((err as NodeJS.ErrnoException).code, 'ERR_NOT_IMPLEMENTED');
-    stream.close();
-    sim.close();
-  });
-
   test('ping by name, both families; a bound socket holds the process, unref releases it', async () => {
     const sim = new Simulation();
     const alpha = sim.addHost('alpha');

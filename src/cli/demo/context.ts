@@ -2,7 +2,7 @@
  * What every demo example gets from the runner, and the small bookkeeping
  * that lets the runner tell which step an example is stuck on.
  */
-import type { createSocket } from '../../dgram/index.js';
+import type { TransportModules } from '../../bind-transport.js';
 
 /** The ports the examples use; `portsFor` below maps them from a base. */
 export interface DemoPorts {
@@ -102,22 +102,27 @@ export class Steps {
   }
 }
 
-/** One side of the UDP examples: the dgram module it uses and the name the other side reaches it by. */
-export interface UdpSide {
-  dgram: { createSocket: typeof createSocket };
+/**
+ * One side of the examples (the servers' or the clients'): the modules it
+ * uses, the name the other side reaches it by, and its IPv4 address.
+ */
+export interface Side {
+  modules: TransportModules;
   name: string;
+  address: string;
 }
 
-/** Where the UDP examples' server and client run (both on 'localhost' by default). */
-export interface UdpSides {
-  server: UdpSide;
-  client: UdpSide;
+/** Where the examples' servers and clients run: both on this machine, or two simulated hosts. */
+export interface Sides {
+  server: Side;
+  client: Side;
 }
 
 export interface ExampleContext {
   readonly ports: DemoPorts;
-  /** The UDP examples' two sides: the host's dgram, or two simulated hosts (`--transport sim`). */
-  readonly udp: UdpSides;
+  /** The servers' side and the clients': this machine twice, or two simulated hosts (`--transport sim`). */
+  readonly server: Side;
+  readonly client: Side;
   /** Prints one transcript line (or several, for a string with newlines). */
   log(text: string): void;
   /** Declares the steps this example waits for; the runner reports them on a timeout. */

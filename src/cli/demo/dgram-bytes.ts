@@ -16,7 +16,7 @@ export const dgramBytes: Example = {
       'server close',
     ]);
 
-    const server = ctx.udp.server.dgram.createSocket('udp4');
+    const server = ctx.server.modules.dgram.createSocket('udp4');
     let received = 0;
 
     server.on('error', (err) => {
@@ -48,8 +48,8 @@ export const dgramBytes: Example = {
 
     function sendBuffer(): void {
       const message = Buffer.from('Some bytes');
-      const client = ctx.udp.client.dgram.createSocket('udp4');
-      client.send(message, port, ctx.udp.server.name, (err) => {
+      const client = ctx.client.modules.dgram.createSocket('udp4');
+      client.send(message, port, ctx.server.name, (err) => {
         client.close();
         if (err) steps.fail(err);
         else steps.mark('Buffer sent');
@@ -60,7 +60,7 @@ export const dgramBytes: Example = {
       const buf1 = Buffer.from('Some ');
       const buf2 = Buffer.from('bytes');
       // No address means localhost: the sender runs beside the server.
-      const client = ctx.udp.server.dgram.createSocket('udp4');
+      const client = ctx.server.modules.dgram.createSocket('udp4');
       client.send([buf1, buf2], port, (err) => {
         client.close();
         if (err) steps.fail(err);

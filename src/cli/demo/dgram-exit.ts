@@ -17,7 +17,7 @@ export const dgramExit: Example = {
       'server close',
     ]);
 
-    const server = ctx.udp.server.dgram.createSocket('udp4');
+    const server = ctx.server.modules.dgram.createSocket('udp4');
     let serverOpen = true;
     const closeServer = (): void => {
       if (serverOpen) {
@@ -29,7 +29,7 @@ export const dgramExit: Example = {
       .on('message', (msg, rinfo) => {
         ctx.log(`服务器收到：${msg} 来自 ${rinfo.address}:${rinfo.port}`);
         steps.mark('server message');
-        server.send('exit', 0, 4, clientPort, ctx.udp.client.name);
+        server.send('exit', 0, 4, clientPort, ctx.client.name);
       })
       .on('listening', () => {
         const address = server.address();
@@ -48,7 +48,7 @@ export const dgramExit: Example = {
       .bind(serverPort);
 
     function startClient(): void {
-      const client = ctx.udp.client.dgram.createSocket('udp4');
+      const client = ctx.client.modules.dgram.createSocket('udp4');
       client
         .on('message', (msg, rinfo) => {
           ctx.log(`客户端接收来自${rinfo.address}:${rinfo.port}`);
@@ -67,7 +67,7 @@ export const dgramExit: Example = {
         .bind(clientPort);
 
       const messages = 'Hello World';
-      client.send(messages, 0, messages.length, serverPort, ctx.udp.server.name);
+      client.send(messages, 0, messages.length, serverPort, ctx.server.name);
     }
 
     return steps.done;

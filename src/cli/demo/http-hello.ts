@@ -2,7 +2,6 @@
  * An http server and an `http.request` client in the notes' style: the client
  * asks for '/', then prints the status line, the header fields and the body.
  */
-import * as http from '../../http/index.js';
 import { type Example, listenFailure } from './context.js';
 import { printBody, sendText } from './text-exchange.js';
 
@@ -20,7 +19,7 @@ export const httpHello: Example = {
       'server close',
     ]);
 
-    const server = http.createServer((req, res) => {
+    const server = ctx.server.modules.http.createServer((req, res) => {
       ctx.log(`服务器收到请求：${req.method} ${req.url}`);
       steps.mark('server request');
       sendText(res, GREETING);
@@ -31,12 +30,12 @@ export const httpHello: Example = {
     server.listen(port, () => {
       steps.mark('server listening');
       const options = {
-        hostname: '127.0.0.1',
+        hostname: ctx.server.address,
         port,
         path: '/',
         method: 'GET',
       };
-      const req = http.request(options, (res) => {
+      const req = ctx.client.modules.http.request(options, (res) => {
         ctx.log(`客户端收到响应：HTTP/${res.httpVersion} ${res.statusCode} ${res.statusMessage}`);
         for (let i = 0; i + 1 < res.rawHeaders.length; i += 2) {
           ctx.log(`  ${res.rawHeaders[i]}: ${res.rawHeaders[i + 1]}`);

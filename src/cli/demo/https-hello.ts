@@ -1,21 +1,23 @@
 /**
  * An https server with a self-signed certificate made at start-up (the
- * `selfsigned` package: an ECDSA P-256 key, SHA-256, valid for `localhost`
- * and 127.0.0.1), and an `https.request` client that trusts exactly that
+ * `selfsigned` package: an ECDSA P-256 key, SHA-256, valid for the server's
+ * name and address: `localhost` and 127.0.0.1, or a simulated host's), and an `https.request` client that trusts exactly that
  * certificate (`ca`) and verifies the server's name against it. The server
  * listens on a port the OS picks; the notes name none for HTTPS.
  */
 import { X509Certificate } from 'node:crypto';
 import { generate } from 'selfsigned';
-import * as https from '../../https/index.js';
 import type { Example } from './context.js';
 import { printBody, sendText } from './text-exchange.js';
 
 export const SECURE_GREETING = '你好，加密的世界！';
 
-/** A self-signed certificate and its key (PEM) for `localhost` and 127.0.0.1. */
-async function makeCertificate(): Promise<{ key: string; cert: string }> {
-  const pems = await generate([{ name: 'commonName', value: 'localhost' }], {
+/** A self-signed certificate and its key (PEM) for the server's `name` and IPv4 `address`. */
+async function makeCertificate(
+  name: string,
+  address: string,
+): Promise<{ key: string; cert: string }> {
+  const pems = await generate([{ name: 'commonName', value: name }], {
     keyType: 'ec',
     curve: 'P-256',
     algorithm: 'sha256',
@@ -26,8 +28,8 @@ async function makeCertificate(): Promise<{ key: string; cert: string }> {
       {
         name: 'subjectAltName',
         altNames: [
-          { type: 2, value: 'localhost' },
-          { type: 7, ip: '127.0.0.1' },
+          { type: 2, value: name },
+          { type: 7, ip: address },
         ],
       },
     ],
@@ -48,12 +50,12 @@ export const httpsHello: Example = {
       'server close',
     ]);
 
-    const { key, cert } = await makeCertificate();
+    const { key, cert } = await makeCertificate(ctx.server.name, ctx.server.address);
     const x509 = new X509Certificate(cert);
     ctx.log(`自签名证书已生成：${x509.subject}（${x509.subjectAltName}）`);
     steps.mark('certificate');
 
-    const server = https.createServer({ key, cert }, (req, res) => {
+    const server = ctx.server.modules.https.createServer({ key, cert }, (req, res) => {
       const tls = req.socket as unknown as {
         getProtocol(): string | null;
         alpnProtocol: string | false;
@@ -68,13 +70,13 @@ export const httpsHello: Example = {
     server.on('tlsClientError', (err) => steps.fail(err));
     server.on('close', () => steps.mark('server close'));
 
-    server.listen(0, '127.0.0.1', () => {
+    server.listen(0, ctx.server.address, () => {
       steps.mark('server listening');
       const { port } = server.address() as { port: number };
-      ctx.log(`HTTPS 服务器监听 127.0.0.1:${port}`);
-      const req = https.request(
+      ctx.log(`HTTPS 服务器监听 ${ctx.server.address}:${port}`);
+      const req = ctx.client.modules.https.request(
         {
-          hostname: 'localhost',
+          hostname: ctx.server.name,
           port,
           path: '/',
           method: 'GET',

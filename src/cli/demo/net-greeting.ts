@@ -2,13 +2,13 @@
  * The notes' other TCP pair: the server says 欢迎 on connect and 你好 to any
  * data; the client writes 'world' and hangs up on the first reply.
  */
-import * as net from '../../net/index.js';
 import { type Example, listenFailure } from './context.js';
 
 export const netGreeting: Example = {
   title: (ports) => `net: 'server bound' greeting on port ${ports.netServer}`,
   run(ctx) {
     const port = ctx.ports.netServer;
+    const { net } = ctx.server.modules;
     const steps = ctx.steps([
       'server listening',
       'client data',
@@ -34,7 +34,7 @@ export const netGreeting: Example = {
       ctx.log('server bound');
       steps.mark('server listening');
 
-      const client = net.connect({ port }, () => {
+      const client = ctx.client.modules.net.connect({ port, host: ctx.server.name }, () => {
         client.write('world');
       });
       // TCP is a byte stream: 欢迎 and 你好 may arrive as one chunk or two.

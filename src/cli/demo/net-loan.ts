@@ -2,13 +2,13 @@
  * The notes' TCP server on 8124, which greets, echoes the socket to itself and
  * blacklists the client when it leaves, and the client that answers it.
  */
-import * as net from '../../net/index.js';
 import { type Example, listenFailure } from './context.js';
 
 export const netLoan: Example = {
   title: (ports) => `net: TCP server and client on port ${ports.netServer}`,
   run(ctx) {
     const port = ctx.ports.netServer;
+    const { net } = ctx.server.modules;
     const steps = ctx.steps([
       'server listening',
       'client connect',
@@ -34,8 +34,8 @@ export const netLoan: Example = {
         ctx.log('你已向对方发起好友请求！');
         steps.mark('server listening');
 
-        const client = net
-          .connect({ port }, () => {
+        const client = ctx.client.modules.net
+          .connect({ port, host: ctx.server.name }, () => {
             ctx.log('已同意好友请求\n你是？');
             steps.mark('client connect');
           })

@@ -8,7 +8,6 @@
  * closing handshake. The server listens on a port the OS picks (the notes
  * name none for WebSocket).
  */
-import { WebSocket, WebSocketServer } from '../../ws/index.js';
 import type { Example } from './context.js';
 
 export const WELCOME = '欢迎！这是服务器主动推送的消息';
@@ -29,7 +28,10 @@ export const wsEcho: Example = {
       'server closed',
     ]);
 
-    const wss = new WebSocketServer({ port: 0, host: '127.0.0.1', perMessageDeflate: true });
+    const { WebSocketServer } = ctx.server.modules.ws;
+    const { WebSocket } = ctx.client.modules.ws;
+    const host = ctx.server.address;
+    const wss = new WebSocketServer({ port: 0, host, perMessageDeflate: true });
     wss.on('error', (err: Error) => steps.fail(err));
 
     // The handshake: the request as the server received it, then its answer.
@@ -62,10 +64,10 @@ export const wsEcho: Example = {
 
     wss.on('listening', () => {
       const { port } = wss.address() as { port: number };
-      ctx.log(`WebSocket 服务器监听 ws://127.0.0.1:${port}/chat`);
+      ctx.log(`WebSocket 服务器监听 ws://${host}:${port}/chat`);
       steps.mark('server listening');
 
-      const ws = new WebSocket(`ws://127.0.0.1:${port}/chat`);
+      const ws = new WebSocket(`ws://${host}:${port}/chat`);
       ws.on('error', (err) => steps.fail(err));
       ws.on('open', () => {
         ctx.log(`连接已升级为 WebSocket（扩展：${ws.extensions || '无'}）`);

@@ -6,13 +6,15 @@
  *   defers (`nextTick`, promise reactions) runs between two simulated events,
  *   in the same order on every run. Time jumps straight to the next event.
  * - Real time (a clock with a source): a timer fires when the source reaches
- *   the next event.
+ *   the next event; an event already due (a packet queued on a loopback
+ *   interface, which asks for a poll at once) runs on the next `setImmediate`
+ *   instead, as the kernel would deliver it, not a timer's 1 ms later.
  *
  * In virtual time the pending events are worked off at once (an unref'd
  * immediate would let Node's poll phase block on other timers), so the
  * process lives until the simulation runs out of events. In real time the
  * driver's timer is unref'd: what keeps a process alive is what would on
- * the host — bound sockets (see the userspace handle).
+ * the host — open sockets (see the userspace handle).
  */
 import type { SimClock } from './clock.js';
 
@@ -58,10 +60,22 @@ export class ClockDriver {
       }
       return;
     }
+    if (this.immediate !== null) return;
+    const delay = next - this.clock.now();
+    if (delay <= 0) {
+      // Due now: the next turn of the loop, not a timer (at least 1 ms in Node).
+      if (this.timer !== null) clearTimeout(this.timer);
+      this.timer = null;
+      this.timerAt = Number.POSITIVE_INFINITY;
+      // Ref'd: Node's poll phase waits for the next timer or I/O while only
+      // unref'd immediates are pending. It runs at once, so the process ends as before.
+      this.immediate = setImmediate(() => this.turn());
+      return;
+    }
     if (this.timer !== null && this.timerAt <= next) return;
     if (this.timer !== null) clearTimeout(this.timer);
     this.timerAt = next;
-    this.timer = setTimeout(() => this.turn(), Math.max(0, next - this.clock.now()));
+    this.timer = setTimeout(() => this.turn(), delay);
     this.timer.unref();
   }
 

@@ -5,8 +5,8 @@
  * connection depends on this interface only (no import circle).
  */
 import type { TcpOptions } from '../../wire/tcp.js';
-import type { TcpConfig } from './config.js';
 import type { IpAddr } from '../address.js';
+import type { TcpConfig } from './config.js';
 import type { SendBuffer } from './send-buffer.js';
 
 /** The parts of a connection the layer reads to send for it. */
