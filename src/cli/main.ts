@@ -4,6 +4,7 @@
  *
  *   wirestack demo [--port-base N] [--timeout SECONDS] [--transport host|sim [--pcap FILE]]
  *   wirestack sim [options]   (see src/cli/sim.ts)
+ *   wirestack run [options] app.js [args]   (see src/cli/run.ts)
  *   wirestack --help | --version
  */
 import { readFileSync } from 'node:fs';
@@ -40,6 +41,10 @@ Commands:
   sim                  two simulated hosts: ping, a UDP exchange, a TCP bulk
                        transfer and HTTP requests, with faults from flags,
                        written to a pcap file ('wirestack sim --help')
+
+  run                  run a Node program unchanged on wirestack's modules,
+                       on its userspace TCP/IP stack by default
+                       ('wirestack run --help')
 
 Options for demo:
   --port-base N        use ports N..N+${PORT_SPAN - 1} instead of the notes' ports
@@ -173,6 +178,9 @@ function main(argv: string[]): void {
       return;
     case 'sim':
       void import('./sim.js').then((sim) => sim.simCommand(rest));
+      return;
+    case 'run':
+      void import('./run.js').then((run) => run.runCommand(rest));
       return;
     case undefined:
       process.stderr.write(help());

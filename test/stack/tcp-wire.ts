@@ -19,7 +19,7 @@ import {
 } from '../../src/wire/ethernet.js';
 import { emitIpv4, IP_PROTO_TCP, parseIpv4 } from '../../src/wire/ipv4.js';
 import { emitIpv6, parseIpv6 } from '../../src/wire/ipv6.js';
-import { LINKTYPE_ETHERNET, parsePcap } from '../../src/wire/pcap.js';
+import { LINKTYPE_ETHERNET, LINKTYPE_RAW, parsePcap } from '../../src/wire/pcap.js';
 import {
   emitTcp,
   parseTcp,
@@ -50,20 +50,27 @@ export interface TcpFrame {
 export function decodeFrame(frame: Uint8Array, timeMs = 0, index = 0): TcpFrame | null {
   const eth = parseEthernet(frame);
   if (eth instanceof WireError) return null;
+  if (eth.etherType !== ETHERTYPE_IPV4 && eth.etherType !== ETHERTYPE_IPV6) return null;
+  return decodePacket(eth.payload, timeMs, index);
+}
+
+/** The TCP segment in an IPv4 or IPv6 packet, or null when the packet carries none. */
+export function decodePacket(packet: Uint8Array, timeMs = 0, index = 0): TcpFrame | null {
   let family: 4 | 6;
   let src: IpAddr;
   let dst: IpAddr;
   let payload: Uint8Array;
-  if (eth.etherType === ETHERTYPE_IPV4) {
-    const ip = parseIpv4(eth.payload, { verifyChecksum: false });
+  const version = packet.length > 0 ? packet[0]! >>> 4 : 0;
+  if (version === 4) {
+    const ip = parseIpv4(packet, { verifyChecksum: false });
     if (ip instanceof WireError || ip.protocol !== IP_PROTO_TCP || ip.fragmentOffset !== 0)
       return null;
     family = 4;
     src = ip.src;
     dst = ip.dst;
     payload = ip.payload;
-  } else if (eth.etherType === ETHERTYPE_IPV6) {
-    const ip = parseIpv6(eth.payload);
+  } else if (version === 6) {
+    const ip = parseIpv6(packet);
     if (ip instanceof WireError || ip.nextHeader !== IP_PROTO_TCP) return null;
     family = 6;
     src = ip.src;
@@ -77,14 +84,16 @@ export function decodeFrame(frame: Uint8Array, timeMs = 0, index = 0): TcpFrame 
   return { index, timeMs, family, src, dst, seg, checksumOk };
 }
 
-/** Every TCP segment of an Ethernet pcap file, in capture order. */
+/** Every TCP segment of a pcap file (Ethernet or raw IP), in capture order. */
 export function readCapture(pcap: Uint8Array): TcpFrame[] {
   const file = parsePcap(pcap);
   if (file instanceof WireError) throw new Error(`bad capture: ${file.message}`);
-  if (file.linkType !== LINKTYPE_ETHERNET) throw new Error(`link type ${file.linkType}`);
+  if (file.linkType !== LINKTYPE_ETHERNET && file.linkType !== LINKTYPE_RAW)
+    throw new Error(`link type ${file.linkType}`);
+  const decode = file.linkType === LINKTYPE_ETHERNET ? decodeFrame : decodePacket;
   const out: TcpFrame[] = [];
   file.packets.forEach((p, i) => {
-    const f = decodeFrame(p.data, p.timeMs, i);
+    const f = decode(p.data, p.timeMs, i);
     if (f !== null) out.push(f);
   });
   return out;

@@ -1138,7 +1138,8 @@ export class TcpConnection {
     const current = Math.max(0, seqDiff(this.rcvAdvRight, this.rcvNxt));
     // Only a window that had (nearly) closed needs an update of its own; a
     // merely smaller one grows with the next ACK (as Linux: no update on accept).
-    return current < 2 * this.smss && free - current >= Math.min(this.rcvBuf / 2, 2 * this.smss);
+    const closedBelow = Math.min(this.rcvBuf / 8, 2 * this.smss);
+    return current < closedBelow && free - current >= Math.min(this.rcvBuf / 2, 2 * this.smss);
   }
 
   /** A RST: <SEQ=seq><CTL=RST>, with ACK when `ack` is given (RFC 9293 §3.10.7.1). */
