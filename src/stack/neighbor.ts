@@ -54,8 +54,8 @@ export const DEFAULT_NEIGHBOR_TIMERS: NeighborTimers = {
 export interface NeighborCallbacks {
   /** Send a request for `address`: broadcast/multicast when `mac` is null, else unicast to it. */
   solicit(address: IpAddr, mac: Uint8Array | null, now: number): void;
-  /** Resolution failed; `dropped` are the frames that were waiting. */
-  failed(address: IpAddr, dropped: Uint8Array[]): void;
+  /** Resolution failed at `now`; `dropped` are the frames that were waiting. */
+  failed(address: IpAddr, dropped: Uint8Array[], now: number): void;
   /** A deadline at `at` now exists (the driver may need to poll earlier). */
   wake(at: number): void;
 }
@@ -182,7 +182,7 @@ export class NeighborCache {
           } else {
             this.entries.delete(key);
             this.dropped += entry.queue.length;
-            this.callbacks.failed(entry.address, entry.queue);
+            this.callbacks.failed(entry.address, entry.queue, now);
           }
           break;
         case 'reachable':

@@ -17,6 +17,8 @@ import {
   emitEthernet,
   parseEthernet,
 } from '../wire/ethernet.js';
+import { IP_PROTO_TCP, IP_PROTO_UDP, parseIpv4 } from '../wire/ipv4.js';
+import { parseIpv6 } from '../wire/ipv6.js';
 import {
   type Cidr,
   type IpAddr,
@@ -133,6 +135,35 @@ export class NetStack implements IpHost, IpLayerHost, UdpHost {
     this.onwake(at);
   }
 
+  /**
+   * A neighbour never answered: the frames that waited for it tell their
+   * senders the host is unreachable, as Linux does (an ICMP host unreachable
+   * to itself): a connect fails with EHOSTUNREACH, a connected UDP socket
+   * hears of it.
+   */
+  private neighborUnreachable(frames: readonly Uint8Array[], now: number): void {
+    for (const frame of frames) {
+      const packet = frame.subarray(ETHERNET_HEADER_LEN);
+      const version = packet.length > 0 ? packet[0]! >>> 4 : 0;
+      let src: IpAddr;
+      let dst: IpAddr;
+      let protocol: number;
+      let payload: Uint8Array;
+      if (version === 4) {
+        const ip = parseIpv4(packet, { verifyChecksum: false });
+        if (ip instanceof WireError || ip.fragmentOffset !== 0) continue;
+        ({ src, dst, protocol, payload } = ip);
+      } else if (version === 6) {
+        const ip = parseIpv6(packet);
+        if (ip instanceof WireError) continue;
+        ({ src, dst, nextHeader: protocol, payload } = ip);
+      } else continue;
+      if (protocol === IP_PROTO_TCP)
+        this.tcp.icmpError(src, dst, payload, { code: 'EHOSTUNREACH' }, now);
+      else if (protocol === IP_PROTO_UDP) this.udp.icmpError(src, dst, payload, 'EHOSTUNREACH');
+    }
+  }
+
   /** Adds an interface; an Ethernet one gets its IPv6 link-local address (RFC 4862 §5.3). */
   addInterface(options: InterfaceOptions): NetInterface {
     const index = this.interfaces.length;
@@ -140,7 +171,10 @@ export class NetStack implements IpHost, IpLayerHost, UdpHost {
     const arp = new NeighborCache(
       {
         solicit: (addr, mac, now) => this.ipv4.sendArpRequest(iface, addr, mac, now),
-        failed: () => this.count('arp.failed'),
+        failed: (_addr, dropped, now) => {
+          this.count('arp.failed');
+          this.neighborUnreachable(dropped, now);
+        },
         wake: (at) => this.wake(at),
       },
       this.neighborTimers,
@@ -148,7 +182,10 @@ export class NetStack implements IpHost, IpLayerHost, UdpHost {
     const ndp = new NeighborCache(
       {
         solicit: (addr, mac, now) => this.ipv6.sendNeighborSolicit(iface, addr, mac, now),
-        failed: () => this.count('ndp.failed'),
+        failed: (_addr, dropped, now) => {
+          this.count('ndp.failed');
+          this.neighborUnreachable(dropped, now);
+        },
         wake: (at) => this.wake(at),
       },
       this.neighborTimers,

@@ -946,7 +946,9 @@ export class TcpConnection {
       }
       this.armPersist(now);
     }
-    if (this.ackNow && this.state !== 'CLOSED' && this.state !== 'SYN-RECEIVED') this.sendAck(now);
+    // In SYN-RECEIVED too: an unacceptable segment (the peer's SYN-ACK in a
+    // simultaneous open) is answered <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK> (§3.10.7.4).
+    if (this.ackNow && this.state !== 'CLOSED') this.sendAck(now);
   }
 
   /** Sends one segment if one may go now; false when nothing (more) may. */
