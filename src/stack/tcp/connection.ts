@@ -141,6 +141,8 @@ export class TcpConnection {
   reading = false;
   tsRecent = 0;
   tsRecentSet = false;
+  /** A duplicate range to report in the next ACK's first SACK block (RFC 2883), or null. */
+  dsack: [number, number] | null = null;
   lastAckSent = 0;
   /** Our TSval when the retransmission timer last fired (echoes older than it time our wait, not the path); -1 before. */
   timeoutTsVal = -1;
@@ -534,7 +536,10 @@ export class TcpConnection {
     // First: is the sequence number acceptable?
     if (!this.acceptable(seg)) {
       if (!rst) {
-        if (seqLt(seg.seq, this.rcvNxt) && seg.payload.length > 0) this.stats.duplicatesReceived++;
+        if (seqLt(seg.seq, this.rcvNxt) && seg.payload.length > 0) {
+          this.stats.duplicatesReceived++;
+          this.reportDuplicate(seg.seq, seqAdd(seg.seq, seg.payload.length));
+        }
         this.ackNow = true;
       } else this.host.count('tcp.rstOutOfWindow');
       return;
@@ -794,6 +799,7 @@ export class TcpConnection {
     // Trim what is already received and what lies beyond the window.
     const head = seqDiff(this.rcvNxt, seq);
     if (head > 0) {
+      if (data.length > 0) this.reportDuplicate(seq, this.rcvNxt);
       if (head >= data.length) {
         if (data.length > 0) this.stats.duplicatesReceived++;
         data = data.subarray(data.length);
@@ -1026,12 +1032,14 @@ export class TcpConnection {
   /**
    * The payload a segment may carry now: SMSS (which already leaves room for
    * the timestamps every segment carries) less the SACK blocks that ride on
-   * it while data waits out of order — options take their room from the
+   * it while data waits out of order or a D-SACK is due — options take their room from the
    * data, never from the MTU (RFC 9293 §3.7.1, RFC 6691).
    */
   private segmentRoom(): number {
-    if (!this.sackOk || this.reassembly.empty) return this.smss;
-    const blocks = this.reassembly.sackBlocks(this.tsOk ? 3 : 4).length;
+    if (!this.sackOk || (this.reassembly.empty && this.dsack === null)) return this.smss;
+    const max = this.tsOk ? 3 : 4;
+    const held = this.reassembly.empty ? 0 : this.reassembly.sackBlocks(max).length;
+    const blocks = Math.min(max, held + (this.dsack === null ? 0 : 1));
     return Math.max(1, this.smss - 4 - 8 * blocks);
   }
 
@@ -1092,6 +1100,16 @@ export class TcpConnection {
     if (this.rtoAt === NEVER) this.rtoAt = now + this.rtt.rto;
   }
 
+  /**
+   * Bytes [from, to) arrived again: the next ACK reports them in a D-SACK
+   * block (RFC 2883 §4), clipped to what was already received, so the sender
+   * can tell a needless retransmission from a loss.
+   */
+  private reportDuplicate(from: number, to: number): void {
+    if (!this.sackOk) return;
+    this.dsack = [from, seqLt(this.rcvNxt, to) ? this.rcvNxt : to];
+  }
+
   /** An ACK with no data (the window, SACK blocks and timestamps it carries are current). */
   private sendAck(now: number): void {
     this.emit(TCP_ACK, this.sndNxt, 0, 0, now);
@@ -1100,11 +1118,18 @@ export class TcpConnection {
   /** Writes and sends one segment with the current ACK, window and options. */
   private emit(flags: number, seq: number, len: number, offset: number, now: number): void {
     let options: TcpOptions | undefined;
-    if (this.tsOk || (this.sackOk && !this.reassembly.empty)) {
+    const sack = this.sackOk && (!this.reassembly.empty || this.dsack !== null);
+    if (this.tsOk || sack) {
       options = {};
       if (this.tsOk) options.timestamps = { value: this.tsValue(now), echo: this.tsRecent };
-      if (this.sackOk && !this.reassembly.empty)
-        options.sack = this.reassembly.sackBlocks(this.tsOk ? 3 : 4);
+      if (sack) {
+        const max = this.tsOk ? 3 : 4;
+        const blocks = this.reassembly.empty ? [] : this.reassembly.sackBlocks(max);
+        // A D-SACK block goes first, once (RFC 2883 §4).
+        if (this.dsack !== null) blocks.unshift(this.dsack);
+        this.dsack = null;
+        options.sack = blocks.slice(0, max);
+      }
     }
     const window = this.advertise();
     this.host.transmit(this, flags, seq, this.rcvNxt, window, options, offset, len, now);
