@@ -26,9 +26,11 @@ import type * as NodeHttp from 'node:http';
 import * as net from 'node:net';
 import { parseArgs } from 'node:util';
 import {
+  afterGc,
   Child,
   HARNESS_OPTIONS,
   harnessTarget,
+  helloServer,
   type Impl,
   listenAndReplyPort,
   machine,
@@ -68,13 +70,7 @@ interface Memory {
  */
 function serverMain(impl: Impl, module: string): void {
   const http = require(impl === 'node' ? 'node:http' : module) as typeof NodeHttp;
-  const gc = (globalThis as { gc?: () => void }).gc;
-  if (gc === undefined) throw new Error('the server needs --expose-gc');
-  const body = Buffer.from('Hello, World!\n');
-  const server = http.createServer((_req, res) => {
-    res.writeHead(200, { 'Content-Type': 'text/plain', 'Content-Length': body.length });
-    res.end(body);
-  });
+  const { server, gc } = helloServer(http);
   server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
   let connections = 0;
   server.on('connection', (socket: net.Socket) => {
@@ -83,18 +79,14 @@ function serverMain(impl: Impl, module: string): void {
   });
   listenAndReplyPort(server);
   onCommands(() => {
-    // Twice, a turn of the event loop apart, so what the first frees is gone too.
-    gc();
-    setImmediate(() => {
-      gc();
-      const usage = process.memoryUsage();
+    afterGc(gc, (usage) =>
       reply({
         heapUsed: usage.heapUsed,
         external: usage.external,
         rss: usage.rss,
         connections,
-      } satisfies Memory);
-    });
+      } satisfies Memory),
+    );
   });
 }
 

@@ -5,6 +5,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import type * as NodeHttp from 'node:http';
 import type * as net from 'node:net';
 import * as os from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -291,6 +292,30 @@ export function positiveInt(option: string, value: string | undefined, fallback?
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new Error(`${option} needs a positive integer`);
   return n;
+}
+
+/**
+ * The hello-world server of the memory benchmarks (as bench/server.ts's):
+ * 200, text/plain, a 14-byte body. `gc` is the child's `--expose-gc` hook.
+ */
+export function helloServer(http: typeof NodeHttp): { server: NodeHttp.Server; gc: () => void } {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (gc === undefined) throw new Error('the server needs --expose-gc');
+  const body = Buffer.from('Hello, World!\n');
+  const server = http.createServer((_req, res) => {
+    res.writeHead(200, { 'Content-Type': 'text/plain', 'Content-Length': body.length });
+    res.end(body);
+  });
+  return { server, gc };
+}
+
+/** Calls `then` with `process.memoryUsage()` after a full gc: twice, a turn of the event loop apart, so what the first frees is gone too. */
+export function afterGc(gc: () => void, then: (usage: NodeJS.MemoryUsage) => void): void {
+  gc();
+  setImmediate(() => {
+    gc();
+    then(process.memoryUsage());
+  });
 }
 
 export const sleep = (ms: number): Promise<void> =>

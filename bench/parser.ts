@@ -20,6 +20,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { HttpParser } from '../src/http/parser.js';
 import { type HeadersInfo, HeadersResult } from '../src/http/parser-types.js';
+import { gatherHeaders, type LlhttpBinding, loadLlhttp } from './llhttp-binding.js';
 
 /** Seconds of measurement per contender and scenario (split into `ROUNDS` rounds). */
 const SECONDS_PER_RUN = Number(process.env.BENCH_SECONDS ?? 1);
@@ -139,47 +140,12 @@ function ours(counter: Counter): Feed {
   };
 }
 
-interface LlhttpParser {
-  initialize(type: number, resource: object, maxHeaderSize: number, lenient: number): void;
-  execute(data: Buffer): number | Error;
-  [k: number]: unknown;
-}
-interface LlhttpBinding {
-  HTTPParser: {
-    new (): LlhttpParser;
-    REQUEST: number;
-    kOnHeaders: number;
-    kOnHeadersComplete: number;
-    kOnBody: number;
-    kOnMessageComplete: number;
-  };
-  methods: string[];
-}
-
-function loadLlhttp(): LlhttpBinding | null {
-  try {
-    const proc = process as unknown as { binding(name: string): unknown; noDeprecation?: boolean };
-    const quiet = proc.noDeprecation;
-    proc.noDeprecation = true;
-    const binding = proc.binding('http_parser') as LlhttpBinding;
-    proc.noDeprecation = quiet;
-    return binding;
-  } catch {
-    return null;
-  }
-}
-
 /** Node's parser, with callbacks shaped like lib/_http_common.js's. */
 function llhttp(binding: LlhttpBinding, counter: Counter): Feed {
   const { HTTPParser, methods } = binding;
   const parser = new HTTPParser();
   parser.initialize(HTTPParser.REQUEST, {}, 0, 0);
-  let pending: string[] = [];
-  let pendingUrl = '';
-  parser[HTTPParser.kOnHeaders] = (headers: string[], url: string) => {
-    pending = pending.concat(headers);
-    pendingUrl += url;
-  };
+  const take = gatherHeaders(binding, parser);
   parser[HTTPParser.kOnHeadersComplete] = (
     _major: number,
     _minor: number,
@@ -187,10 +153,7 @@ function llhttp(binding: LlhttpBinding, counter: Counter): Feed {
     method: number,
     url: string | undefined,
   ) => {
-    const raw = headers ?? pending;
-    const u = url ?? pendingUrl;
-    pending = [];
-    pendingUrl = '';
+    const { raw, url: u } = take(headers, url);
     counter.headerFields += raw.length + (methods[method]!.length > 0 && u.length > 0 ? 0 : 1);
     return 0;
   };

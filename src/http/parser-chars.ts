@@ -16,6 +16,13 @@ export const COMMA = 0x2c;
 export const DQUOTE = 0x22;
 export const BACKSLASH = 0x5c;
 export const EQUALS = 0x3d;
+export const SLASH = 0x2f;
+export const STAR = 0x2a;
+export const QUESTION = 0x3f;
+export const HASH = 0x23;
+export const AT = 0x40;
+export const DOT = 0x2e;
+export const FF = 0x0c;
 
 function table(pred: (c: number) => boolean): Uint8Array {
   const t = new Uint8Array(256);
@@ -50,13 +57,45 @@ export const FIELD_VALUE = table((c) => c === HTAB || c === SP || isVchar(c) || 
  */
 export const FIELD_VALUE_LAX = table((c) => c !== CR && c !== LF);
 
+const isAlpha = (c: number): boolean => (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
+
+/** ALPHA (RFC 5234): the first byte of a scheme. */
+export const ALPHA = table(isAlpha);
+
 /**
- * request-target bytes (RFC 9112 §3.2). Every visible ASCII byte is accepted,
- * including those RFC 3986 wants percent-encoded (`"`, `<`, `{`, ...) because
- * real clients send them and Node accepts them; obs-text too (raw UTF-8 paths).
- * CTLs, SP (the delimiter) and DEL are not.
+ * The bytes of a request-target's path (RFC 9112 §3.2, RFC 3986 §3.3),
+ * as Node's parser takes them: visible ASCII but `#` and `?`, including
+ * the ones RFC 3986 wants percent-encoded (`"`, `<`, `{`, ...) because real
+ * clients send them. Never obs-text: RFC 3986 allows only ASCII, so a raw
+ * UTF-8 path is rejected (`HPE_INVALID_URL`) as Node rejects it.
  */
-export const TARGET = table((c) => isVchar(c) || isObsText(c));
+export const URL_PATH = table((c) => isVchar(c) && c !== 0x23 && c !== 0x3f);
+/** The bytes of a query: the path's and `?`. */
+export const URL_QUERY = table((c) => isVchar(c) && c !== 0x23);
+/** The bytes of a fragment: the query's and `#`. */
+export const URL_FRAGMENT = table(isVchar);
+/**
+ * The bytes of an authority (absolute-form after `//`, authority-form of
+ * CONNECT): RFC 3986's unreserved, sub-delims, `%`, `:` and the IP-literal
+ * brackets. `@` is handled apart (one at a time).
+ */
+export const URL_SERVER = table(
+  (c) => isAlnum(c) || "-_.!~*'()%;:&=+$,[]".includes(String.fromCharCode(c)),
+);
+
+/**
+ * The bytes of one element of a comma-separated list value as the framing
+ * fields (Transfer-Encoding, Connection) are scanned: field-vchar, SP and
+ * HTAB, but not `,`.
+ */
+export const LIST_ELEMENT = table(
+  (c) => c !== COMMA && (c === HTAB || c === SP || isVchar(c) || isObsText(c)),
+);
+
+/** ASCII lower-case of a byte (other bytes unchanged). */
+export const LOWER = Uint8Array.from({ length: 256 }, (_, c) =>
+  c >= 0x41 && c <= 0x5a ? c | 0x20 : c,
+);
 
 /** reason-phrase bytes (RFC 9112 §4): HTAB / SP / VCHAR / obs-text. */
 export const REASON = FIELD_VALUE;

@@ -21,20 +21,23 @@ export type HttpParseErrorCode =
   | 'HPE_INVALID_STATUS'
   | 'HPE_INVALID_EOF_STATE'
   | 'HPE_INVALID_TRANSFER_ENCODING'
+  | 'HPE_PAUSED_H2_UPGRADE'
   | 'HPE_HEADER_OVERFLOW'
   | 'HPE_CHUNK_EXTENSIONS_OVERFLOW';
 
 /**
  * Builds a parse error shaped like Node's: a plain `Error` whose message is
- * `Parse Error: <reason>`, with `code`, `reason` and `bytesParsed` (bytes of
- * the current message consumed before the offending byte).
+ * `Parse Error: <reason>` (or `Parse Error` alone, as Node's for the end of
+ * input), with `code`, `reason` and `bytesParsed` (as Node's: the offset,
+ * in the input being parsed, where the parser stopped).
  */
 export function createParseError(
   code: HttpParseErrorCode,
   reason: string,
   bytesParsed: number,
+  message = `Parse Error: ${reason}`,
 ): HttpParseError {
-  const err = new Error(`Parse Error: ${reason}`) as HttpParseError;
+  const err = new Error(message) as HttpParseError;
   err.bytesParsed = bytesParsed;
   err.code = code;
   err.reason = reason;

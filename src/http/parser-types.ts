@@ -66,7 +66,12 @@ export enum HeadersResult {
   Upgrade = 2,
 }
 
-/** A parse failure, shaped like Node's: `code` is an `HPE_*` name, `bytesParsed` counts bytes consumed. */
+/**
+ * A parse failure, shaped like Node's: `code` is an `HPE_*` name (llhttp's
+ * for the same input), `bytesParsed` the offset in the input being parsed
+ * (`execute`'s argument, the server's `rawPacket`) where the parser
+ * stopped: at the offending byte, or just past it where llhttp steps over it.
+ */
 export interface HttpParseError extends Error {
   code: string;
   reason: string;

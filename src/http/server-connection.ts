@@ -125,6 +125,10 @@ function onSocketEnd(this: ServerSocket): void {
   this._httpConnection?.handleEnd();
 }
 
+function endInMessage(conn: ServerConnection, err: Error): void {
+  conn.endInMessage(err);
+}
+
 function onSocketCloseConn(this: ServerSocket): void {
   this._httpConnection?.handleClose();
 }
@@ -273,13 +277,28 @@ export class ServerConnection implements HttpParserHandlers {
   handleEnd(): void {
     this.inputShared = false;
     const parser = this.parser;
-    if (parser !== null && !this.dead) {
-      const err = parser.finish();
-      if (err) {
-        this.socketError(err);
-        return;
-      }
+    const err = parser !== null && !this.dead ? parser.finish() : null;
+    if (err) {
+      // The input ends inside a message. A peer that reset the connection
+      // may have that seen as an end of input first (a hang-up after a read
+      // is reported as EOF), before a write of ours made this turn (say, a
+      // response to this very request, batched) fails with ECONNRESET:
+      // node:http, which writes at once, reports that error, and so do we.
+      // The end of input is reported once this turn's writes are done,
+      // unless an error came first.
+      setImmediate(endInMessage, this, err);
+      return;
     }
+    this.ended();
+  }
+
+  /** @internal The input ended inside a message, with `err` (see handleEnd). */
+  endInMessage(err: Error): void {
+    if (!this.dead) this.socketError(err);
+  }
+
+  /** The input ended between messages: half-close as Node does. */
+  private ended(): void {
     const socket = this.socket;
     if (!this.server.httpAllowHalfOpen) {
       if (socket.writable) socket.end();
@@ -299,10 +318,12 @@ export class ServerConnection implements HttpParserHandlers {
     this.parser = null;
     this.socket.parser = null;
     if (parser !== null) releaseParser(parser);
-    const err = connResetException('aborted');
-    while (this.incoming.length > 0) this.incoming.shift()!.destroy(err);
-    while (this.outgoing.length > 0) this.outgoing.shift()!.destroy(err);
-    if (this.current && !this.current.complete) this.current.destroy(err);
+    // As Node's abortIncoming: the requests whose response is not finished
+    // are aborted, each with an error of its own (and none is made for a
+    // connection that closes idle). One whose response is done, its body
+    // unread, is left as it is.
+    while (this.incoming.length > 0) this.incoming.shift()!.destroy(connResetException('aborted'));
+    while (this.outgoing.length > 0) this.outgoing.shift()!.destroy(connResetException('aborted'));
     this.current = null;
   }
 
