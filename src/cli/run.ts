@@ -4,12 +4,29 @@
  * dependencies, workers and child processes) resolved to wirestack's,
  * through `wirestack/register` in `NODE_OPTIONS`, on the transport chosen
  * by `--transport` (default `userspace`: wirestack's own TCP/IP on a
- * loopback-only stack, see docs/userspace.md). The program's exit code is
- * the command's.
+ * loopback-only stack, see docs/userspace.md), with `--link` an interface on
+ * a link to the kernel too (VXLAN or bare IP over UDP, with faults; see
+ * docs/links.md). The program's exit code is the command's.
  */
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import process from 'node:process';
+import {
+  checkAddress,
+  checkGateway,
+  checkMtu,
+  checkVni,
+  type LinkConfig,
+  linkEnvironment,
+  parseLinkSpec,
+} from '../link/config.js';
+import {
+  type FaultSpec,
+  faultOptionsHelp,
+  OptionError,
+  parseNonNegative,
+  readFaultOption,
+} from '../link/fault-options.js';
 
 const RUN_HELP = `Usage: wirestack run [options] app.js [args...]
 
@@ -21,8 +38,26 @@ Options:
   --transport NAME   userspace (default): wirestack's own TCP/IP stack, with
                      a loopback interface (127.0.0.1/8, ::1) in real time;
                      host: the operating system's sockets
-  --pcap FILE        with userspace: write every packet to FILE (libpcap)
+  --pcap FILE        with userspace: write every packet to FILE (libpcap):
+                     the link's frames with --link, else loopback's packets
   -h, --help         show this help
+
+A link to the kernel (userspace only; see docs/links.md):
+  --link KIND:LOCAL@REMOTE
+                     an interface on a UDP tunnel to the kernel: KIND vxlan
+                     (Ethernet in VXLAN, RFC 7348, to a vxlan device) or udp
+                     (one bare IP packet per datagram, as socat's TUN:
+                     address relays); LOCAL and REMOTE are ADDRESS:PORT of
+                     this end's host socket and of the peer's, e.g.
+                     vxlan:10.99.0.2:4789@10.99.0.1:4789 ([fd99::2]:4789 for
+                     IPv6)
+  --address CIDR     an address of the interface, e.g. 10.78.0.2/24 or
+                     fd78::2/64 (repeat for more)
+  --gateway IP       a default route through IP (one per family; repeat)
+  --mtu BYTES        the interface's MTU (default 1450 for vxlan, 1500 for udp)
+  --vni N            the VXLAN network identifier (default 1)
+Faults on the link, each direction, in real time:
+${faultOptionsHelp('0')}
 
 The same as: WIRESTACK_TRANSPORT=userspace NODE_OPTIONS='--require
 wirestack/register' node app.js
@@ -31,6 +66,8 @@ wirestack/register' node app.js
 export interface RunOptions {
   transport: 'host' | 'userspace';
   pcap: string | null;
+  /** The link to the kernel, or null for loopback only. */
+  link: LinkConfig | null;
   /** The program and its arguments. */
   argv: string[];
 }
@@ -42,7 +79,24 @@ function usage(message: string): never {
 
 /** Reads the options before the program's path; everything from the path on is the program's. */
 export function parseRunArgs(args: readonly string[]): RunOptions {
-  const options: RunOptions = { transport: 'userspace', pcap: null, argv: [] };
+  const options: RunOptions = { transport: 'userspace', pcap: null, link: null, argv: [] };
+  let link: ReturnType<typeof parseLinkSpec> | null = null;
+  const addresses: string[] = [];
+  const gateways: string[] = [];
+  let mtu: number | undefined;
+  let vni: number | undefined;
+  const faults: FaultSpec = { conditions: {}, seed: 1 };
+  let faultGiven = false;
+  const linkOnly: string[] = [];
+  /** A value read by one of the shared parsers; a bad one is a usage error. */
+  const read = <T>(parse: () => T): T => {
+    try {
+      return parse();
+    } catch (err) {
+      if (err instanceof OptionError) usage(err.message);
+      throw err;
+    }
+  };
   let i = 0;
   const value = (name: string, inline: string | undefined): string => {
     if (inline !== undefined) return inline;
@@ -76,7 +130,35 @@ export function parseRunArgs(args: readonly string[]): RunOptions {
       case '--pcap':
         options.pcap = value(name, inline);
         break;
+      case '--link':
+        link = read(() => parseLinkSpec(value(name, inline)));
+        break;
+      case '--address':
+        addresses.push(read(() => checkAddress(value(name, inline))));
+        linkOnly.push(name);
+        break;
+      case '--gateway':
+        gateways.push(read(() => checkGateway(value(name, inline))));
+        linkOnly.push(name);
+        break;
+      case '--mtu':
+        mtu = read(() => checkMtu(value(name, inline)));
+        linkOnly.push(name);
+        break;
+      case '--vni':
+        vni = read(() => checkVni(value(name, inline)));
+        linkOnly.push(name);
+        break;
+      case '--seed':
+        faults.seed = read(() => parseNonNegative(name, value(name, inline), true));
+        linkOnly.push(name);
+        break;
       default:
+        if (read(() => readFaultOption(name, () => value(name, inline), faults.conditions))) {
+          faultGiven = true;
+          linkOnly.push(name);
+          break;
+        }
         usage(`unknown option: ${arg}`);
     }
   }
@@ -84,8 +166,33 @@ export function parseRunArgs(args: readonly string[]): RunOptions {
   if (options.argv.length === 0) usage('which program? (wirestack run app.js)');
   if (options.pcap !== null && options.transport !== 'userspace')
     usage('--pcap needs --transport userspace');
+  if (link === null) {
+    if (linkOnly.length > 0) usage(`${linkOnly[0]} needs --link`);
+    return options;
+  }
+  if (options.transport !== 'userspace') usage('--link needs --transport userspace');
+  if (vni !== undefined && link.kind !== 'vxlan') usage('--vni is for vxlan links only');
+  const families = new Set<string>();
+  for (const gateway of gateways) {
+    const family = gateway.includes(':') ? 'IPv6' : 'IPv4';
+    if (families.has(family)) usage(`one --gateway per family: two ${family} gateways given`);
+    families.add(family);
+  }
+  options.link = { ...link, addresses, gateways, faults: faultGiven ? faults : null };
+  if (mtu !== undefined) options.link.mtu = mtu;
+  if (vni !== undefined) options.link.vni = vni;
   return options;
 }
+
+/** The variables that describe a link (../link/config.ts): a parent's are not passed on. */
+const LINK_VARIABLES = [
+  'WIRESTACK_LINK',
+  'WIRESTACK_ADDRESSES',
+  'WIRESTACK_GATEWAYS',
+  'WIRESTACK_LINK_MTU',
+  'WIRESTACK_VNI',
+  'WIRESTACK_FAULTS',
+] as const;
 
 /** The environment the program runs with: the register hook in NODE_OPTIONS, the transport, the capture. */
 export function runEnvironment(options: RunOptions, base: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
@@ -99,6 +206,8 @@ export function runEnvironment(options: RunOptions, base: NodeJS.ProcessEnv): No
   };
   if (options.pcap !== null) env.WIRESTACK_PCAP = path.resolve(options.pcap);
   else delete env.WIRESTACK_PCAP;
+  for (const name of LINK_VARIABLES) delete env[name];
+  if (options.link !== null) Object.assign(env, linkEnvironment(options.link));
   return env;
 }
 

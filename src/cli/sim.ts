@@ -6,6 +6,14 @@
  * between two simulated hosts.
  */
 import type { Capture } from '../link/capture.js';
+import {
+  faultOptionsHelp,
+  OptionError,
+  parseBandwidth,
+  parseByteCount,
+  parseNonNegative,
+  readFaultOption,
+} from '../link/fault-options.js';
 import { type LinkConditions, Simulation, type Stack } from '../sim.js';
 import type { Sides } from './demo/context.js';
 import { readOptions } from './options.js';
@@ -213,13 +221,7 @@ pcap file. The faults apply to the path between the
 hosts; the same seed gives the same run, byte for byte.
 
 Options:
-  --seed N           PRNG seed (default 1)
-  --delay MS         one-way delay (default 1)
-  --jitter MS        extra random delay, 0..MS (default 0)
-  --loss P           frame loss, 0..1 or a percentage like 10% (default 0)
-  --duplicate P      frame duplication
-  --reorder P        frames held back so later ones pass
-  --corrupt P        one bit flipped in a frame
+${faultOptionsHelp('1')}
   --bandwidth BPS    bits per second, e.g. 1000000 or 10M (default unlimited)
   --mtu BYTES        link MTU (default 1500)
   --count N          pings per family (default 4)
@@ -239,35 +241,14 @@ function usage(message: string): never {
   process.exit(2);
 }
 
-function probability(name: string, text: string): number {
-  const pct = text.endsWith('%');
-  const value = Number(pct ? text.slice(0, -1) : text) / (pct ? 100 : 1);
-  if (!Number.isFinite(value) || value < 0 || value > 1) {
-    usage(`${name} must be a probability from 0 to 1 (or 0% to 100%), not '${text}'`);
+/** A value read by one of the shared parsers; a bad one is a usage error. */
+function read<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (err) {
+    if (err instanceof OptionError) usage(err.message);
+    throw err;
   }
-  return value;
-}
-
-function nonNegative(name: string, text: string, integer = false): number {
-  const value = Number(text);
-  if (!Number.isFinite(value) || value < 0 || (integer && !Number.isInteger(value))) {
-    usage(`${name} must be a ${integer ? 'whole ' : ''}number ≥ 0, not '${text}'`);
-  }
-  return value;
-}
-
-function bandwidth(text: string): number {
-  const m = /^(\d+(?:\.\d+)?)([kKmMgG]?)$/.exec(text);
-  if (!m) usage(`--bandwidth must be bits per second like 1000000 or 10M, not '${text}'`);
-  const scale = { '': 1, k: 1e3, m: 1e6, g: 1e9 }[m[2]!.toLowerCase() as '' | 'k' | 'm' | 'g'];
-  return Number(m[1]) * scale;
-}
-
-function byteCount(text: string): number {
-  const m = /^(\d+)([kKmM]?)$/.exec(text);
-  if (!m) usage(`--bytes must be a byte count like 1048576, 64K or 4M, not '${text}'`);
-  const scale = { '': 1, k: 1024, m: 1024 * 1024 }[m[2]!.toLowerCase() as '' | 'k' | 'm'];
-  return Number(m[1]) * scale;
 }
 
 export function parseSimArgs(args: readonly string[]): SimScenarioOptions {
@@ -282,6 +263,7 @@ export function parseSimArgs(args: readonly string[]): SimScenarioOptions {
     requests: 5,
   };
   for (const { arg, name, value } of readOptions(args, usage)) {
+    if (read(() => readFaultOption(name, value, options.conditions))) continue;
     switch (name) {
       case '-h':
       case '--help':
@@ -289,46 +271,34 @@ export function parseSimArgs(args: readonly string[]): SimScenarioOptions {
         process.exit(0);
         break;
       case '--seed':
-        options.seed = nonNegative(name, value(), true);
-        break;
-      case '--delay':
-        options.conditions.latencyMs = nonNegative(name, value());
-        break;
-      case '--jitter':
-        options.conditions.jitterMs = nonNegative(name, value());
-        break;
-      case '--loss':
-        options.conditions.loss = probability(name, value());
-        break;
-      case '--duplicate':
-        options.conditions.duplicate = probability(name, value());
-        break;
-      case '--reorder':
-        options.conditions.reorder = probability(name, value());
-        break;
-      case '--corrupt':
-        options.conditions.corrupt = probability(name, value());
+        options.seed = read(() => parseNonNegative(name, value(), true));
         break;
       case '--bandwidth':
-        options.conditions.bandwidthBps = bandwidth(value());
+        options.conditions.bandwidthBps = read(() => parseBandwidth(name, value()));
         break;
       case '--mtu': {
-        const mtu = nonNegative(name, value(), true);
+        const mtu = read(() => parseNonNegative(name, value(), true));
         if (mtu < 1280) usage('--mtu must be at least 1280 (the IPv6 minimum)');
         options.conditions.mtu = mtu;
         break;
       }
       case '--count':
-        options.count = Math.max(1, nonNegative(name, value(), true));
+        options.count = Math.max(
+          1,
+          read(() => parseNonNegative(name, value(), true)),
+        );
         break;
       case '--attempts':
-        options.attempts = Math.max(1, nonNegative(name, value(), true));
+        options.attempts = Math.max(
+          1,
+          read(() => parseNonNegative(name, value(), true)),
+        );
         break;
       case '--bytes':
-        options.bytes = byteCount(value());
+        options.bytes = read(() => parseByteCount(name, value()));
         break;
       case '--requests':
-        options.requests = nonNegative(name, value(), true);
+        options.requests = read(() => parseNonNegative(name, value(), true));
         break;
       case '--pcap':
         options.pcap = value();

@@ -21,8 +21,16 @@ import type {
   RemoteInfo,
 } from './types.js';
 import type { KeepAlive, UserspaceHost } from './userspace.js';
+import { throwLater } from './userspace-callback.js';
 
 function noop(): void {}
+
+/**
+ * Node's `--test-udp-no-try-send`: sends are never tried at once but queued
+ * as libuv send requests, counted by `getSendQueueSize` / `getSendQueueCount`
+ * until their callbacks run. Without it a send is done when it returns.
+ */
+const noTrySend = process.execArgv.includes('--test-udp-no-try-send');
 
 /** Linux doubles a requested socket buffer size (socket(7), SO_RCVBUF), with these floors. */
 const MIN_RECV_BUFFER = 2304;
@@ -41,6 +49,9 @@ class UserspaceDatagram implements DatagramHandle {
   private closed = false;
   private refed = true;
   private holding = false;
+  /** Sends whose callbacks have not run (only with `noTrySend`). */
+  private queuedSends = 0;
+  private queuedBytes = 0;
 
   constructor(host: UserspaceHost, type: 'udp4' | 'udp6', keepAlive: KeepAlive) {
     this.host = host;
@@ -52,16 +63,25 @@ class UserspaceDatagram implements DatagramHandle {
       // Zero-copy: every frame the stack delivers is a buffer of its own.
       const msg = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
       const shown = this.family === 6 && src.length === 4 ? v4Mapped(src) : src;
-      this.onmessage(msg, {
-        address: formatIP(shown),
-        family: shown.length === 4 ? 'IPv4' : 'IPv6',
-        port: srcPort,
-        size: data.byteLength,
-      });
+      // A throwing 'message' listener must not unwind the stack's input (userspace-callback.ts).
+      try {
+        this.onmessage(msg, {
+          address: formatIP(shown),
+          family: shown.length === 4 ? 'IPv4' : 'IPv6',
+          port: srcPort,
+          size: data.byteLength,
+        });
+      } catch (err) {
+        throwLater(err);
+      }
     };
     this.sock.onerror = (err) => {
       // libuv reports a pending socket error on the next receive (Node: `recvmsg ECONNREFUSED`).
-      if (this.receiving) this.onerror(systemError(err.code, 'recvmsg'));
+      try {
+        if (this.receiving) this.onerror(systemError(err.code, 'recvmsg'));
+      } catch (e) {
+        throwLater(e);
+      }
     };
   }
 
@@ -117,11 +137,22 @@ class UserspaceDatagram implements DatagramHandle {
           : this.sock.send(chunks, addr, port, this.host.now());
     }
     this.updateHold();
+    let done = cb;
+    if (noTrySend) {
+      const bytes = chunks.reduce((n, c) => n + c.length, 0);
+      this.queuedSends++;
+      this.queuedBytes += bytes;
+      done = (err, sent) => {
+        this.queuedSends--;
+        this.queuedBytes -= bytes;
+        cb(err, sent);
+      };
+    }
     if (result instanceof StackError) {
       const err = systemError(result.code, 'send', shownAddress, shownPort);
-      process.nextTick(cb, err, 0);
+      process.nextTick(done, err, 0);
     } else {
-      process.nextTick(cb, null, result);
+      process.nextTick(done, null, result);
     }
   }
 
@@ -206,8 +237,8 @@ class UserspaceDatagram implements DatagramHandle {
     if (this.family === 6 && percent >= 0) {
       const zone = text.slice(percent + 1);
       const iface = stack.interfaces.find((i) => i.name === zone || String(i.index) === zone);
-      if (iface === undefined) throw systemError('EINVAL', syscall);
-      return iface;
+      // An unknown scope is scope 0, the default choice (libuv's uv_ip6_addr, as Linux takes it).
+      return iface ?? null;
     }
     const addr = this.parse(text);
     if (addr === null || (this.family === 4) !== (addr.length === 4))
@@ -225,9 +256,16 @@ class UserspaceDatagram implements DatagramHandle {
     interfaceAddress: string | undefined,
     source: string | null,
   ): void {
-    this.requireBound(syscall);
+    // libuv checks the addresses first, then binds a socket not bound yet (to any address and port).
+    if (this.closed) throw systemError('EBADF', syscall);
     const g = this.parse(group);
     if (g === null) throw systemError('EINVAL', syscall);
+    if (source !== null && this.parse(source) === null) throw systemError('EINVAL', syscall);
+    if (!this.sock.bound) {
+      const err = this.sock.bind(null, 0, { reuseAddr: true });
+      if (err) throw systemError(err.code, syscall);
+      this.updateHold();
+    }
     let ifaceAddr: IpAddr | null = null;
     if (interfaceAddress !== undefined) {
       const iface = this.interfaceFor(interfaceAddress, syscall);
@@ -235,7 +273,6 @@ class UserspaceDatagram implements DatagramHandle {
         iface === null ? null : (iface.addresses(g.length === 4 ? 4 : 6)[0]?.address ?? null);
     }
     const src = source === null ? null : this.parse(source);
-    if (source !== null && src === null) throw systemError('EINVAL', syscall);
     const now = this.host.now();
     const err = join
       ? this.sock.addMembership(g, ifaceAddr, now, src)
@@ -286,11 +323,11 @@ class UserspaceDatagram implements DatagramHandle {
   }
 
   getSendQueueSize(): number {
-    return 0; // sends reach the stack synchronously
+    return this.queuedBytes;
   }
 
   getSendQueueCount(): number {
-    return 0;
+    return this.queuedSends;
   }
 
   close(cb?: () => void): void {

@@ -19,6 +19,7 @@ import type {
   StreamHandle,
 } from './types.js';
 import type { KeepAlive, UserspaceHost } from './userspace.js';
+import { throwLater } from './userspace-callback.js';
 import { acceptedUserspaceStream } from './userspace-stream.js';
 
 function noop(): void {}
@@ -68,8 +69,12 @@ class UserspaceServer implements ServerHandle {
     const family = listener.family;
     listener.onconnection = (conn) => {
       if (this.closed) return;
-      // The stack hands connections over from its input, outside user code.
-      this.onconnection(null, acceptedUserspaceStream(this.host, this.keepAlive, conn, family));
+      // The stack hands connections over from its input: a throwing handler must not unwind it.
+      try {
+        this.onconnection(null, acceptedUserspaceStream(this.host, this.keepAlive, conn, family));
+      } catch (err) {
+        throwLater(err);
+      }
     };
     this.updateHold();
     return null;

@@ -17,7 +17,10 @@
  * calls back inside a user's call, so neither does this handle: a callback
  * that arrives while any call into the stack is under way is queued and
  * delivered from the event loop (`setImmediate`, where libuv would deliver
- * it: the next poll phase).
+ * it: the next poll phase). Received bytes and EOF from the stack's input
+ * are handed over once its turn is done, in the order they arrived (see
+ * `arrivals`); the handle keeps the process alive as a libuv handle does
+ * (see `updateHold`).
  */
 // Imported rather than global: Node's global Buffer and process are accessors (slow in hot paths).
 import { Buffer } from 'node:buffer';
@@ -29,8 +32,12 @@ import type { TcpConnection } from '../stack/tcp/index.js';
 import { formatIP } from '../wire/ip-format.js';
 import type { AddressInfo, ErrorCallback, StreamHandle, StreamTarget } from './types.js';
 import type { KeepAlive, UserspaceHost } from './userspace.js';
+import { throwLater } from './userspace-callback.js';
 
 function noop(): void {}
+
+/** The most one read hands over, as libuv reads (64 KiB). */
+const READ_SIZE = 64 * 1024;
 
 /**
  * Calls into the stack under way, on any connection: callbacks that arrive
@@ -48,6 +55,58 @@ interface QueuedChunk {
 /** What Node names a failure of an established connection: the call libuv was making. */
 function establishedError(code: string): SystemError {
   return systemError(code, code === 'EPIPE' ? 'write' : 'read');
+}
+
+/** Data or EOF for a handle, as it arrived. */
+interface Arrival {
+  stream: UserspaceStream;
+  eof: boolean;
+}
+
+/**
+ * What the stack's input handed over, in the order it arrived on every
+ * connection, for delivery once the stack's turn is done (`nextTick`):
+ * what arrived in one turn is then read at once, as one read(2) takes what
+ * the kernel's receive queue holds, not one `'data'` event per segment.
+ * libuv reports each read in a callback of its own, and Node runs the ticks
+ * and promise jobs a callback started before the next: an EOF that follows
+ * data delivered here (an HTTP request's last bytes, whose `'end'` writes the
+ * response) waits for the next turn of the loop, and so does whatever
+ * arrived after an EOF (the peer's FIN before another connection's data is
+ * heard first, as on Linux).
+ */
+const arrivals: Arrival[] = [];
+let arrivalsOnTick = false;
+let arrivalsOnImmediate = false;
+
+function queueArrival(stream: UserspaceStream, eof: boolean): void {
+  arrivals.push({ stream, eof });
+  if (!arrivalsOnTick && !arrivalsOnImmediate) {
+    arrivalsOnTick = true;
+    process.nextTick(runArrivals, false);
+  }
+}
+
+function runArrivals(onImmediate: boolean): void {
+  if (onImmediate) arrivalsOnImmediate = false;
+  else arrivalsOnTick = false;
+  let handed = false;
+  while (arrivals.length > 0) {
+    const next = arrivals[0]!;
+    if (next.eof && handed) break;
+    arrivals.shift();
+    handed = true;
+    try {
+      next.stream.handArrival(next.eof);
+    } catch (err) {
+      throwLater(err); // the arrivals after it are still handed over
+    }
+    if (next.eof) break;
+  }
+  if (arrivals.length > 0 && !arrivalsOnImmediate) {
+    arrivalsOnImmediate = true;
+    setImmediate(runArrivals, true);
+  }
 }
 
 class UserspaceStream implements StreamHandle {
@@ -77,6 +136,8 @@ class UserspaceStream implements StreamHandle {
   private finReceived = false;
   private endDelivered = false;
   private flushScheduled = false;
+  /** Data of this handle waits in `arrivals`. */
+  private arrivalQueued = false;
   /** A failure to report once the current call into the stack has returned. */
   private pendingFailure: SystemError | null = null;
 
@@ -112,11 +173,36 @@ class UserspaceStream implements StreamHandle {
 
   private attach(conn: TcpConnection): void {
     this.conn = conn;
-    conn.onestablished = () => this.onEstablished();
-    conn.ondata = (data) => this.onData(data);
+    // User code runs inside these (see userspace-callback.ts): what it throws must not unwind the stack.
+    conn.onestablished = () => {
+      try {
+        this.onEstablished();
+      } catch (err) {
+        throwLater(err);
+      }
+    };
+    conn.ondata = (data) => {
+      try {
+        this.onData(data);
+      } catch (err) {
+        throwLater(err);
+      }
+    };
     conn.onfin = () => this.onFin();
-    conn.onerror = (err) => this.onStackError(err);
-    conn.onsendspace = () => this.onSendSpace();
+    conn.onerror = (err) => {
+      try {
+        this.onStackError(err);
+      } catch (e) {
+        throwLater(e);
+      }
+    };
+    conn.onsendspace = () => {
+      try {
+        this.onSendSpace();
+      } catch (err) {
+        throwLater(err);
+      }
+    };
     if (this.noDelay) conn.setNoDelay(true);
     if (this.keepAliveMs >= 0) conn.setKeepAlive(true, this.keepAliveMs);
     this.updateHold();
@@ -138,6 +224,7 @@ class UserspaceStream implements StreamHandle {
     if (this.reading) this.startConnReading();
     const cb = this.connectCb;
     this.connectCb = null;
+    this.updateHold();
     if (cb === null) return;
     if (stackCalls > 0) setImmediate(() => this.closed || cb(null));
     else cb(null);
@@ -147,19 +234,49 @@ class UserspaceStream implements StreamHandle {
   private onData(data: Uint8Array): void {
     if (this.closed) return;
     // Zero-copy: the stack hands over a buffer of the caller's to keep.
-    const chunk = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-    if (stackCalls === 0 && this.reading && this.inbox.length === 0) this.onread(chunk);
-    else {
-      this.inbox.push(chunk);
-      this.scheduleFlush();
+    this.inbox.push(Buffer.from(data.buffer, data.byteOffset, data.byteLength));
+    if (stackCalls > 0) this.scheduleFlush();
+    else if (!this.arrivalQueued) {
+      this.arrivalQueued = true;
+      queueArrival(this, false);
+    }
+  }
+
+  /** Its turn in `arrivals` came: the data that arrived, or EOF. */
+  handArrival(eof: boolean): void {
+    if (!eof) {
+      this.arrivalQueued = false;
+      this.deliverInbox();
+    } else if (!this.closed && this.reading && this.inbox.length === 0) {
+      this.deliverEnd();
+    }
+  }
+
+  /** Hands the inbox to `onread` while reading, in reads of up to 64 KiB (libuv's). */
+  private deliverInbox(): void {
+    const inbox = this.inbox;
+    while (!this.closed && this.reading && inbox.length > 0) {
+      let chunk = inbox.shift()!;
+      if (inbox.length > 0 && chunk.length < READ_SIZE) {
+        const parts = [chunk];
+        let size = chunk.length;
+        while (inbox.length > 0 && size + inbox[0]!.length <= READ_SIZE) {
+          const next = inbox.shift()!;
+          parts.push(next);
+          size += next.length;
+        }
+        if (parts.length > 1) chunk = Buffer.concat(parts, size);
+      }
+      this.onread(chunk);
     }
   }
 
   private onFin(): void {
     if (this.closed) return;
     this.finReceived = true;
-    if (stackCalls === 0 && this.reading && this.inbox.length === 0) this.deliverEnd();
-    else this.scheduleFlush();
+    this.updateHold();
+    if (stackCalls > 0) this.scheduleFlush();
+    else queueArrival(this, true);
   }
 
   private onStackError(err: StackError): void {
@@ -169,6 +286,7 @@ class UserspaceStream implements StreamHandle {
       // The connect failed (refused, timed out, unreachable).
       this.connectCb = null;
       this.failure = systemError(err.code, 'connect');
+      this.updateHold();
       const error = this.connectError(err.code);
       if (stackCalls > 0) setImmediate(() => this.closed || cb(error));
       else cb(error);
@@ -176,7 +294,9 @@ class UserspaceStream implements StreamHandle {
     }
     const failure = establishedError(err.code);
     this.failure = failure;
-    if (stackCalls > 0) {
+    this.updateHold();
+    if (stackCalls > 0 || this.inbox.length > 0) {
+      // Inside a user's call, or after bytes not read yet: reported once they are.
       this.pendingFailure = failure;
       this.scheduleFlush();
     } else {
@@ -208,6 +328,7 @@ class UserspaceStream implements StreamHandle {
     this.queuedBytes = 0;
     const shutdownCb = this.shutdownCb;
     this.shutdownCb = null;
+    this.updateHold();
     for (const item of queue) if (item.cb !== null) item.cb(err);
     if (shutdownCb !== null) shutdownCb(null);
   }
@@ -229,9 +350,7 @@ class UserspaceStream implements StreamHandle {
   /** Delivers what was deferred: data and EOF while reading, then a failure. */
   private readonly flush = (): void => {
     this.flushScheduled = false;
-    while (!this.closed && this.reading && this.inbox.length > 0) {
-      this.onread(this.inbox.shift()!);
-    }
+    this.deliverInbox();
     if (!this.closed && this.reading && this.inbox.length === 0 && this.finReceived) {
       this.deliverEnd();
     }
@@ -299,6 +418,7 @@ class UserspaceStream implements StreamHandle {
   readStart(): void {
     if (this.reading) return;
     this.reading = true;
+    this.updateHold();
     if (this.established && this.failure === null) this.startConnReading();
     if (this.inbox.length > 0 || (this.finReceived && !this.endDelivered)) this.scheduleFlush();
   }
@@ -317,6 +437,7 @@ class UserspaceStream implements StreamHandle {
   readStop(): void {
     if (!this.reading) return;
     this.reading = false;
+    this.updateHold();
     if (this.conn !== null && this.established && this.failure === null) this.conn.readStop();
   }
 
@@ -340,6 +461,7 @@ class UserspaceStream implements StreamHandle {
     }
     // Queued behind earlier writes: those go first, as acknowledgements make room.
     if (wasEmpty) this.pump();
+    else this.updateHold();
   }
 
   writeString(data: string, encoding: 'latin1' | 'utf8', cb: ErrorCallback): void {
@@ -402,6 +524,7 @@ class UserspaceStream implements StreamHandle {
       if (head.cb !== null) head.cb(null);
     }
     if (queue.length === 0 && this.shutdownCb !== null && !this.closed) this.finish();
+    else this.updateHold();
   }
 
   shutdown(cb: ErrorCallback): void {
@@ -415,6 +538,7 @@ class UserspaceStream implements StreamHandle {
     }
     this.shutdownCb = cb;
     if (this.queue.length === 0) this.finish();
+    else this.updateHold();
   }
 
   /** FIN after the queued writes; the shutdown's callback follows on the next tick. */
@@ -422,6 +546,7 @@ class UserspaceStream implements StreamHandle {
     const cb = this.shutdownCb!;
     this.shutdownCb = null;
     this.shut = true;
+    this.updateHold();
     stackCalls++;
     try {
       this.conn!.shutdown(this.host.now());
@@ -507,8 +632,16 @@ class UserspaceStream implements StreamHandle {
     return this.info(conn.remoteAddress, conn.remotePort);
   }
 
+  /**
+   * Whether the handle keeps the process alive, as a libuv TCP handle does:
+   * while ref'd and reading (until EOF or a failure), and — ref'd or not —
+   * while a connect, write or shutdown request is under way. A connected
+   * socket that is paused, has seen EOF, or has nothing to send does not.
+   */
   private updateHold(): void {
-    const want = !this.closed && this.refed && this.conn !== null;
+    const requests = this.connectCb !== null || this.queue.length > 0 || this.shutdownCb !== null;
+    const reading = this.reading && this.established && !this.finReceived && this.failure === null;
+    const want = !this.closed && this.conn !== null && (requests || (this.refed && reading));
     if (want && !this.holding) this.keepAlive.acquire();
     if (!want && this.holding) this.keepAlive.release();
     this.holding = want;

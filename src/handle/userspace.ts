@@ -12,7 +12,8 @@
  * alive (one ref'd timer stands in for all of them), and `unref()` lets the
  * process exit.
  */
-import { dnsError } from '../errors/index.js';
+import dns from 'node:dns';
+import { codedError, dnsError } from '../errors/index.js';
 import type { NetStack } from '../stack/stack.js';
 import { isIP } from '../wire/ip-address.js';
 import { hostTransport } from './host.js';
@@ -42,6 +43,15 @@ export interface UserspaceHost {
   now(): number;
   /** Names `lookup` resolves. */
   readonly hosts: HostsTable;
+  /**
+   * Resolves names the hosts table does not know (the host's resolver, for
+   * a stack on a real network); without it they fail with ENOTFOUND.
+   */
+  readonly resolve?: (
+    hostname: string,
+    family: 0 | 4 | 6,
+    cb: (err: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void,
+  ) => void;
 }
 
 /** Counts the handles that should keep the process alive, and holds one ref'd timer while any do. */
@@ -76,17 +86,32 @@ export function createUserspaceTransport(host: UserspaceHost): UserspaceTranspor
   const keepAlive = new KeepAlive();
 
   const lookup: LookupFunction = (hostname, options, cb) => {
+    // dns.lookup's check: only ADDRCONFIG, V4MAPPED and ALL are hints.
+    const hints = options.hints ?? 0;
+    if ((hints & ~(dns.ADDRCONFIG | dns.V4MAPPED | dns.ALL)) !== 0) {
+      throw codedError('ERR_INVALID_ARG_VALUE', 'hints', hints);
+    }
     const family = options.family === 4 || options.family === 6 ? options.family : 0;
-    let addresses: LookupAddress[];
-    const literal = isIP(hostname);
-    if (literal !== 0) {
-      addresses =
-        family === 0 || family === literal ? [{ address: hostname, family: literal }] : [];
-    } else {
-      addresses = host.hosts.resolve(hostname, family);
+    if (isIP(hostname) !== 0) {
+      // An IP literal is dns.lookup's to answer: it does so itself, on a later tick, whatever
+      // the family asked, without a resolver. Read at each call, so a replaced dns.lookup sees
+      // the call, as when Node's dgram binds.
+      (dns.lookup as (h: string, o: object, c: unknown) => void)(hostname, options, cb);
+      return;
+    }
+    const addresses = host.hosts.resolve(hostname, family);
+    if (addresses.length === 0 && host.resolve !== undefined) {
+      host.resolve(hostname, family, (err, found) => {
+        if (err) {
+          if (options.all) cb(err, []);
+          else (cb as unknown as (e: Error) => void)(err);
+        } else answer(found);
+      });
+      return;
     }
     // dns.lookup answers on a later tick: a list with `all`, else the first address and its family.
-    process.nextTick(() => {
+    process.nextTick(() => answer(addresses));
+    function answer(addresses: LookupAddress[]): void {
       if (addresses.length === 0) {
         const err = dnsError('ENOTFOUND', 'getaddrinfo', hostname);
         if (options.all) cb(err, []);
@@ -101,7 +126,7 @@ export function createUserspaceTransport(host: UserspaceHost): UserspaceTranspor
           first.family,
         );
       }
-    });
+    }
   };
 
   return {

@@ -83,6 +83,10 @@ export function interleaveFamilies(addresses: readonly LookupAddress[]): LookupA
 
 export interface MultipleConnectOptions {
   transport: Transport;
+  /** The socket's handle: the first attempt's, as in Node. */
+  handle: StreamHandle;
+  /** Each later attempt's new handle becomes the socket's (Node's `kReinitializeHandle`). */
+  replaceHandle(handle: StreamHandle): void;
   addresses: LookupAddress[];
   port: number;
   localPort?: number;
@@ -93,14 +97,19 @@ export interface MultipleConnectOptions {
   /** False once the socket gave up (destroyed): stop everything. */
   stillWanted(): boolean;
   /**
-   * The outcome: a connected handle, or an error — an `AggregateError` of
-   * every attempt's error (with the first one's `code`), or
-   * `ERR_SOCKET_CONNECTION_TIMEOUT`.
+   * The outcome: null once the socket's current handle is connected, or an
+   * error — an `AggregateError` of every attempt's error (with the first
+   * one's `code`), or `ERR_SOCKET_CONNECTION_TIMEOUT`. The last attempt's
+   * handle is the socket's, still open, either way.
    */
-  done(err: Error | null, handle?: StreamHandle): void;
+  done(err: Error | null): void;
 }
 
-/** Runs the attempts; each gets its own handle, and losers are closed. */
+/**
+ * Runs the attempts: the first on the socket's handle, each later one on a
+ * new handle that replaces it; a handle whose attempt failed or timed out is
+ * closed once another takes its place.
+ */
 export function connectMultiple(options: MultipleConnectOptions): void {
   const errors: Error[] = [];
   let current = 0;
@@ -115,7 +124,11 @@ export function connectMultiple(options: MultipleConnectOptions): void {
     }
     const attemptIndex = current;
     const { address, family } = options.addresses[current++]!;
-    const handle = options.transport.createStream('tcp');
+    let handle = options.handle;
+    if (attemptIndex > 0) {
+      handle = options.transport.createStream('tcp');
+      options.replaceHandle(handle);
+    }
     options.onAttempt(`${address}:${options.port}`);
     let settled = false;
     handle.connect(
@@ -130,15 +143,16 @@ export function connectMultiple(options: MultipleConnectOptions): void {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
-        if (!err && attemptIndex === current - 1 && options.stillWanted()) {
-          options.done(null, handle);
+        // A socket that gave up has closed (or replaced) its handle itself.
+        if (!options.stillWanted()) return;
+        if (!err) {
+          options.done(null);
           return;
         }
-        handle.close();
-        if (err) {
-          errors.push(err);
-          next();
-        }
+        errors.push(err);
+        // The last attempt's handle stays the socket's: destroying it closes the handle.
+        if (current < options.addresses.length) handle.close();
+        next();
       },
     );
     if (current < options.addresses.length) {

@@ -251,6 +251,8 @@ export class Socket extends Duplex {
     this.userReader?.attach(handle);
   }
 
+  private readonly isReading = (): boolean => this.reading;
+
   // Hot path: one call per received chunk.
   private onHandleRead(chunk: Buffer): void {
     this.bytesReadTotal += chunk.length;
@@ -268,7 +270,7 @@ export class Socket extends Duplex {
     }
     this.timer.touch();
     const more = this.userReader
-      ? this.userReader.deliver(chunk, this._handle)
+      ? this.userReader.deliver(chunk, this._handle, this.isReading)
       : this.push(shared ? Buffer.from(chunk) : chunk); // the stream keeps it: a copy
     if (!more && this._handle) {
       this.reading = false;
@@ -307,9 +309,12 @@ export class Socket extends Duplex {
 
   override resume(): this {
     if ((this.userReader || this.consumer) && this._handle && !this.connecting && !this.reading) {
-      if (this.userReader === null || this.userReader.resume(this._handle)) {
-        this.reading = true;
-        this._handle.readStart();
+      // Reading while held-back bytes go out, so that a callback's pause() stops them.
+      this.reading = true;
+      if (this.userReader === null || this.userReader.resume(this._handle, this.isReading)) {
+        if (this.reading) this._handle.readStart();
+      } else {
+        this.reading = false;
       }
     }
     return super.resume();
@@ -747,19 +752,15 @@ export class Socket extends Duplex {
       const attempt = this.connectAttempt;
       connectMultiple({
         transport: this.transport,
+        handle: this._handle!,
+        replaceHandle: (handle) => this.attach(handle),
         addresses: candidates,
         port,
         localPort,
         attemptTimeout,
         onAttempt: (label) => this.autoSelectFamilyAttemptedAddresses?.push(label),
         stillWanted: () => attempt === this.connectAttempt && this.connecting,
-        done: (failure, handle) => {
-          if (handle) {
-            this._handle?.close();
-            this.attach(handle);
-          }
-          this.afterConnect(attempt, failure);
-        },
+        done: (failure) => this.afterConnect(attempt, failure),
       });
     });
   }

@@ -68,8 +68,11 @@ export class UserBufferReader {
     handle.useUserBuffer?.(this.buffer);
   }
 
-  /** Hands `chunk` to the callback; false when the callback asked to pause. */
-  deliver(chunk: Buffer, handle: StreamHandle | null): boolean {
+  /**
+   * Hands `chunk` to the callback; false when the callback asked to pause —
+   * by returning false, or by pausing the socket (`reading()` false after it).
+   */
+  deliver(chunk: Buffer, handle: StreamHandle | null, reading: () => boolean): boolean {
     let offset = 0;
     while (offset < chunk.length) {
       const buffer = this.buffer;
@@ -81,7 +84,7 @@ export class UserBufferReader {
         buffer.set(chunk.subarray(offset, offset + n));
       }
       offset += n;
-      const keepReading = this.callback.call(this.owner, n, buffer) !== false;
+      const keepReading = this.callback.call(this.owner, n, buffer) !== false && reading();
       if (this.next) {
         this.buffer = this.nextBuffer();
         if (handle) this.attach(handle);
@@ -95,10 +98,10 @@ export class UserBufferReader {
   }
 
   /** Delivers bytes held back by a pause; false if the callback paused again. */
-  resume(handle: StreamHandle | null): boolean {
+  resume(handle: StreamHandle | null, reading: () => boolean): boolean {
     const pending = this.pending;
     if (!pending) return true;
     this.pending = null;
-    return this.deliver(pending, handle);
+    return this.deliver(pending, handle, reading);
   }
 }

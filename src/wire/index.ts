@@ -16,3 +16,4 @@ export * from './ipv6.js';
 export * from './pcap.js';
 export * from './tcp.js';
 export * from './udp.js';
+export * from './vxlan.js';

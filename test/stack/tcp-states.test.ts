@@ -31,7 +31,9 @@ function watchStates(p: Pair, conns: TcpConnection[]): Array<Set<TcpState>> {
   const step = clock.step.bind(clock);
   clock.step = () => {
     const ran = step();
-    conns.forEach((c, i) => seen[i]!.add(c.state));
+    conns.forEach((c, i) => {
+      seen[i]!.add(c.state);
+    });
     return ran;
   };
   return seen;

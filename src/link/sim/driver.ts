@@ -88,7 +88,10 @@ export class ClockDriver {
       if (!this.clock.realTime) this.clock.step();
       else this.clock.runUntil(this.clock.now(), 100_000);
     } catch (err) {
+      // The events still pending run on, even when the error is thrown on.
+      this.kick();
       this.onerror(err);
+      return;
     }
     this.kick();
   }

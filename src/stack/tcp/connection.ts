@@ -742,6 +742,12 @@ export class TcpConnection {
         // Partial acknowledgment (step 4): retransmit the next hole, deflate.
         this.rexmitPending = true;
         this.inflation = Math.max(0, this.inflation - acked) + (acked >= this.smss ? this.smss : 0);
+      } else if (seqGe(ack, this.highRxt)) {
+        // A partial acknowledgment with SACK: the segment now at SND.UNA was sent before
+        // the one that drew the recovery, so it is deemed lost (step 4; Linux marks the
+        // head lost alike). Without this, a hole with fewer than DupThresh segments SACKed
+        // above it waits for the RTO when the segments after it are lost too.
+        this.rexmitPending = true;
       }
     } else {
       this.cc.onAck(acked, now, this.rtt.srtt);
@@ -764,8 +770,11 @@ export class TcpConnection {
       (this.sackOk &&
         newSack &&
         seqGt(this.scoreboard.lostBoundary(DUP_THRESH * this.smss, this.sndUna), this.sndUna));
-    // RFC 6582 §3.2 step 1: not for losses of the window already recovered.
-    if (!lossSignal || (!seqGt(this.sndUna, this.recover) && this.recover !== this.iss)) return;
+    // RFC 6582 §3.2 step 1: not for losses of the window already recovered. `recover`
+    // is kept one past the highest sequence number sent (SND.MAX then), so an ACK
+    // "covers more than recover" when it reaches it: the segment right after a
+    // recovery may start the next one.
+    if (!lossSignal || (seqLt(this.sndUna, this.recover) && this.recover !== this.iss)) return;
     this.enterRecovery(now);
   }
 

@@ -141,6 +141,9 @@ export class TcpLayer implements ConnectionHost {
     if (port === 0) {
       port = this.ephemeralPort();
       if (port === 0) return new StackError('EADDRINUSE', 'no free ephemeral port');
+    } else if (this.listenerHolds(port, src, local === null)) {
+      // bind(2) refuses a port a listener holds for this address, even with SO_REUSEADDR.
+      return new StackError('EADDRINUSE', 'a listener holds the port');
     } else if (this.find(src, port, remote, options.remotePort) !== undefined) {
       return new StackError('EADDRINUSE');
     }
@@ -257,6 +260,23 @@ export class TcpLayer implements ConnectionHost {
       if (ipEquals(conn.remoteAddress, remote) && ipEquals(conn.localAddress, local)) return conn;
     }
     return undefined;
+  }
+
+  /**
+   * A listener on `port` that a connection bound to `src` would clash with:
+   * one that accepts `src`, or — for a wildcard bind — any of its family.
+   */
+  private listenerHolds(port: number, src: IpAddr, wildcard: boolean): boolean {
+    const list = this.listeners.get(port);
+    if (list === undefined) return false;
+    for (const listener of list) {
+      if (listener.accepts(src)) return true;
+      if (!wildcard) continue;
+      const sameFamily = (listener.family === 4) === (src.length === 4);
+      const dualStack = src.length === 4 && listener.family === 6 && !listener.v6Only;
+      if (sameFamily || dualStack) return true;
+    }
+    return false;
   }
 
   private findListener(dst: IpAddr, port: number): TcpListener | undefined {
