@@ -91,9 +91,7 @@ class UserspaceDatagram implements DatagramHandle {
 
   private updateHold(): void {
     const want = !this.closed && this.refed && this.sock.bound;
-    if (want && !this.holding) this.keepAlive.acquire();
-    if (!want && this.holding) this.keepAlive.release();
-    this.holding = want;
+    this.holding = this.keepAlive.claim(this.holding, want);
   }
 
   bind(options: DatagramBindOptions, cb: ErrorCallback): void {

@@ -105,9 +105,7 @@ class UserspaceServer implements ServerHandle {
 
   private updateHold(): void {
     const want = !this.closed && this.refed && this.listener !== null;
-    if (want && !this.holding) this.keepAlive.acquire();
-    if (!want && this.holding) this.keepAlive.release();
-    this.holding = want;
+    this.holding = this.keepAlive.claim(this.holding, want);
   }
 
   ref(): void {

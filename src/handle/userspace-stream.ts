@@ -642,9 +642,7 @@ class UserspaceStream implements StreamHandle {
     const requests = this.connectCb !== null || this.queue.length > 0 || this.shutdownCb !== null;
     const reading = this.reading && this.established && !this.finReceived && this.failure === null;
     const want = !this.closed && this.conn !== null && (requests || (this.refed && reading));
-    if (want && !this.holding) this.keepAlive.acquire();
-    if (!want && this.holding) this.keepAlive.release();
-    this.holding = want;
+    this.holding = this.keepAlive.claim(this.holding, want);
   }
 
   ref(): void {

@@ -71,6 +71,13 @@ export class KeepAlive {
     }
   }
 
+  /** Acquires or releases one handle's claim so that it matches `want`; returns the claim now held. */
+  claim(held: boolean, want: boolean): boolean {
+    if (want && !held) this.acquire();
+    else if (!want && held) this.release();
+    return want;
+  }
+
   get active(): number {
     return this.count;
   }
