@@ -208,6 +208,17 @@ function defineGlobalAgent<A>(module: object, get: () => A, set: (agent: A) => v
   Object.defineProperty(module, 'globalAgent', { get, set, enumerable: true, configurable: true });
 }
 
+/** `get` from `request`: the same request, ended at once (as Node's http.get and https.get). */
+function endedAtOnce<A extends unknown[]>(
+  request: (...args: A) => ClientRequest,
+): (...args: A) => ClientRequest {
+  return (...args) => {
+    const req = request(...args);
+    req.end();
+    return req;
+  };
+}
+
 /** `http` on `transport`, with a `globalAgent` of its own. */
 export function bindHttp(transport: Transport): BoundHttp {
   class Agent extends HttpAgent {
@@ -246,11 +257,7 @@ export function bindHttp(transport: Transport): BoundHttp {
     createServer: (options?: HttpServerOptions | RequestListener, listener?: RequestListener) =>
       new Server(options, listener),
     request,
-    get: (input, options, cb) => {
-      const req = request(input, options, cb);
-      req.end();
-      return req;
-    },
+    get: endedAtOnce(request),
   };
   defineGlobalAgent<HttpAgent>(
     http,
@@ -289,11 +296,7 @@ export function bindHttps(transport: Transport): BoundHttps {
     createServer: (options?: HttpsServerOptions | RequestListener, listener?: RequestListener) =>
       new Server(options, listener),
     request,
-    get: (input, options, cb) => {
-      const req = request(input, options, cb);
-      req.end();
-      return req;
-    },
+    get: endedAtOnce(request),
   };
   defineGlobalAgent<HttpsAgent>(
     https,

@@ -30,7 +30,7 @@ export async function resolve(
 ): Promise<unknown> {
   const name = specifier.startsWith('node:') ? specifier.slice(5) : specifier;
   const target = Object.hasOwn(data.targets, name) ? data.targets[name] : undefined;
-  const fromOwn = context.parentURL !== undefined && context.parentURL.startsWith(data.ownDir);
+  const fromOwn = context.parentURL?.startsWith(data.ownDir) === true;
   if (target !== undefined && !fromOwn) return { url: target, shortCircuit: true };
   return next(specifier, context);
 }

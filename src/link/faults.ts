@@ -16,6 +16,7 @@ import { performance } from 'node:perf_hooks';
 import type { PacketLink, PacketMedium } from './packet-link.js';
 import { SimClock } from './sim/clock.js';
 import { ClockDriver } from './sim/driver.js';
+import { FaultDraw } from './sim/fault-draw.js';
 import type { LinkConditions } from './sim/link.js';
 import { Prng } from './sim/prng.js';
 
@@ -90,6 +91,8 @@ export class FaultLink implements PacketLink {
   private readonly faultOut: boolean;
   private readonly faultIn: boolean;
   private closed = false;
+  /** Reused for every frame's fault draw (both directions; consumed at once). */
+  private readonly draw = new FaultDraw();
 
   constructor(inner: PacketLink, options: FaultLinkOptions = {}) {
     this.inner = inner;
@@ -141,7 +144,7 @@ export class FaultLink implements PacketLink {
     this.inner.close();
   }
 
-  /** One frame through the faults, drawn in SimLink's order: loss, duplicate, reorder, corrupt, jitter. */
+  /** One frame through the faults, drawn as a simulated link draws them (./sim/fault-draw.ts). */
   private apply(
     frame: Uint8Array,
     rng: Prng,
@@ -150,27 +153,16 @@ export class FaultLink implements PacketLink {
   ): void {
     const c = this.conditions;
     stats.frames++;
-    const lost = rng.chance(c.loss);
-    const dup = rng.chance(c.duplicate);
-    const reorder = rng.chance(c.reorder);
-    const corrupt = rng.chance(c.corrupt);
-    const jitter = c.jitterMs > 0 ? rng.next() * c.jitterMs : 0;
-    if (lost) {
+    const draw = this.draw.draw(c, rng);
+    if (draw.lost) {
       stats.lost++;
       return;
     }
-    let payload = frame;
-    if (corrupt && frame.length > 0) {
-      payload = frame.slice();
-      const bit = rng.below(frame.length * 8);
-      payload[bit >>> 3]! ^= 1 << (bit & 7);
-      stats.corrupted++;
-    }
-    let delay = c.latencyMs + jitter;
-    if (reorder) {
-      delay += c.reorderDelayMs ?? 2 * c.latencyMs + 1;
-      stats.reordered++;
-    }
+    const payload = draw.payload(frame, rng);
+    if (payload !== frame) stats.corrupted++;
+    const delay = c.latencyMs + draw.jitterMs + draw.holdMs(c);
+    if (draw.reorder) stats.reordered++;
+    const dup = draw.duplicate;
     const copy = dup ? payload.slice() : null;
     if (dup) stats.duplicated++;
     const run = (f: Uint8Array) => () => {

@@ -4,6 +4,7 @@
  */
 export * from './address.js';
 export { EchoLayer, type EchoReply, EchoSocket } from './echo.js';
+export { EPHEMERAL_HIGH, EPHEMERAL_LOW, EphemeralPorts } from './ephemeral.js';
 export { StackError, type StackErrorCode } from './errors.js';
 export {
   fragmentPlan,
@@ -30,4 +31,4 @@ export {
   type StackOptions,
 } from './stack.js';
 export * from './tcp/index.js';
-export { DEFAULT_BUFFER_SIZE, EPHEMERAL_HIGH, EPHEMERAL_LOW, UdpLayer, UdpSocket } from './udp.js';
+export { DEFAULT_BUFFER_SIZE, UdpLayer, UdpSocket } from './udp.js';

@@ -37,6 +37,7 @@ import {
   V6_LOOPBACK,
 } from './address.js';
 import { EchoLayer } from './echo.js';
+import { EPHEMERAL_LOW, EPHEMERAL_SPAN } from './ephemeral.js';
 import { StackError } from './errors.js';
 import { type InterfaceOptions, NetInterface } from './interface.js';
 import type { IpHost } from './ip-host.js';
@@ -93,7 +94,7 @@ export class NetStack implements IpHost, IpLayerHost, UdpHost {
     this.icmpTokens = this.limits.icmpBurst;
     this.ipv4 = new Ipv4Layer(this);
     this.ipv6 = new Ipv6Layer(this);
-    this.udp = new UdpLayer(this, 32768 + (this.random() % 28232));
+    this.udp = new UdpLayer(this, EPHEMERAL_LOW + (this.random() % EPHEMERAL_SPAN));
     this.echo = new EchoLayer(this);
     this.loopback = this.addInterface({
       name: 'lo',

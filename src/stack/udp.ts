@@ -17,13 +17,11 @@ import {
   isUnspecified,
   unmapV4,
 } from './address.js';
+import { EphemeralPorts } from './ephemeral.js';
 import { StackError, type StackErrorCode } from './errors.js';
 import type { NetInterface } from './interface.js';
 import type { IpHost } from './ip-host.js';
 
-/** Linux's ephemeral range (net.ipv4.ip_local_port_range). */
-export const EPHEMERAL_LOW = 32768;
-export const EPHEMERAL_HIGH = 60999;
 /** Linux's default socket buffer size (net.core.rmem_default / wmem_default). */
 export const DEFAULT_BUFFER_SIZE = 212992;
 
@@ -135,11 +133,11 @@ export interface UdpHost extends IpHost {
 export class UdpLayer {
   private readonly host: UdpHost;
   private readonly ports = new Map<number, UdpSocket[]>();
-  private nextEphemeral: number;
+  private readonly ephemeral: EphemeralPorts;
 
   constructor(host: UdpHost, firstEphemeral: number) {
     this.host = host;
-    this.nextEphemeral = firstEphemeral;
+    this.ephemeral = new EphemeralPorts(firstEphemeral);
   }
 
   open(family: 4 | 6): UdpSocket {
@@ -178,15 +176,7 @@ export class UdpLayer {
     sock.v6Only = !!options.v6Only;
     sock.localAddress = addr;
     if (port === 0) {
-      const span = EPHEMERAL_HIGH - EPHEMERAL_LOW + 1;
-      for (let tries = 0; tries < span; tries++) {
-        const candidate = this.nextEphemeral;
-        this.nextEphemeral = candidate >= EPHEMERAL_HIGH ? EPHEMERAL_LOW : candidate + 1;
-        if (!this.conflicts(sock, candidate)) {
-          port = candidate;
-          break;
-        }
-      }
+      port = this.ephemeral.take((candidate) => this.conflicts(sock, candidate));
       if (port === 0) return new StackError('EADDRINUSE', 'no free ephemeral port');
     } else if (this.conflicts(sock, port)) {
       sock.localAddress = new Uint8Array(sock.family === 4 ? 4 : 16);

@@ -6,6 +6,7 @@
  * comes from the link's own seeded PRNG, drawn in a fixed order.
  */
 import type { SimClock } from './clock.js';
+import { FaultDraw } from './fault-draw.js';
 import type { Prng } from './prng.js';
 
 export interface LinkConditions {
@@ -129,6 +130,8 @@ export class SimLink {
   conditions: LinkConditions;
   private readonly clock: SimClock;
   private readonly rng: Prng;
+  /** Reused for every frame's fault draw. */
+  private readonly draw = new FaultDraw();
   private readonly taps: FrameTap[] = [];
   private readonly filters: FrameFilter[] = [];
 
@@ -203,11 +206,7 @@ export class SimLink {
       return;
     }
     // The random draws happen in a fixed order for every frame.
-    const lost = this.rng.chance(c.loss);
-    const dup = this.rng.chance(c.duplicate);
-    const reorder = this.rng.chance(c.reorder);
-    const corrupt = this.rng.chance(c.corrupt);
-    const jitter = c.jitterMs > 0 ? this.rng.next() * c.jitterMs : 0;
+    const draw = this.draw.draw(c, this.rng);
 
     let departure = now;
     if (c.bandwidthBps > 0) {
@@ -227,28 +226,20 @@ export class SimLink {
         from.queued -= size;
       });
     }
-    if (lost) {
+    if (draw.lost) {
       stats.lost++;
       return;
     }
-    let payload = frame;
-    if (corrupt && frame.length > 0) {
-      payload = frame.slice();
-      const bit = this.rng.below(frame.length * 8);
-      payload[bit >>> 3]! ^= 1 << (bit & 7);
-      stats.corrupted++;
-    }
-    let arrival = departure + c.latencyMs + jitter;
-    if (reorder) {
-      arrival += c.reorderDelayMs ?? 2 * c.latencyMs + 1;
-      stats.reordered++;
-    }
+    const payload = draw.payload(frame, this.rng);
+    if (payload !== frame) stats.corrupted++;
+    const arrival = departure + c.latencyMs + draw.jitterMs + draw.holdMs(c);
+    if (draw.reorder) stats.reordered++;
     const to = from.peer;
     this.clock.schedule(arrival, () => {
       stats.delivered++;
       to.onframe(payload);
     });
-    if (dup) {
+    if (draw.duplicate) {
       stats.duplicated++;
       const copy = payload.slice();
       this.clock.schedule(arrival, () => {

@@ -1047,7 +1047,7 @@ export class TcpConnection {
   private segmentRoom(): number {
     if (!this.sackOk || (this.reassembly.empty && this.dsack === null)) return this.smss;
     const max = this.tsOk ? 3 : 4;
-    const held = this.reassembly.empty ? 0 : this.reassembly.sackBlocks(max).length;
+    const held = this.reassembly.blockCount();
     const blocks = Math.min(max, held + (this.dsack === null ? 0 : 1));
     return Math.max(1, this.smss - 4 - 8 * blocks);
   }

@@ -27,7 +27,10 @@ import {
   isMulticast,
   isUnspecified,
   unmapV4,
+  V4_LOOPBACK,
+  V6_LOOPBACK,
 } from '../address.js';
+import { EPHEMERAL_LOW, EPHEMERAL_SPAN, EphemeralPorts } from '../ephemeral.js';
 import { StackError } from '../errors.js';
 import type { NetInterface } from '../interface.js';
 import type { IpHost } from '../ip-host.js';
@@ -38,9 +41,6 @@ import { initialSequenceNumber } from './isn.js';
 import { TcpListener } from './listener.js';
 import { seqAdd, seqGt } from './seq.js';
 
-/** Linux's ephemeral range (net.ipv4.ip_local_port_range). */
-const EPHEMERAL_LOW = 32768;
-const EPHEMERAL_HIGH = 60999;
 const IPV4_HEADER = 20;
 const IPV6_HEADER = 40;
 const TCP_HEADER = 20;
@@ -80,7 +80,7 @@ export class TcpLayer implements ConnectionHost {
   private readonly listeners = new Map<number, TcpListener[]>();
   /** How many connections and listeners use each local port. */
   private readonly portUse = new Map<number, number>();
-  private nextEphemeral: number;
+  private readonly ephemeral: EphemeralPorts;
   private readonly secret: number;
   private challengeTokens: number;
   private challengeRefilledAt = 0;
@@ -89,7 +89,7 @@ export class TcpLayer implements ConnectionHost {
     this.host = host;
     this.config = { ...DEFAULT_TCP_CONFIG, ...config };
     this.secret = host.random();
-    this.nextEphemeral = EPHEMERAL_LOW + (host.random() % (EPHEMERAL_HIGH - EPHEMERAL_LOW + 1));
+    this.ephemeral = new EphemeralPorts(EPHEMERAL_LOW + (host.random() % EPHEMERAL_SPAN));
     this.challengeTokens = this.config.challengeAckPerSecond;
   }
 
@@ -118,9 +118,8 @@ export class TcpLayer implements ConnectionHost {
     if (mapped !== null) remote = mapped;
     if (options.remotePort <= 0 || options.remotePort > 0xffff)
       return new StackError('EINVAL', 'bad port');
-    if (isMulticast(remote) || isLimitedBroadcast(remote) || isUnspecified(remote)) {
-      if (!isUnspecified(remote)) return new StackError('ENETUNREACH', 'not a unicast address');
-    }
+    if (isMulticast(remote) || isLimitedBroadcast(remote))
+      return new StackError('ENETUNREACH', 'not a unicast address');
     let local = options.local ?? null;
     if (local !== null) {
       const inner = local.length === 16 ? unmapV4(local) : null;
@@ -132,8 +131,7 @@ export class TcpLayer implements ConnectionHost {
         return new StackError('EADDRNOTAVAIL', 'not a local address');
     }
     // Connecting to the unspecified address means this host (as Linux does).
-    if (isUnspecified(remote))
-      remote = remote.length === 4 ? Uint8Array.of(127, 0, 0, 1) : loopback6();
+    if (isUnspecified(remote)) remote = remote.length === 4 ? V4_LOOPBACK : V6_LOOPBACK;
     const route = this.host.resolveRoute(remote, { src: local });
     if (route instanceof StackError) return route;
     const src = (local ?? route.src).slice();
@@ -211,13 +209,7 @@ export class TcpLayer implements ConnectionHost {
   }
 
   private ephemeralPort(): number {
-    const span = EPHEMERAL_HIGH - EPHEMERAL_LOW + 1;
-    for (let tries = 0; tries < span; tries++) {
-      const port = this.nextEphemeral;
-      this.nextEphemeral = port >= EPHEMERAL_HIGH ? EPHEMERAL_LOW : port + 1;
-      if (!this.portUse.has(port)) return port;
-    }
-    return 0;
+    return this.ephemeral.take((port) => this.portUse.has(port));
   }
 
   private usePort(port: number, delta: number): void {
@@ -535,12 +527,6 @@ export class TcpLayer implements ConnectionHost {
     }
     return true;
   }
-}
-
-function loopback6(): IpAddr {
-  const a = new Uint8Array(16);
-  a[15] = 1;
-  return a;
 }
 
 /** Whether two listeners on one port claim an address in common (Linux's bind conflict, SO_REUSEADDR set). */

@@ -69,6 +69,17 @@ export class Reassembly {
     return taken;
   }
 
+  /** How many SACK blocks the held data makes (adjacent ranges are one), without building them. */
+  blockCount(): number {
+    const ranges = this.ranges;
+    let count = 0;
+    for (let i = 0; i < ranges.length; i++) {
+      const prev = ranges[i - 1];
+      if (prev === undefined || seqAdd(prev.seq, prev.data.length) !== ranges[i]!.seq) count++;
+    }
+    return count;
+  }
+
   /**
    * Up to `max` SACK blocks [left, right): the one holding the latest
    * segment first (RFC 2018 §4), then the others from the highest down.
