@@ -26,7 +26,7 @@ import {
   type OutgoingHttpHeaders,
   validateHeaderValue,
 } from './headers.js';
-import { IncomingMessage } from './incoming-message.js';
+import { IncomingMessage, setVersion } from './incoming-message.js';
 import { nodeOptions } from './node-options.js';
 import { type HttpSocket, OutgoingMessage, parseUniqueHeadersOption } from './outgoing-message.js';
 import type { HttpParser } from './parser.js';
@@ -186,7 +186,7 @@ class ResponseReader implements HttpParserHandlers {
     const req = this.req!;
     const socket = this.socket;
     const res = new IncomingMessage(socket);
-    res._setVersion(info.versionMajor, info.versionMinor);
+    setVersion(res, info.versionMajor, info.versionMinor);
     res.rawHeaders = info.rawHeaders;
     res.statusCode = info.statusCode;
     res.statusMessage = info.statusMessage;
@@ -216,8 +216,9 @@ class ResponseReader implements HttpParserHandlers {
       return HeadersResult.Upgrade;
     }
     const status = info.statusCode;
-    if (status >= 100 && status < 200) {
-      // Interim response (RFC 9110 §15.2): report it and wait for the final one.
+    if (status >= 100 && status < 200 && status !== 101) {
+      // Interim response (RFC 9110 §15.2): report it and wait for the final
+      // one. A 101 that switches nothing (no Upgrade) is final, as in Node.
       if (status === 100) req.emit('continue');
       req.emit('information', {
         statusCode: status,

@@ -19,6 +19,7 @@ import {
   type IncomingHttpHeadersDistinct,
 } from './headers.js';
 import { eventNames } from './lazy-listeners.js';
+import { kHome } from './server-node-prototypes.js';
 
 /** A socket whose reading the server has paused on purpose (pipelining flood control). */
 type PausableSocket = Socket & { _paused?: boolean };
@@ -68,7 +69,7 @@ export function nextEpoch(): void {
 /**
  * stream.Readable's constructor without the stream state: an
  * IncomingMessage builds its `_readableState` on first use (see
- * `_materializeState`). Most server requests (a GET, say) are never read
+ * `materializeState`). Most server requests (a GET, say) are never read
  * as a stream: their handler answers without touching the body, and the
  * state, with its buffer list and flags, is never needed. The prototype
  * chain is Readable's, so `instanceof Readable` and every Readable method
@@ -111,6 +112,58 @@ function defineReadableState(msg: object, state: unknown): void {
   stateToDefine = undefined;
 }
 
+/**
+ * @internal Builds `msg`'s stream state on first use, replaying the end of
+ * the body and a dump. (Functions of this module rather than methods, here
+ * and below: a framework may move the message onto other prototypes.)
+ */
+function materializeState(msg: IncomingMessage): ReadableStateLike {
+  const hwm = msg._highWaterMark;
+  const state = new ReadableState(
+    hwm === undefined ? undefined : { highWaterMark: hwm },
+    msg,
+    false,
+  );
+  // Readable would otherwise call _read() again and again while below the
+  // high-water mark; the body arrives by push() from the parser instead.
+  state.readingMore = !msg._consuming;
+  defineReadableState(msg, state);
+  msg._stateReady = true;
+  if (msg._eofPending) {
+    msg._eofPending = false;
+    msg.push(null);
+  }
+  if (msg._dumped) {
+    if (state.ended && msg._dumpEpoch !== epoch) {
+      // Node's dump has run its course by now: resumed, 'end' emitted,
+      // auto-destroyed, 'close' emitted — all with nobody listening.
+      state.flowing = true;
+      state.paused = false;
+      state.endEmitted = true;
+      state.destroyed = true;
+      state.closed = true;
+      state.closeEmitted = true;
+    } else {
+      msg.resume();
+    }
+  }
+  return state;
+}
+
+/** @internal The whole body was received: `push(null)`, or its promise while the state is not built. */
+export function pushEnd(msg: IncomingMessage): void {
+  if (msg._stateReady) msg.push(null);
+  else msg._eofPending = true;
+}
+
+/** @internal Sets the version fields from the parsed start line. */
+export function setVersion(msg: IncomingMessage, major: number, minor: number): void {
+  msg.httpVersionMajor = major;
+  msg.httpVersionMinor = minor;
+  msg.httpVersion =
+    major === 1 ? (minor === 1 ? '1.1' : minor === 0 ? '1.0' : `1.${minor}`) : `${major}.${minor}`;
+}
+
 export class IncomingMessage extends (LazyReadable as unknown as typeof Readable) {
   /** The connection; null once a kept-alive client socket is released to the agent. */
   socket: Socket | null;
@@ -151,61 +204,25 @@ export class IncomingMessage extends (LazyReadable as unknown as typeof Readable
   private trailersCache: IncomingHttpHeaders | null = null;
   private trailersDistinctCache: IncomingHttpHeadersDistinct | null = null;
 
-  /** @internal The stream state exists (see `_materializeState`). */
+  /** @internal The stream state exists (see `materializeState`). */
   _stateReady = false;
   /** @internal The body ended before the stream state existed: push(null) when it is built. */
-  private eofPending = false;
+  _eofPending = false;
   /** A read() has found the body ended and drained: Readable has scheduled 'end'. */
   private endScheduled = false;
-  /** The epoch of `_dump()` while the state was not built. */
-  private dumpEpoch = -1;
-  /** The socket's readableHighWaterMark at construction (undefined: the stream default). */
-  private readonly highWaterMark: number | undefined;
+  /** @internal The epoch of `_dump()` while the state was not built. */
+  _dumpEpoch = -1;
+  /** @internal The socket's readableHighWaterMark at construction (undefined: the stream default). */
+  readonly _highWaterMark: number | undefined;
+
+  /** @internal The prototype this message was built with (see ./server-node-prototypes.ts). */
+  declare [kHome]: object;
 
   constructor(socket: Socket | null) {
     super();
     this.socket = socket;
-    this.highWaterMark = socket ? socket.readableHighWaterMark : undefined;
-  }
-
-  /** @internal Builds the stream state on first use, replaying the end of the body and a dump. */
-  _materializeState(): ReadableStateLike {
-    const hwm = this.highWaterMark;
-    const state = new ReadableState(
-      hwm === undefined ? undefined : { highWaterMark: hwm },
-      this,
-      false,
-    );
-    // Readable would otherwise call _read() again and again while below the
-    // high-water mark; the body arrives by push() from the parser instead.
-    state.readingMore = !this._consuming;
-    defineReadableState(this, state);
-    this._stateReady = true;
-    if (this.eofPending) {
-      this.eofPending = false;
-      this.push(null);
-    }
-    if (this._dumped) {
-      if (state.ended && this.dumpEpoch !== epoch) {
-        // Node's dump has run its course by now: resumed, 'end' emitted,
-        // auto-destroyed, 'close' emitted — all with nobody listening.
-        state.flowing = true;
-        state.paused = false;
-        state.endEmitted = true;
-        state.destroyed = true;
-        state.closed = true;
-        state.closeEmitted = true;
-      } else {
-        this.resume();
-      }
-    }
-    return state;
-  }
-
-  /** @internal The whole body was received: `push(null)`, or its promise while the state is not built. */
-  _pushEnd(): void {
-    if (this._stateReady) this.push(null);
-    else this.eofPending = true;
+    this._highWaterMark = socket ? socket.readableHighWaterMark : undefined;
+    this[kHome] = new.target.prototype;
   }
 
   /** Alias of `socket` (Node's legacy name). */
@@ -290,20 +307,6 @@ export class IncomingMessage extends (LazyReadable as unknown as typeof Readable
     for (let i = 0; i < n; i += 2) this._addHeaderLine(headers[i]!, headers[i + 1]!, dest);
   }
 
-  /** @internal Sets the version fields from the parsed start line. */
-  _setVersion(major: number, minor: number): void {
-    this.httpVersionMajor = major;
-    this.httpVersionMinor = minor;
-    this.httpVersion =
-      major === 1
-        ? minor === 1
-          ? '1.1'
-          : minor === 0
-            ? '1.0'
-            : `1.${minor}`
-        : `${major}.${minor}`;
-  }
-
   /** Calls `socket.setTimeout(msecs)`; `callback` listens for `'timeout'` on this message. */
   setTimeout(msecs: number, callback?: () => void): this {
     if (callback) this.on('timeout', callback);
@@ -373,7 +376,7 @@ export class IncomingMessage extends (LazyReadable as unknown as typeof Readable
       // Without a stream state nobody listens or reads yet: the state is
       // built dumped (resumed) if anyone ever asks for it.
       if (!this._stateReady) {
-        this.dumpEpoch = epoch;
+        this._dumpEpoch = epoch;
         if (!epochBumpScheduled) {
           epochBumpScheduled = true;
           setImmediate(bumpEpoch);
@@ -389,7 +392,7 @@ export class IncomingMessage extends (LazyReadable as unknown as typeof Readable
 Object.defineProperty(IncomingMessage.prototype, '_readableState', {
   configurable: true,
   get(this: IncomingMessage) {
-    return this._materializeState();
+    return materializeState(this);
   },
   set(this: IncomingMessage, value: unknown) {
     defineReadableState(this, value);

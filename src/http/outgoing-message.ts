@@ -30,6 +30,7 @@ import {
   validateHeaderValue,
 } from './headers.js';
 import { eventNames } from './lazy-listeners.js';
+import { kHome } from './server-node-prototypes.js';
 
 /** A socket carrying HTTP: Node keeps the in-flight message on the socket. */
 export type HttpSocket = Socket & {
@@ -234,7 +235,8 @@ export function parseUniqueHeadersOption(headers: unknown): Set<string> | null {
 function onFinish(msg: OutgoingMessage): void {
   const socket = msg.socket as HttpSocket | null;
   if (socket?._hadError) return;
-  msg._beforeFinish();
+  const hook = msg._finishHook;
+  if (hook !== null) hook(msg);
   msg.emit('finish');
 }
 
@@ -304,6 +306,13 @@ export class OutgoingMessage extends (MessageStream as unknown as typeof Stream)
   outputData: Pending[] = [];
   /** @internal Bytes in `outputData`. */
   outputSize = 0;
+  /**
+   * @internal Runs as `'finish'` is emitted, before its listeners: where
+   * Node's server registers its own first `'finish'` listener, the server
+   * connection does its bookkeeping without adding one per message. A field,
+   * not a method: a framework may move the message onto other prototypes.
+   */
+  _finishHook: ((msg: OutgoingMessage) => void) | null = null;
   /** @internal Called with the byte count of each write buffered in `outputData`. */
   _onPendingData: (delta: number) => void = noop;
   /** @internal Client only: the agent in use, if any. */
@@ -339,9 +348,13 @@ export class OutgoingMessage extends (MessageStream as unknown as typeof Stream)
   socket: Socket | null = null;
   private bytesWrittenInBody = 0;
 
+  /** @internal The prototype this message was built with (see ./server-node-prototypes.ts). */
+  declare [kHome]: object;
+
   constructor(options?: OutgoingMessageOptions) {
     super();
     this._rejectNonStandardBodyWrites = options?.rejectNonStandardBodyWrites ?? false;
+    this[kHome] = new.target.prototype;
   }
 
   /** Alias of `socket` (deprecated in Node). */
@@ -964,13 +977,6 @@ export class OutgoingMessage extends (MessageStream as unknown as typeof Stream)
   _finish(): void {
     this.emit('prefinish');
   }
-
-  /**
-   * @internal Runs as `'finish'` is emitted, before its listeners: where
-   * Node's server registers its own first `'finish'` listener, a subclass
-   * does its bookkeeping without adding one per message.
-   */
-  _beforeFinish(): void {}
 
   /**
    * Finishes the message: writes `chunk` if given (with `Content-Length` when

@@ -317,7 +317,10 @@ export class HttpParser extends HeadParser {
       }
     } else {
       statusMessage = text.slice(this.reasonStart, this.reasonEnd);
-      upgrade = status === 101;
+      // A 101 switches protocols only with Upgrade and Connection: upgrade
+      // (RFC 9110 §7.8, as llhttp decides); without them it is a final,
+      // bodiless response (Node's client emits 'response' for it).
+      upgrade = status === 101 && this.hasUpgrade && (this.connFlags & CONN_UPGRADE) !== 0;
     }
     const info: HeadersInfo = {
       versionMajor: major,
@@ -333,7 +336,7 @@ export class HttpParser extends HeadParser {
       chunked: body === BODY_CHUNKED,
       hostCount: this.hostCount,
     };
-    this.interim = !isRequest && status < 200;
+    this.interim = !isRequest && status < 200 && status !== 101;
     this.keepAlive = keepAlive;
     const generation = this.generation;
     const result = this.handlers.onHeadersComplete(info);

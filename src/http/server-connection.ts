@@ -15,7 +15,7 @@ import process from 'node:process';
 import { codedError } from '../errors/index.js';
 import type { Socket } from '../net/index.js';
 import { findRawHeader, headerEntryLimit } from './headers.js';
-import { type IncomingMessage, nextEpoch } from './incoming-message.js';
+import { type IncomingMessage, nextEpoch, pushEnd, setVersion } from './incoming-message.js';
 import { nodeOptions } from './node-options.js';
 import type { HttpSocket } from './outgoing-message.js';
 import type { HttpParser } from './parser.js';
@@ -26,7 +26,12 @@ import {
   type HttpParseError,
   type HttpParserHandlers,
 } from './parser-types.js';
-import { type ServerResponse, unwatchResponseClose } from './server-response.js';
+import {
+  onServedResponseFinish,
+  releaseSocket,
+  type ServerResponse,
+  unwatchResponseClose,
+} from './server-response.js';
 import { STATUS_CODES } from './status-codes.js';
 
 /** What a connection needs from its `http.Server` (kept narrow to avoid an import cycle). */
@@ -395,7 +400,7 @@ export class ServerConnection implements HttpParserHandlers {
     const socket = this.socket;
     this.headersComplete = true;
     const req = new server._incomingMessageClass(socket);
-    req._setVersion(info.versionMajor, info.versionMinor);
+    setVersion(req, info.versionMajor, info.versionMinor);
     req.rawHeaders = info.rawHeaders;
     req.method = info.method;
     req.url = info.url;
@@ -443,7 +448,7 @@ export class ServerConnection implements HttpParserHandlers {
     if (req === null) return;
     req.complete = true;
     if (rawTrailers.length > 0) req.rawTrailers = rawTrailers;
-    req._pushEnd();
+    pushEnd(req);
     // The body is done: read on (the next pipelined request) unless paused on purpose.
     const socket = this.socket;
     if (!socket._paused && socket.readable && socket.isPaused()) socket.resume();
@@ -496,11 +501,11 @@ export class ServerConnection implements HttpParserHandlers {
     // write to complete ('finish'): this one may write behind it now.
     const current = socket._httpMessage as ServerResponse | null | undefined;
     if (current && this.outgoing.length === 0 && this.endedOnSocket(current)) {
-      current._releaseSocket(socket);
+      releaseSocket(current, socket);
     }
     if (socket._httpMessage) this.outgoing.push(res);
     else res.assignSocket(socket);
-    res._served = true;
+    res._finishHook = onServedResponseFinish;
 
     if (req.httpVersionMajor === 1 && req.httpVersionMinor === 1) {
       // RFC 9112 §3.2 (an upgrade request answered as a request): 400, as Node.
@@ -559,7 +564,7 @@ export class ServerConnection implements HttpParserHandlers {
     const socket = this.socket;
     if (socket._httpMessage !== res || this.outgoing.length === 0) return;
     if (!this.endedOnSocket(res)) return;
-    res._releaseSocket(socket);
+    releaseSocket(res, socket);
     this.outgoing.shift()!.assignSocket(socket);
   }
 
@@ -641,7 +646,7 @@ export class ServerConnection implements HttpParserHandlers {
     this.upgradeReq = null;
     this.detach();
     req.complete = true;
-    req._pushEnd();
+    pushEnd(req);
     const event = req.method === 'CONNECT' ? 'connect' : 'upgrade';
     const socket = this.socket;
     if (this.server.listenerCount(event) > 0) {

@@ -79,6 +79,24 @@ export function unwatchResponseClose(socket: Socket): void {
   socket.removeListener('close', onSocketClose);
 }
 
+/**
+ * @internal `res` has ended and all its bytes are on the socket: the next
+ * pipelined response takes the socket while this one waits for its
+ * 'finish' (its `socket` stays set until then).
+ */
+export function releaseSocket(res: ServerResponse, socket: Socket): void {
+  (socket as HttpSocket)._httpMessage = null;
+  res._socketReleased = true;
+}
+
+/**
+ * @internal The `_finishHook` of a response a server connection serves: the
+ * connection moves on (next response, idle, close) as 'finish' is emitted.
+ */
+export function onServedResponseFinish(res: OutgoingMessage): void {
+  connectionOf(res as ServerResponse)?.responseFinished(res as ServerResponse);
+}
+
 export class ServerResponse extends OutgoingMessage {
   /** Status code sent when the head is rendered implicitly (default 200). */
   statusCode = 200;
@@ -90,10 +108,8 @@ export class ServerResponse extends OutgoingMessage {
   _expect_continue = false;
   /** @internal `100 Continue` was sent. */
   _sent100 = false;
-  /** @internal A later pipelined response owns the socket already (see `_releaseSocket`). */
+  /** @internal A later pipelined response owns the socket already (see `releaseSocket`). */
   _socketReleased = false;
-  /** @internal A server connection answers its request with this response (see `_beforeFinish`). */
-  _served = false;
 
   constructor(req: IncomingMessage, options?: ServerResponseOptions) {
     super(options);
@@ -139,16 +155,6 @@ export class ServerResponse extends OutgoingMessage {
   }
 
   /**
-   * @internal This response has ended and all its bytes are on the socket:
-   * the next pipelined response takes the socket while this one waits for
-   * its 'finish' (its `socket` stays set until then).
-   */
-  _releaseSocket(socket: Socket): void {
-    (socket as HttpSocket)._httpMessage = null;
-    this._socketReleased = true;
-  }
-
-  /**
    * @internal Every byte of this response is on the socket: the connection
    * may let the next pipelined response write behind it right away, so that
    * the responses of one read leave together.
@@ -156,11 +162,6 @@ export class ServerResponse extends OutgoingMessage {
   override _finish(): void {
     super._finish();
     connectionOf(this)?.responseEnded(this);
-  }
-
-  /** @internal The response is done: a server connection serving it moves on (next response, idle, close). */
-  override _beforeFinish(): void {
-    if (this._served) connectionOf(this)?.responseFinished(this);
   }
 
   /** Sends `HTTP/1.1 100 Continue` (RFC 9110 §15.2.1). */

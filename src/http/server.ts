@@ -13,10 +13,13 @@ import type { Transport } from '../handle/types.js';
 import { Server as NetServer, type Socket } from '../net/index.js';
 import { validateBoolean } from '../util/validators.js';
 import { IncomingMessage } from './incoming-message.js';
-import { parseUniqueHeadersOption } from './outgoing-message.js';
+import { OutgoingMessage, parseUniqueHeadersOption } from './outgoing-message.js';
 import { ServerConnection } from './server-connection.js';
+import { bridgeNodePrototypes } from './server-node-prototypes.js';
 import { ServerResponse } from './server-response.js';
 import { STATUS_CODES } from './status-codes.js';
+
+const BRIDGED = { IncomingMessage, OutgoingMessage, ServerResponse };
 
 /** Options of `http.createServer([options])`. Times are milliseconds. */
 export interface ServerOptions {
@@ -162,6 +165,8 @@ export class Server extends NetServer {
       ...(opts.highWaterMark !== undefined ? { highWaterMark: opts.highWaterMark } : {}),
       ...(opts.transport !== undefined ? { transport: opts.transport } : {}),
     });
+    // Frameworks built on node:http's prototypes (Express) move our messages onto them.
+    bridgeNodePrototypes(BRIDGED);
     this._incomingMessageClass = opts.IncomingMessage ?? IncomingMessage;
     this._serverResponseClass = opts.ServerResponse ?? ServerResponse;
     if (opts.maxHeaderSize !== undefined) validateTime(opts.maxHeaderSize, 'maxHeaderSize');
