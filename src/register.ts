@@ -44,13 +44,31 @@ interface ModuleInternals {
   _load(request: string, parent: { filename?: string | null } | null, isMain: boolean): unknown;
 }
 
+/**
+ * Gives a wirestack module a `default` that is the module itself, as
+ * packages compiled from ES modules expect of a builtin: their interop
+ * helpers (esbuild's, TypeScript's, Babel's) read `default` of any module
+ * marked `__esModule` — as ours are, being compiled by TypeScript — where a
+ * builtin, unmarked, is taken whole (@koa/router reads
+ * `require('node:http').default.METHODS`). Not enumerable, so the module's
+ * keys stay those of Node's.
+ */
+function withDefault(exports: unknown): unknown {
+  const module = exports as Record<string, unknown>;
+  if (!Object.hasOwn(module, 'default')) {
+    Object.defineProperty(module, 'default', { value: module, configurable: true, writable: true });
+  }
+  return module;
+}
+
 function installCommonJs(): void {
   const loader = Module as unknown as ModuleInternals;
   const load = loader._load;
   loader._load = function (request, parent, isMain) {
     const target = substitute(request);
     const fromOwn = typeof parent?.filename === 'string' && parent.filename.startsWith(OWN_DIR);
-    return load.call(this, target !== undefined && !fromOwn ? target : request, parent, isMain);
+    if (target === undefined || fromOwn) return load.call(this, request, parent, isMain);
+    return withDefault(load.call(this, target, parent, isMain));
   };
 }
 

@@ -10,7 +10,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { TestContext } from 'node:test';
+import { after, before, describe, type TestContext, test } from 'node:test';
 import { requirePeer, startPeer } from '../helpers/peers.js';
 import { curl } from '../http/helpers.js';
 
@@ -133,13 +133,57 @@ export async function startRegistered(
   return `http://127.0.0.1:${port}`;
 }
 
-/** Counts the connections `server` accepts from now on. */
-export function countConnections(server: {
-  on(event: 'connection', listener: () => void): unknown;
-}): () => number {
-  let count = 0;
-  server.on('connection', () => {
-    count++;
+/** A fixture app listening in this process on a wirestack server. */
+export interface Served {
+  /** The server the framework listens with. */
+  server: { on(event: 'connection', listener: () => void): unknown };
+  /** `http://127.0.0.1:PORT`. */
+  base: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * The tests every framework gets: `serve()` starts the fixture on a
+ * wirestack server in this process and the curl checks run against it (one
+ * connection per curl run, counted on the server); then the fixture runs as
+ * an unchanged program under `wirestack/register` (`flag`) and the same
+ * checks run against that. `more` adds a framework's own tests to the
+ * in-process suite, given the running app.
+ */
+export function describeFramework(
+  name: string,
+  serve: () => Promise<Served>,
+  registered: { fixture: string; flag: '--require' | '--import'; listens: string },
+  more?: (app: () => Served) => void,
+): void {
+  describe(`${name} on wirestack http`, () => {
+    let app: Served;
+    let connections = 0;
+    before(async () => {
+      app = await serve();
+      app.server.on('connection', () => {
+        connections++;
+      });
+    });
+    after(() => app.stop());
+
+    test('routing, JSON bodies, static files, streaming and error handlers, by curl', async (t) => {
+      const curlPath = requireCurl(t);
+      if (!curlPath) return;
+      const before = connections;
+      await checkApp(curlPath, app.base);
+      // 7 curl runs, the last one with three requests on one connection.
+      assert.equal(connections - before, 7);
+    });
+
+    more?.(() => app);
   });
-  return () => count;
+
+  describe(`${name} under wirestack/register`, () => {
+    test(`${registered.listens} in an unchanged program serves on wirestack, by curl`, async (t) => {
+      const curlPath = requireCurl(t);
+      if (!curlPath) return;
+      await checkApp(curlPath, await startRegistered(t, registered.fixture, registered.flag));
+    });
+  });
 }
