@@ -5,10 +5,12 @@
  * `wirestack/register` with `--import`. Driven by curl.
  */
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { test } from 'node:test';
+import { pathToFileURL } from 'node:url';
 import * as http from '../../src/http/index.js';
 import { close } from '../http/helpers.js';
-import { describeFramework } from './helpers.js';
+import { describeFramework, FIXTURES } from './helpers.js';
 
 type Fetch = (request: Request) => Response | Promise<Response>;
 interface HonoFixture {
@@ -27,7 +29,8 @@ interface HonoFixture {
 describeFramework(
   'Hono',
   async () => {
-    const { createApp, serve } = (await import('./fixtures/hono-app.mjs')) as HonoFixture;
+    const fixture = pathToFileURL(join(FIXTURES, 'hono-app.mjs')).href;
+    const { createApp, serve } = (await import(fixture)) as HonoFixture;
     let server!: http.Server;
     await new Promise<void>((resolve) => {
       const options = { fetch: createApp().fetch, port: 0, hostname: '127.0.0.1' };
