@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { generate } from 'selfsigned';
+import { nginxConfig } from '../helpers/nginx.js';
 import {
   KERNEL_V4,
   KERNEL_V6,
@@ -119,27 +120,16 @@ describe('kernel link: HTTP over wirestack TCP', { timeout: 120_000 }, () => {
     writeFileSync(join(dir, 'small.txt'), 'hello from nginx\n');
     writeFileSync(
       join(dir, 'nginx.conf'),
-      `daemon off;
-master_process off;
-worker_processes 1;
-pid ${dir}/nginx.pid;
-error_log stderr warn;
-events { worker_connections 64; }
-http {
-  access_log off;
-  client_body_temp_path ${dir}/body;
-  proxy_temp_path ${dir}/proxy;
-  fastcgi_temp_path ${dir}/fastcgi;
-  uwsgi_temp_path ${dir}/uwsgi;
-  scgi_temp_path ${dir}/scgi;
-  keepalive_requests 100;
+      nginxConfig(
+        dir,
+        `  keepalive_requests 100;
   server {
     listen ${KERNEL_V4}:8081;
     listen [${KERNEL_V6}]:8081;
     root ${dir};
   }
-}
 `,
+      ),
     );
     const nginx = startProc(
       'ip',
