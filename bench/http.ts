@@ -15,7 +15,6 @@
  * Options for checking the harness itself: --ours MODULE (another http module
  * in place of dist/http/index.js), --out FILE, --no-readme.
  */
-import { execFileSync, spawn } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import {
   assertBuilt,
@@ -32,6 +31,7 @@ import {
   WIRESTACK_HTTP,
   writeResults,
 } from './lib.js';
+import { runWrk, socketErrorCount, type WrkRun, wrkVersion } from './wrk.js';
 
 interface Options {
   durationS: number;
@@ -117,45 +117,6 @@ function stopServer(server: Server): void {
   server.child.stop();
 }
 
-interface WrkRun {
-  requestsPerSec: number;
-  requests: number;
-  /** Server CPU time (user + system) per request, µs. */
-  serverCpuMicrosPerRequest?: number;
-  latencyAvgMs: number | null;
-  socketErrors: { connect: number; read: number; write: number; timeout: number };
-  non2xx: number;
-}
-
-/** wrk prints latency as e.g. 812.50us, 1.20ms, 2.01s. */
-function toMs(value: string, unit: string): number {
-  const scale: Record<string, number> = { us: 0.001, ms: 1, s: 1000, m: 60_000 };
-  return Number(value) * (scale[unit] ?? Number.NaN);
-}
-
-function parseWrk(output: string): WrkRun {
-  const rps = /Requests\/sec:\s+([\d.]+)/.exec(output);
-  if (!rps) throw new Error(`could not read wrk's output:\n${output}`);
-  const total = /(\d+) requests in/.exec(output);
-  const latency = /Latency\s+([\d.]+)(us|ms|s|m)\b/.exec(output);
-  const errors = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(
-    output,
-  );
-  const non2xx = /Non-2xx or 3xx responses: (\d+)/.exec(output);
-  return {
-    requestsPerSec: Number(rps[1]),
-    requests: total ? Number(total[1]) : 0,
-    latencyAvgMs: latency ? toMs(latency[1]!, latency[2]!) : null,
-    socketErrors: {
-      connect: Number(errors?.[1] ?? 0),
-      read: Number(errors?.[2] ?? 0),
-      write: Number(errors?.[3] ?? 0),
-      timeout: Number(errors?.[4] ?? 0),
-    },
-    non2xx: Number(non2xx?.[1] ?? 0),
-  };
-}
-
 interface Mode {
   name: string;
   label: string;
@@ -164,52 +125,14 @@ interface Mode {
   after: string[];
 }
 
-function runWrk(port: number, mode: Mode, options: Options, seconds: number): Promise<WrkRun> {
-  const args = [
-    '-t1',
-    `-c${options.connections}`,
-    `-d${seconds}s`,
-    '--timeout',
-    '5s',
-    ...mode.before,
-    `http://127.0.0.1:${port}/`,
-    ...mode.after,
-  ];
-  return new Promise((resolveRun, reject) => {
-    const child = spawn('wrk', args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      output += chunk;
-    });
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-      output += chunk;
-    });
-    child.once('error', reject);
-    child.once('close', (code) => {
-      if (code !== 0) reject(new Error(`wrk exited with ${code}:\n${output}`));
-      else {
-        try {
-          resolveRun(parseWrk(output));
-        } catch (err) {
-          reject(err);
-        }
-      }
-    });
+/** One wrk run of `mode` against `port` for `seconds`. */
+function load(port: number, mode: Mode, options: Options, seconds: number): Promise<WrkRun> {
+  return runWrk(`http://127.0.0.1:${port}/`, {
+    connections: options.connections,
+    seconds,
+    before: mode.before,
+    after: mode.after,
   });
-}
-
-function wrkVersion(): string {
-  try {
-    // `wrk -v` prints its version and exits non-zero.
-    execFileSync('wrk', ['-v'], { stdio: 'pipe' });
-    return 'unknown';
-  } catch (err) {
-    const out = String((err as { stdout?: Buffer }).stdout ?? '');
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
-      throw new Error('wrk is not installed (Debian: apt-get install wrk)');
-    }
-    return /wrk\s+(\S+)/.exec(out)?.[1] ?? 'unknown';
-  }
 }
 
 async function main(): Promise<void> {
@@ -250,16 +173,16 @@ async function main(): Promise<void> {
     const results = [];
     for (const mode of modes) {
       // A short unrecorded warm-up of each, so the JIT has seen the hot paths.
-      for (const server of servers) await runWrk(server.port, mode, options, 1);
+      for (const server of servers) await load(server.port, mode, options, 1);
       const runs: Record<Kind, WrkRun[]> = { wirestack: [], node: [], floor: [] };
       for (let r = 0; r < options.rounds; r++) {
         for (const server of servers) {
           const cpuBefore = await serverCpu(server);
-          const run = await runWrk(server.port, mode, options, options.durationS);
+          const run = await load(server.port, mode, options, options.durationS);
           const cpu = (await serverCpu(server)) - cpuBefore;
           if (run.requests > 0) run.serverCpuMicrosPerRequest = round(cpu / run.requests, 2);
           runs[server.kind].push(run);
-          const errors = Object.values(run.socketErrors).reduce((a, b) => a + b, 0);
+          const errors = socketErrorCount(run);
           console.log(
             `${mode.name.padEnd(14)} ${server.kind.padEnd(9)} ${run.requestsPerSec.toFixed(0).padStart(8)} req/s` +
               `  ${run.serverCpuMicrosPerRequest ?? '?'} µs CPU/request` +

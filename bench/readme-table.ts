@@ -217,6 +217,47 @@ export function renderHttpMemory(report: HttpMemoryReport): string {
   return lines.join('\n');
 }
 
+interface FrameworkSide {
+  requestsPerSec: number;
+  serverCpuMicrosPerRequest: number;
+}
+
+export interface FrameworksReport {
+  benchmark: 'frameworks';
+  date: string;
+  node: string;
+  cpu: string;
+  cores: number;
+  wrk: { threads: number; connections: number; durationS: number; rounds: number };
+  results: {
+    label: string;
+    wirestack: FrameworkSide;
+    node: FrameworkSide;
+    ratio: number;
+    rounds: RoundRatios;
+  }[];
+}
+
+export function renderFrameworks(report: FrameworksReport): string {
+  const { wrk } = report;
+  return [
+    `| hello world (wrk: ${wrk.threads} thread, ${wrk.connections} connections) | wirestack (register) req/s | node:http req/s | wirestack / node:http | round by round | server CPU µs/request: wirestack / node:http |`,
+    '| --- | ---: | ---: | ---: | ---: | ---: |',
+    ...report.results.map(
+      (r) =>
+        `| ${r.label} | ${number(r.wirestack.requestsPerSec)} | ${number(r.node.requestsPerSec)} | ${r.ratio.toFixed(2)} | ` +
+        `${roundsText(r.rounds)} | ${r.wirestack.serverCpuMicrosPerRequest.toFixed(1)} / ${r.node.serverCpuMicrosPerRequest.toFixed(1)} |`,
+    ),
+    '',
+    "The same app, unchanged, on both sides: `GET /` answered `Hello, World!` as text/plain the framework's usual way, " +
+      'started by `app.listen()`; the wirestack side runs under `node --require wirestack/register`. ' +
+      `Each side in its own process on loopback; median of ${wrk.rounds} interleaved rounds of ${wrk.durationS} s ` +
+      "(round by round: each round's wirestack ÷ node:http, the two back to back). " +
+      `Node ${report.node}, ${report.cpu} (${report.cores} cores), ${report.date.slice(0, 10)}. ` +
+      'From `bench/results/frameworks.json`, by `npm run bench:frameworks`.',
+  ].join('\n');
+}
+
 interface ParserReport {
   benchmark: 'parser';
   date: string;
@@ -299,6 +340,7 @@ export function renderWs(report: WsReport): string {
 const renderers: Record<string, (report: never) => string> = {
   ws: renderWs,
   http: renderHttp,
+  frameworks: renderFrameworks,
   'http-client': renderHttpClient,
   'http-memory': renderHttpMemory,
   net: renderNet,
