@@ -252,7 +252,8 @@ export function renderFrameworks(report: FrameworksReport): string {
     "The same app, unchanged, on both sides: `GET /` answered `Hello, World!` as text/plain the framework's usual way, " +
       'started by `app.listen()`; the wirestack side runs under `node --require wirestack/register`. ' +
       `Each side in its own process on loopback; median of ${wrk.rounds} interleaved rounds of ${wrk.durationS} s ` +
-      "(round by round: each round's wirestack ÷ node:http, the two back to back). " +
+      "(round by round: each round's wirestack ÷ node:http, the two back to back). The machine is shared " +
+      'with other work, so req/s is noisy; server CPU per request is the steadier measure. ' +
       `Node ${report.node}, ${report.cpu} (${report.cores} cores), ${report.date.slice(0, 10)}. ` +
       'From `bench/results/frameworks.json`, by `npm run bench:frameworks`.',
   ].join('\n');
