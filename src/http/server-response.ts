@@ -276,6 +276,17 @@ export class ServerResponse extends OutgoingMessage {
     return this;
   }
 
+  /** `writeHead` under its old name, which Node keeps. */
+  writeHeader(
+    statusCode: number,
+    reason?: string | WriteHeadHeaders,
+    obj?: WriteHeadHeaders,
+  ): this {
+    return typeof reason === 'string'
+      ? this.writeHead(statusCode, reason, obj)
+      : this.writeHead(statusCode, reason);
+  }
+
   /** @internal The head as written without an explicit writeHead(). */
   override _implicitHeader(): void {
     this.writeHead(this.statusCode);

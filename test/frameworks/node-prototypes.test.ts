@@ -5,9 +5,9 @@
  * wirestack's server and on Node's, with one handler that then uses the
  * message API broadly through Node's prototypes: header reads (including
  * the trailers of a chunked body), the body stream, the writable state
- * getters, header writes and removal, `writeHead` with fields, a chunked
- * body. What the handler saw and what the client received must be the same
- * on both servers.
+ * getters, header writes and removal, `writeHead` with fields (by its old
+ * name, `writeHeader`), a chunked body. What the handler saw and what the
+ * client received must be the same on both servers.
  */
 import assert from 'node:assert/strict';
 import * as nodeHttp from 'node:http';
@@ -46,7 +46,9 @@ function handler(observed: Observed[]) {
       seen.hasGone = res.hasHeader('x-gone');
       seen.names = res.getHeaderNames();
       seen.two = res.getHeader('x-two');
-      res.writeHead(202, 'Taken', { 'Content-Type': 'text/plain' });
+      // writeHead's old name (Node's types leave it out).
+      const legacy = res as unknown as { writeHeader: typeof res.writeHead };
+      legacy.writeHeader(202, 'Taken', { 'Content-Type': 'text/plain' });
       seen.headersSentAfter = res.headersSent;
       res.write('first ');
       res.end('last', () => {
