@@ -50,6 +50,7 @@ import * as netModule from './net/index.js';
 import { Server as NetServer, type ServerOpts } from './net/server.js';
 import { kLayeredOver, Socket as NetSocket, type SocketConstructorOpts } from './net/socket.js';
 import { callableClass } from './util/callable-class.js';
+import { nodeTyped } from './util/node-typed.js';
 import type { ClientOptions } from './ws/client-handshake.js';
 import { createWebSocketStream } from './ws/stream.js';
 import { type ServerSideOptions, WebSocket } from './ws/websocket.js';
@@ -153,7 +154,7 @@ export function bindNet(transport: Transport): BoundNet {
 
   const createConnection = (...args: unknown[]): NetSocket => connectWith(Socket, args);
   const BoundSocket = callableClass(Socket);
-  return {
+  return nodeTyped<BoundNet>({
     ...netModule,
     Socket: BoundSocket,
     Stream: BoundSocket,
@@ -164,7 +165,7 @@ export function bindNet(transport: Transport): BoundNet {
     ): NetServer => new Server(options, listener),
     createConnection,
     connect: createConnection,
-  };
+  });
 }
 
 /** `dgram` on `transport`. */
@@ -249,7 +250,7 @@ export function bindHttp(transport: Transport): BoundHttp {
     options?: RequestOptions | ResponseListener,
     cb?: ResponseListener,
   ): ClientRequest => new BoundClientRequest(input, options, cb);
-  const http: BoundHttp = {
+  const http = nodeTyped<BoundHttp>({
     ...httpModule,
     Agent: callableClass(Agent),
     ClientRequest: callableClass(BoundClientRequest),
@@ -258,7 +259,7 @@ export function bindHttp(transport: Transport): BoundHttp {
       new Server(options, listener),
     request,
     get: endedAtOnce(request),
-  };
+  });
   defineGlobalAgent<HttpAgent>(
     http,
     () => globalAgent,
@@ -289,7 +290,7 @@ export function bindHttps(transport: Transport): BoundHttps {
     options?: HttpsRequestOptions | ResponseListener,
     cb?: ResponseListener,
   ): ClientRequest => requestWith(globalAgent, input, options, cb);
-  const https: BoundHttps = {
+  const https = nodeTyped<BoundHttps>({
     ...httpsModule,
     Agent: callableClass(Agent),
     Server: callableClass(Server),
@@ -297,7 +298,7 @@ export function bindHttps(transport: Transport): BoundHttps {
       new Server(options, listener),
     request,
     get: endedAtOnce(request),
-  };
+  });
   defineGlobalAgent<HttpsAgent>(
     https,
     () => globalAgent,

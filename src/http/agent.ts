@@ -9,7 +9,10 @@
  */
 import { EventEmitter } from 'node:events';
 import { codedError } from '../errors/index.js';
-import { type ConnectOptions, createConnection, isIP, type Socket } from '../net/index.js';
+import { createConnection } from '../net/connect.js';
+import type { ConnectOptions } from '../net/normalize-args.js';
+import type { Socket } from '../net/socket.js';
+import { isIP } from '../wire/ip-address.js';
 import type { HttpSocket } from './outgoing-message.js';
 
 /** Options of `new http.Agent([options])`. Times are milliseconds. */

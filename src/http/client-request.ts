@@ -17,7 +17,8 @@ import { finished } from 'node:stream';
 import { urlToHttpOptions } from 'node:url';
 import { AbortError, codedError } from '../errors/index.js';
 import type { LookupFunction } from '../handle/types.js';
-import { createConnection, type Socket } from '../net/index.js';
+import { createConnection } from '../net/connect.js';
+import type { Socket } from '../net/socket.js';
 import { validateBoolean, validateTimeout } from '../util/validators.js';
 import { Agent, type AgentRequestOptions, globalAgent } from './agent.js';
 import {

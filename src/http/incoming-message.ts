@@ -10,7 +10,7 @@
 // Imported rather than global: Node's global Buffer and process are accessors (slow in hot paths).
 import process from 'node:process';
 import { Readable } from 'node:stream';
-import type { Socket } from '../net/index.js';
+import type { Socket } from '../net/socket.js';
 import {
   addHeaderLine,
   buildHeaders,

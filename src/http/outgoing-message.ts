@@ -17,7 +17,7 @@ import { captureRejectionSymbol } from 'node:events';
 import process from 'node:process';
 import { Stream } from 'node:stream';
 import { codedError } from '../errors/index.js';
-import type { Socket } from '../net/index.js';
+import type { Socket } from '../net/socket.js';
 import { Socket as NetSocket } from '../net/socket.js';
 import { latin1 } from '../util/latin1.js';
 import { utcDateLine } from './date-cache.js';

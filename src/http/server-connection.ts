@@ -13,7 +13,7 @@
 import { Buffer } from 'node:buffer';
 import process from 'node:process';
 import { codedError } from '../errors/index.js';
-import type { Socket } from '../net/index.js';
+import type { Socket } from '../net/socket.js';
 import { findRawHeader, headerEntryLimit } from './headers.js';
 import { type IncomingMessage, nextEpoch, pushEnd, setVersion } from './incoming-message.js';
 import { nodeOptions } from './node-options.js';

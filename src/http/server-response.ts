@@ -4,7 +4,7 @@
  * as the second argument of `'request'`.
  */
 import { codedError } from '../errors/index.js';
-import type { Socket } from '../net/index.js';
+import type { Socket } from '../net/socket.js';
 import {
   checkInvalidHeaderChar,
   type OutgoingHttpHeader,

@@ -10,7 +10,8 @@
 import { captureRejectionSymbol } from 'node:events';
 import { codedError } from '../errors/index.js';
 import type { Transport } from '../handle/types.js';
-import { Server as NetServer, type Socket } from '../net/index.js';
+import { Server as NetServer } from '../net/server.js';
+import type { Socket } from '../net/socket.js';
 import { validateBoolean } from '../util/validators.js';
 import { IncomingMessage } from './incoming-message.js';
 import { OutgoingMessage, parseUniqueHeadersOption } from './outgoing-message.js';

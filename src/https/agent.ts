@@ -18,12 +18,10 @@ import {
   Agent as HttpAgent,
   type AgentOptions as HttpAgentOptions,
 } from '../http/agent.js';
-import {
-  type ConnectOptions,
-  isIP,
-  createConnection as netConnect,
-  type Socket,
-} from '../net/index.js';
+import { createConnection as netConnect } from '../net/connect.js';
+import type { ConnectOptions } from '../net/normalize-args.js';
+import type { Socket } from '../net/socket.js';
+import { isIP } from '../wire/ip-address.js';
 import { SecureSocket } from './secure-socket.js';
 
 /**

@@ -2,56 +2,95 @@
  * wirestack's `https`: Node's HTTPS API (https://nodejs.org/api/https.html) —
  * wirestack's http over TLS. TLS itself is node:tls, wrapped around
  * wirestack's own `net.Socket` (DESIGN.md, `https/`), so it runs on any
- * transport.
+ * transport. Typed with `@types/node`'s `node:https` declarations
+ * (docs/types.md).
  *
  * Besides re-exports, this module holds `globalAgent` itself: as in Node,
  * user code may assign `https.globalAgent = new https.Agent(...)`, and
  * `request` / `get` use whatever it holds at the time of the call.
  */
+import type { ClientRequest as HttpClientRequest, IncomingMessage } from 'node:http';
+import type * as node from 'node:https';
 import type { ClientRequest, ResponseListener } from '../http/client-request.js';
+import type { CreateServer, ServerConstructor } from '../http/public-types.js';
+import type { TransportOption } from '../net/public-types.js';
 import { callableClass } from '../util/callable-class.js';
+import { type NodeClass, nodeTyped } from '../util/node-typed.js';
+import type { TlsConnectOptions } from './agent.js';
 import { Agent as AgentClass, createGlobalAgent } from './agent.js';
-import { type RequestOptions, requestWith } from './client.js';
-import { Server as ServerClass } from './server.js';
+import { type RequestOptions as ClientRequestOptions, requestWith } from './client.js';
+import { createServer as createServerImpl, Server as ServerClass } from './server.js';
 
-export type { AgentOptions, SecureConnectOptions, TlsConnectOptions } from './agent.js';
-export type { RequestOptions } from './client.js';
+export type { ServerOptions } from 'node:https';
+export type { SecureConnectOptions, TlsConnectOptions } from './agent.js';
+
+/**
+ * Options of `https.request`: Node's, and every `tls.connect` option (Node's
+ * https doc: "any options from tls.connect()"; `@types/node` leaves out a few,
+ * `ALPNProtocols` among them).
+ */
+export type RequestOptions = node.RequestOptions & TlsConnectOptions;
+
+/** `https.request` / `https.get`: Node's two forms. */
+export interface Request {
+  (
+    options: RequestOptions | string | URL,
+    callback?: (res: IncomingMessage) => void,
+  ): HttpClientRequest;
+  (
+    url: string | URL,
+    options: RequestOptions,
+    callback?: (res: IncomingMessage) => void,
+  ): HttpClientRequest;
+}
 export { SecureSocket } from './secure-socket.js';
-export { createServer, type ServerOptions } from './server.js';
+
+/** Options of `new https.Agent([options])`: Node's, and `transport` (of the sockets it makes). */
+export type AgentOptions = node.AgentOptions & TransportOption;
+
+/** `https.createServer([options][, requestListener])`: an `https.Server`. */
+export const createServer = nodeTyped<CreateServer<'https'>>(createServerImpl);
 
 /** `https.Agent` (callable without `new`, as in Node). */
-export const Agent = callableClass(AgentClass);
-export type Agent = AgentClass;
+export const Agent = nodeTyped<NodeClass<typeof node.Agent, node.Agent, [options?: AgentOptions]>>(
+  callableClass(AgentClass),
+);
+export type Agent = node.Agent;
 /** `https.Server` (callable without `new`, as in Node). */
-export const Server = callableClass(ServerClass);
-export type Server = ServerClass;
+export const Server = nodeTyped<ServerConstructor<'https'>>(callableClass(ServerClass));
+export type Server<
+  Request extends
+    typeof import('node:http').IncomingMessage = typeof import('node:http').IncomingMessage,
+  Response extends typeof import('node:http').ServerResponse<
+    InstanceType<Request>
+  > = typeof import('node:http').ServerResponse,
+> = node.Server<Request, Response>;
 
 /**
  * The agent `https.request` / `https.get` use when the options name none:
  * keep-alive, LIFO scheduling, 5000 ms idle timeout. Assignable.
  */
-export const globalAgent: AgentClass = createGlobalAgent();
+export const globalAgent: node.Agent = nodeTyped<node.Agent>(createGlobalAgent());
+
+/** The request `https.request` makes, with the agent `globalAgent` holds at the call. */
+function requestNow(
+  url: string | URL | ClientRequestOptions,
+  options?: ClientRequestOptions | ResponseListener,
+  callback?: ResponseListener,
+): ClientRequest {
+  return requestWith(nodeTyped<AgentClass>(globalAgent), url, options, callback);
+}
 
 /**
  * `https.request(url[, options][, callback])` / `https.request(options[,
  * callback])`: an `http.ClientRequest` over TLS (see client.ts for the TLS
  * options and error codes). Call `end()` to send it.
  */
-export function request(
-  url: string | URL | RequestOptions,
-  options?: RequestOptions | ResponseListener,
-  callback?: ResponseListener,
-): ClientRequest {
-  return requestWith(globalAgent, url, options, callback);
-}
+export const request = nodeTyped<Request>(requestNow);
 
 /** `https.get(...)`: `request` with method GET, already ended. */
-export function get(
-  url: string | URL | RequestOptions,
-  options?: RequestOptions | ResponseListener,
-  callback?: ResponseListener,
-): ClientRequest {
-  const req = requestWith(globalAgent, url, options, callback);
+export const get = nodeTyped<Request>((...args: Parameters<typeof requestNow>): ClientRequest => {
+  const req = requestNow(...args);
   req.end();
   return req;
-}
+});

@@ -11,8 +11,9 @@
  * sockets do: `connecting` is true until the TCP connection is up, then
  * `'connect'` is emitted (before the handshake's `'secureConnect'`).
  */
+import type { Socket as NodeSocket } from 'node:net';
 import * as tls from 'node:tls';
-import type { Socket } from '../net/index.js';
+import type { Socket } from '../net/socket.js';
 import { kLayeredOver } from '../net/socket.js';
 
 const kTransport = Symbol('wirestack.https.transport');
@@ -39,9 +40,13 @@ export class SecureSocket extends tls.TLSSocket {
    * (`isServer`, `secureContext`, `server`, `requestCert`, `rejectUnauthorized`,
    * `ALPNProtocols`, `SNICallback`, `handshakeTimeout` in ms, ...).
    */
-  constructor(transport: Socket, options: tls.TLSSocketOptions & Record<string, unknown>) {
-    super(transport as unknown as import('node:net').Socket, options);
-    this[kTransport] = transport;
+  constructor(
+    transport: Socket | NodeSocket,
+    options: tls.TLSSocketOptions & Record<string, unknown>,
+  ) {
+    // A wirestack socket, typed as ours or, publicly, as Node's (src/util/node-typed.ts).
+    super(transport as NodeSocket, options);
+    this[kTransport] = transport as Socket;
     this.once('close', destroyTransport);
   }
 

@@ -25,7 +25,7 @@ import {
   type RequestListener,
   serverArgs,
 } from '../http/server.js';
-import type { Socket } from '../net/index.js';
+import type { Socket } from '../net/socket.js';
 import { SecureSocket } from './secure-socket.js';
 
 /**

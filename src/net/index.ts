@@ -1,7 +1,17 @@
 /**
  * wirestack's `net`: Node's TCP and IPC API (https://nodejs.org/api/net.html)
- * on any transport — the host's sockets by default.
+ * on any transport — the host's sockets by default. Typed with
+ * `@types/node`'s `node:net` declarations (docs/types.md).
  */
+import type * as node from 'node:net';
+import { callableClass } from '../util/callable-class.js';
+import { type NodeClass, nodeTyped } from '../util/node-typed.js';
+import { createConnection as createConnectionImpl } from './connect.js';
+import { createServer as createServerImpl } from './create-server.js';
+import type { Connect, CreateServer, ServerArgs, SocketConstructorOpts } from './public-types.js';
+import { Server as ServerClass } from './server.js';
+import { Socket as SocketClass } from './socket.js';
+
 export { isIP, isIPv4, isIPv6 } from '../wire/ip-address.js';
 export {
   getDefaultAutoSelectFamily,
@@ -10,22 +20,33 @@ export {
   setDefaultAutoSelectFamilyAttemptTimeout,
 } from './auto-select-family.js';
 export { BlockList } from './block-list.js';
-export { connect, createConnection } from './connect.js';
-export { createServer } from './create-server.js';
 export { _setSimultaneousAccepts } from './deprecated.js';
-export type { ConnectOptions } from './normalize-args.js';
-export type { ServerListenOptions, ServerOpts } from './server.js';
-export type { SocketConstructorOpts } from './socket.js';
+export type {
+  Connect,
+  ConnectOptions,
+  CreateServer,
+  ServerListenOptions,
+  ServerOpts,
+  SocketConstructorOpts,
+  TransportOption,
+} from './public-types.js';
 export { SocketAddress, type SocketAddressInitOptions } from './socket-address.js';
 
-import { callableClass } from '../util/callable-class.js';
-import { Server as ServerClass } from './server.js';
-import { Socket as SocketClass } from './socket.js';
+/** `net.createConnection(...)`: a `net.Socket`, connecting (Node's net doc). */
+export const createConnection = nodeTyped<Connect>(createConnectionImpl);
+/** `net.connect(...)`: the same as `createConnection`. */
+export const connect = createConnection;
+/** `net.createServer([options][, connectionListener])`. */
+export const createServer = nodeTyped<CreateServer>(createServerImpl);
 
 /** `net.Server` (callable without `new`, as in Node). */
-export const Server = callableClass(ServerClass);
-export type Server = ServerClass;
+export const Server = nodeTyped<NodeClass<typeof node.Server, node.Server, ServerArgs>>(
+  callableClass(ServerClass),
+);
+export type Server = node.Server;
 /** `net.Socket` (callable without `new`, as in Node); `net.Stream` is the same class. */
-export const Socket = callableClass(SocketClass);
-export type Socket = SocketClass;
+export const Socket = nodeTyped<
+  NodeClass<typeof node.Socket, node.Socket, [options?: SocketConstructorOpts]>
+>(callableClass(SocketClass));
+export type Socket = node.Socket;
 export { Socket as Stream };

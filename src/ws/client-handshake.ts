@@ -24,17 +24,17 @@
  * `rejectUnauthorized`, ...) and agent; ws+unix:/path/to/socket:/request/path
  * uses an IPC socket.
  */
+
+import type { ClientRequest, IncomingMessage } from 'node:http';
+import type { RequestOptions as HttpsRequestOptions } from 'node:https';
 import type { Duplex } from 'node:stream';
 import type * as tls from 'node:tls';
 import type { Transport } from '../handle/types.js';
-import type { ClientRequest } from '../http/client-request.js';
-import type { IncomingMessage } from '../http/incoming-message.js';
-import { type RequestOptions, request } from '../http/index.js';
-import {
-  type RequestOptions as HttpsRequestOptions,
-  request as httpsRequest,
-} from '../https/index.js';
-import { connect, type Socket } from '../net/index.js';
+import { type RequestOptions, request } from '../http/client-request.js';
+import { request as httpsRequest } from '../https/index.js';
+import { createConnection as connect } from '../net/connect.js';
+import type { Socket } from '../net/socket.js';
+import { nodeTyped } from '../util/node-typed.js';
 import { DEFAULT_MAX_PAYLOAD, PROTOCOL_VERSION, ReadyState } from './constants.js';
 import { formatExtensions, isToken, parseExtensions } from './extension-header.js';
 import { acceptKey, generateKey } from './handshake.js';
@@ -247,7 +247,8 @@ export function initAsClient(
     // On a transport of its own, a connection of its own too: https' global
     // agent pools connections by name, not by transport.
     if (options.transport !== undefined && reqOptions.agent === undefined) reqOptions.agent = false;
-    req = httpsRequest(reqOptions as HttpsRequestOptions);
+    // https' public request is typed as Node's (src/util/node-typed.ts).
+    req = httpsRequest(nodeTyped<HttpsRequestOptions>(reqOptions));
   } else {
     if (typeof reqOptions.createConnection !== 'function' && reqOptions.agent === undefined) {
       // One connection of its own, as the `ws` package does (it is taken over on success).
@@ -258,7 +259,8 @@ export function initAsClient(
         return socket;
       };
     }
-    req = request(reqOptions);
+    // The WebSocket keeps it under its public type, Node's (src/util/node-typed.ts).
+    req = nodeTyped<ClientRequest>(request(reqOptions));
   }
   ws._req = req;
 

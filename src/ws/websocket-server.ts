@@ -32,9 +32,9 @@
  * there instead of an automatic HTTP error —, `close`.
  */
 import type { EventEmitter } from 'node:events';
+import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Transport } from '../handle/types.js';
-import type { IncomingMessage } from '../http/incoming-message.js';
 import { createServer, type Server as HttpServer } from '../http/index.js';
 import { STATUS_CODES } from '../http/status-codes.js';
 import { DEFAULT_CLOSE_TIMEOUT, DEFAULT_MAX_PAYLOAD, PROTOCOL_VERSION } from './constants.js';

@@ -24,9 +24,8 @@
  * error's code (1002, 1007, 1009), `error`, then `close`.
  */
 import { Blob, isUtf8 } from 'node:buffer';
+import type { ClientRequest, IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { ClientRequest } from '../http/client-request.js';
-import type { IncomingMessage } from '../http/incoming-message.js';
 import { type ClientOptions, initAsClient } from './client-handshake.js';
 import {
   BINARY_TYPES,

@@ -12,10 +12,15 @@ import * as nodeHttp from 'node:http';
 import * as nodeNet from 'node:net';
 import { describe, test } from 'node:test';
 import * as util from 'node:util';
+import type { Agent as AgentImpl } from '../../src/http/agent.js';
+import type { ClientRequest as ClientRequestImpl } from '../../src/http/client-request.js';
 import * as http from '../../src/http/index.js';
 import { idleParserCount } from '../../src/http/parser-pool.js';
 import { requirePeer } from '../helpers/peers.js';
 import { close, collect, curl, listen, rawExchange } from './helpers.js';
+
+/** An agent under its implementation's type: these tests check members @types/node does not declare. */
+const implementation = (agent: http.Agent): AgentImpl => agent as unknown as AgentImpl;
 
 /** GET with node:http; resolves with the response and its body. */
 function nodeGet(
@@ -84,7 +89,7 @@ describe('legacy classes and module surface', () => {
     });
     assert.equal(httpModule.globalAgent, mine);
     const { req } = await ourGet({ host: '127.0.0.1', port });
-    assert.equal(req.agent, mine);
+    assert.equal((req as unknown as ClientRequestImpl).agent, mine);
   });
 
   test('ERR_INVALID_ARG_TYPE messages name the expected kinds as Node does', () => {
@@ -490,7 +495,7 @@ describe('Agent', () => {
     assert.equal(idle.listenerCount('drain'), 0);
     idle.emit('error', new Error('idle failure'));
     assert.equal(agent.freeSockets[name], undefined);
-    assert.equal(agent.totalSocketCount, 0);
+    assert.equal(implementation(agent).totalSocketCount, 0);
     assert.equal(idle.destroyed, true);
     const third = await get(2);
     assert.notEqual(third, first); // a new connection
@@ -517,7 +522,7 @@ describe('Agent', () => {
       ),
     );
     await new Promise((r) => setTimeout(r, 20));
-    assert.equal(small.totalSocketCount, 1);
+    assert.equal(implementation(small).totalSocketCount, 1);
     assert.deepEqual(counts, [1, 1]);
   });
 
@@ -530,19 +535,17 @@ describe('Agent', () => {
     const name = Object.keys(agent.freeSockets)[0]!;
     assert.equal(agent.freeSockets[name]!.length, 1);
     // Idle sockets count until they close.
-    assert.equal(agent.totalSocketCount, 1);
+    assert.equal(implementation(agent).totalSocketCount, 1);
     agent.freeSockets[name]![0]!.destroy();
     await new Promise((r) => setTimeout(r, 20));
-    assert.equal(agent.totalSocketCount, 0);
+    assert.equal(implementation(agent).totalSocketCount, 0);
   });
 
   test('addRequest(req, host, port, localAddress): the legacy form names the pool', () => {
     const agent = new http.Agent({ maxSockets: 0 as never });
     agent.maxSockets = 0;
-    const req = { getHeader: () => undefined } as unknown as Parameters<
-      http.Agent['addRequest']
-    >[0];
-    agent.addRequest(req, 'localhost', 8080, '127.0.0.1');
+    const req = { getHeader: () => undefined } as unknown as Parameters<AgentImpl['addRequest']>[0];
+    implementation(agent).addRequest(req, 'localhost', 8080, '127.0.0.1');
     assert.deepEqual(Object.keys(agent.requests), ['localhost:8080:127.0.0.1']);
   });
 });

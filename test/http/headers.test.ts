@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import * as nodeHttp from 'node:http';
 import { describe, test } from 'node:test';
+import type { Agent as AgentImpl } from '../../src/http/agent.js';
 import { buildHeaders, buildHeadersDistinct } from '../../src/http/headers.js';
 import * as http from '../../src/http/index.js';
 
@@ -36,7 +37,7 @@ describe('constants', () => {
     ]) {
       assert.ok(name in http, name);
     }
-    assert.equal(http.globalAgent.keepAlive, true);
+    assert.equal((http.globalAgent as unknown as AgentImpl).keepAlive, true);
   });
 });
 

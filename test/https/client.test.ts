@@ -10,8 +10,12 @@ import * as nodeHttps from 'node:https';
 import { describe, test } from 'node:test';
 import type * as nodeTls from 'node:tls';
 import type { IncomingMessage } from '../../src/http/index.js';
+import type { Agent as AgentImpl } from '../../src/https/agent.js';
 import * as https from '../../src/https/index.js';
 import { close, collect, listen, testCertificates } from './helpers.js';
+
+/** An agent under its implementation's type: these tests check members @types/node does not declare. */
+const implementation = (agent: https.Agent): AgentImpl => agent as unknown as AgentImpl;
 
 /** What the TLS socket said when the response arrived (it may be closed once the body is read). */
 interface TlsInfo {
@@ -299,14 +303,14 @@ describe('https client against node:https server', () => {
     const second = await fetch(options);
     assert.equal(second.req.reusedSocket, false, 'a new connection');
     assert.equal(second.tls.sessionReused, true, 'an abbreviated handshake');
-    assert.equal(agent._sessionCache.list.length, 1);
+    assert.equal(implementation(agent)._sessionCache.list.length, 1);
 
     const noCache = new https.Agent({ keepAlive: false, maxCachedSessions: 0 });
     await fetch({ ...options, agent: noCache });
     await new Promise((r) => setTimeout(r, 20));
     const uncached = await fetch({ ...options, agent: noCache });
     assert.equal(uncached.tls.sessionReused, false);
-    assert.equal(noCache._sessionCache.list.length, 0);
+    assert.equal(implementation(noCache)._sessionCache.list.length, 0);
   });
 
   test("the socket reports 'connect' before 'secureConnect', like Node's", async (t) => {
@@ -351,24 +355,24 @@ describe('https Agent', () => {
   test('defaults: port 443, https:, globalAgent keeps connections alive; callable without new', () => {
     const agent = https.Agent();
     assert.ok(agent instanceof https.Agent);
-    assert.equal(agent.defaultPort, 443);
-    assert.equal(agent.protocol, 'https:');
-    assert.equal(agent.maxCachedSessions, 100);
+    assert.equal(implementation(agent).defaultPort, 443);
+    assert.equal(implementation(agent).protocol, 'https:');
+    assert.equal(implementation(agent).maxCachedSessions, 100);
     assert.ok(https.globalAgent instanceof https.Agent);
-    assert.equal(https.globalAgent.keepAlive, true);
+    assert.equal(implementation(https.globalAgent).keepAlive, true);
   });
 
   test('the session cache evicts the oldest origin first', () => {
     const agent = new https.Agent({ maxCachedSessions: 2 });
-    agent._cacheSession('a', Buffer.from('1'));
-    agent._cacheSession('b', Buffer.from('2'));
-    agent._cacheSession('a', Buffer.from('3'));
-    assert.deepEqual(agent._getSession('a'), Buffer.from('3'));
-    agent._cacheSession('c', Buffer.from('4'));
-    assert.equal(agent._getSession('a'), undefined);
-    assert.deepEqual(agent._sessionCache.list, ['b', 'c']);
-    agent._evictSession('b');
-    assert.deepEqual(agent._sessionCache.list, ['c']);
+    implementation(agent)._cacheSession('a', Buffer.from('1'));
+    implementation(agent)._cacheSession('b', Buffer.from('2'));
+    implementation(agent)._cacheSession('a', Buffer.from('3'));
+    assert.deepEqual(implementation(agent)._getSession('a'), Buffer.from('3'));
+    implementation(agent)._cacheSession('c', Buffer.from('4'));
+    assert.equal(implementation(agent)._getSession('a'), undefined);
+    assert.deepEqual(implementation(agent)._sessionCache.list, ['b', 'c']);
+    implementation(agent)._evictSession('b');
+    assert.deepEqual(implementation(agent)._sessionCache.list, ['c']);
   });
 
   test('an http: URL is refused with ERR_INVALID_PROTOCOL', () => {

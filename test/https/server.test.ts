@@ -14,6 +14,7 @@ import { describe, test } from 'node:test';
 import * as nodeTls from 'node:tls';
 import * as http from '../../src/http/index.js';
 import * as https from '../../src/https/index.js';
+import type { Server as ServerImpl } from '../../src/https/server.js';
 import { requirePeer } from '../helpers/peers.js';
 import { curl } from '../http/helpers.js';
 import { close, collect, listen, testCertificates } from './helpers.js';
@@ -257,7 +258,7 @@ describe('https server with node:https and node:tls clients', () => {
     const server = https.createServer(certs.localhost, (_req, res) => res.end());
     const port = await listen(server);
     t.after(() => close(server));
-    assert.deepEqual(server.ALPNProtocols, Buffer.from('\x08http/1.1'));
+    assert.deepEqual((server as unknown as ServerImpl).ALPNProtocols, Buffer.from('\x08http/1.1'));
     const socket = await tlsConnect(t, {
       port,
       ca: certs.ca.cert,

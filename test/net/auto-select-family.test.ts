@@ -19,7 +19,7 @@ function fixedLookup(addresses: Answer) {
       if (options.all) cb(null, addresses);
       else cb(null, addresses[0]!.address, addresses[0]!.family);
     });
-  }) as unknown as net.ConnectOptions['lookup'];
+  }) as unknown as nodeNet.LookupFunction;
 }
 
 async function closedPort(): Promise<number> {

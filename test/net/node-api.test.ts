@@ -3,6 +3,8 @@ import { EventEmitter, once } from 'node:events';
 import * as nodeNet from 'node:net';
 import { describe, it } from 'node:test';
 import * as net from '../../src/net/index.js';
+import type { Server as ServerImpl } from '../../src/net/server.js';
+import type { Socket as SocketImpl } from '../../src/net/socket.js';
 
 // Details of Node's API surface that code written for Node relies on.
 describe("net: Node's API surface", () => {
@@ -62,11 +64,11 @@ describe("net: Node's API surface", () => {
   it('records the listen request as _connectionKey', async () => {
     const server = net.createServer();
     server.listen(0, '127.0.0.1');
-    assert.equal(server._connectionKey, '4:127.0.0.1:0');
+    assert.equal((server as unknown as ServerImpl)._connectionKey, '4:127.0.0.1:0');
     await once(server, 'listening');
     server.close();
     const any = net.createServer().listen(0);
-    assert.equal(any._connectionKey, '6::::0');
+    assert.equal((any as unknown as ServerImpl)._connectionKey, '6::::0');
     any.close();
   });
 
@@ -135,7 +137,7 @@ describe('net: the idle timer and writes still draining', () => {
       getsockname: () => undefined,
       getpeername: () => undefined,
     };
-    const socket = new net.Socket({ handle } as unknown as net.SocketConstructorOpts);
+    const socket = new net.Socket({ handle } as unknown as net.SocketConstructorOpts) as SocketImpl;
     socket.setTimeout(60_000);
     let timeouts = 0;
     socket.on('timeout', () => timeouts++);

@@ -31,7 +31,7 @@ describe('net.Socket onread option', () => {
         callback(n, buf) {
           assert.equal(buf, buffer);
           got.push(Buffer.from(buf.subarray(0, n)));
-          return undefined;
+          return true;
         },
       },
       port,
@@ -52,7 +52,7 @@ describe('net.Socket onread option', () => {
         },
         callback(n, buf) {
           got.push(Buffer.from(buf.subarray(0, n)));
-          return undefined;
+          return true;
         },
       },
       port,
@@ -78,7 +78,7 @@ describe('net.Socket onread option', () => {
               resolve();
               return false;
             }
-            return undefined;
+            return true;
           },
         },
       });

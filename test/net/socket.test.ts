@@ -149,7 +149,7 @@ describe('net.Socket as a client', () => {
       port,
       host: 'example.test',
       lookup: ((_h: string, _o: unknown, cb: (e: null, a: string, f: number) => void) =>
-        cb(null, '127.0.0.1', 4)) as unknown as net.ConnectOptions['lookup'],
+        cb(null, '127.0.0.1', 4)) as unknown as nodeNet.LookupFunction,
     });
     await once(single, 'connect');
     single.destroy();

@@ -196,7 +196,7 @@ describe('the userspace transport as Node behaves on Linux', () => {
             paused = false;
             this.resume();
           });
-          return undefined;
+          return true;
         },
       },
     });

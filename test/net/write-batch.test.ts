@@ -7,6 +7,7 @@ import { describe, it, type TestContext } from 'node:test';
 import { LibuvStreamHandle } from '../../src/handle/host-stream-libuv.js';
 import { type LibuvRequest, type LibuvStream, streamWrap } from '../../src/handle/libuv.js';
 import * as net from '../../src/net/index.js';
+import type { Socket as SocketImpl } from '../../src/net/socket.js';
 import { pattern } from '../http/helpers.js';
 
 const { streamBaseState, kReadBytesOrError, kArrayBufferOffset, kLastWriteWasAsync } = streamWrap;
@@ -339,7 +340,7 @@ describe('net.Socket over batched writes', () => {
     socket.on('timeout', () => {
       timedOut = true;
     });
-    socket._onTimeout();
+    (socket as SocketImpl)._onTimeout();
     assert.ok(timedOut, 'the flushed write must not count as a write still draining');
   });
 
