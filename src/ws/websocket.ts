@@ -57,7 +57,11 @@ import { TypedEmitter } from './typed-emitter.js';
 /** What a binary message is handed over as: Buffer, ArrayBuffer, Buffer[] or Blob (per `binaryType`). */
 export type RawData = Buffer | ArrayBuffer | Buffer[] | Blob;
 
-/** What `send` accepts. Numbers are sent as their decimal text. */
+/**
+ * What `send` accepts. Numbers are sent as their decimal text; a list of
+ * Buffers (a message received with `binaryType` `'fragments'`) as their
+ * concatenation, so that whatever `'message'` hands over can be sent back.
+ */
 export type SendData =
   | string
   | number
@@ -65,6 +69,7 @@ export type SendData =
   | ArrayBuffer
   | ArrayBufferView
   | Blob
+  | readonly Buffer[]
   | readonly number[]
   | null
   | undefined;
@@ -120,6 +125,7 @@ function toBuffer(data: SendData): Buffer | Blob {
   if (data instanceof ArrayBuffer) return Buffer.from(data);
   if (ArrayBuffer.isView(data)) return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
   if (data instanceof Blob) return data;
+  if (data.length > 0 && ArrayBuffer.isView(data[0])) return Buffer.concat(data as readonly Buffer[]);
   return Buffer.from(data as readonly number[]);
 }
 

@@ -609,6 +609,22 @@ describe('WHATWG shape', () => {
     ws.close();
     await once(ws, 'close');
   });
+
+  test("a message received as 'fragments' is sent back whole", async (t) => {
+    const { wss, url } = await peerServer(t);
+    const connected = once(wss, 'connection') as Promise<[PeerWebSocket]>;
+    const ws = await open(new WebSocket(url));
+    ws.binaryType = 'fragments';
+    ws.on('message', (data, isBinary) => ws.send(data, { binary: isBinary }));
+    const [peer] = await connected;
+    const received = once(peer, 'message') as Promise<[Buffer]>;
+    peer.send(Buffer.from([1]), { fin: false });
+    peer.send(Buffer.from([2, 3, 4]), { fin: true });
+    const [echoed] = await received;
+    assert.deepEqual([...echoed], [1, 2, 3, 4]);
+    ws.close();
+    await once(ws, 'close');
+  });
 });
 
 describe('wss:// and streams', () => {
