@@ -125,7 +125,8 @@ function toBuffer(data: SendData): Buffer | Blob {
   if (data instanceof ArrayBuffer) return Buffer.from(data);
   if (ArrayBuffer.isView(data)) return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
   if (data instanceof Blob) return data;
-  if (data.length > 0 && ArrayBuffer.isView(data[0])) return Buffer.concat(data as readonly Buffer[]);
+  // A list: of Buffers (fragments of one message), or of byte values.
+  if (ArrayBuffer.isView(data[0])) return Buffer.concat(data as readonly Buffer[]);
   return Buffer.from(data as readonly number[]);
 }
 
