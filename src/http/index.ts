@@ -15,7 +15,14 @@ import {
 import { IncomingMessage as IncomingMessageClass } from './incoming-message.js';
 import { nodeOptions } from './node-options.js';
 import { OutgoingMessage as OutgoingMessageClass } from './outgoing-message.js';
-import type { AgentOptions, CreateServer, ServerConstructor } from './public-types.js';
+import type {
+  AgentOptions,
+  CreateServer,
+  DefaultResponseClass,
+  RequestClass,
+  ResponseClass,
+  ServerConstructor,
+} from './public-types.js';
 import { createServer as createServerImpl, Server as ServerClass } from './server.js';
 import { ServerResponse as ServerResponseClass } from './server-response.js';
 
@@ -33,14 +40,7 @@ export {
   validateHeaderValue,
 } from './headers.js';
 export { METHODS } from './methods.js';
-export type {
-  AgentOptions,
-  CreateServer,
-  RequestClass,
-  ResponseClass,
-  ServerConstructor,
-  ServerOptions,
-} from './public-types.js';
+export type * from './public-types.js';
 export { STATUS_CODES } from './status-codes.js';
 
 /** The callback of `http.request` / `http.get`: called with the response. */
@@ -78,8 +78,8 @@ export type OutgoingMessage<Request extends node.IncomingMessage = node.Incoming
 /** `http.Server`. */
 export const Server = nodeTyped<ServerConstructor<'http'>>(callableClass(ServerClass));
 export type Server<
-  Request extends typeof node.IncomingMessage = typeof node.IncomingMessage,
-  Response extends typeof node.ServerResponse<InstanceType<Request>> = typeof node.ServerResponse,
+  Request extends RequestClass = RequestClass,
+  Response extends ResponseClass<Request> = DefaultResponseClass,
 > = node.Server<Request, Response>;
 /** `http.ServerResponse`. */
 export const ServerResponse = nodeTyped<CallableClass<typeof node.ServerResponse>>(

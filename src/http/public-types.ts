@@ -16,10 +16,13 @@ export type ResponseClass<Request extends RequestClass> = typeof node.ServerResp
   InstanceType<Request>
 >;
 
+/** The class of the responses a server makes by default, `typeof http.ServerResponse`. */
+export type DefaultResponseClass = typeof node.ServerResponse;
+
 /** Options of `http.createServer([options])`: Node's, and `transport`. */
 export type ServerOptions<
   Request extends RequestClass = RequestClass,
-  Response extends ResponseClass<Request> = typeof node.ServerResponse,
+  Response extends ResponseClass<Request> = DefaultResponseClass,
 > = node.ServerOptions<Request, Response> & TransportOption;
 
 /** Options of `new http.Agent([options])`: Node's, and `transport` (of the sockets it makes). */
@@ -38,19 +41,19 @@ interface ServerKinds<Request extends RequestClass, Response extends ResponseCla
   };
 }
 /** `'http'` or `'https'`. */
-export type ServerKind = keyof ServerKinds<RequestClass, typeof node.ServerResponse>;
+export type ServerKind = keyof ServerKinds<RequestClass, DefaultResponseClass>;
 
 /** `createServer([options][, requestListener])` of `http` or `https` (Node's http and https docs). */
 export interface CreateServer<Kind extends ServerKind> {
   <
     Request extends RequestClass = RequestClass,
-    Response extends ResponseClass<Request> = typeof node.ServerResponse,
+    Response extends ResponseClass<Request> = DefaultResponseClass,
   >(
     requestListener?: node.RequestListener<Request, Response>,
   ): ServerKinds<Request, Response>[Kind]['server'];
   <
     Request extends RequestClass = RequestClass,
-    Response extends ResponseClass<Request> = typeof node.ServerResponse,
+    Response extends ResponseClass<Request> = DefaultResponseClass,
   >(
     options: ServerKinds<Request, Response>[Kind]['options'],
     requestListener?: node.RequestListener<Request, Response>,
@@ -65,16 +68,16 @@ export type ServerConstructor<Kind extends ServerKind> = Omit<
   CreateServer<Kind> & {
     new <
       Request extends RequestClass = RequestClass,
-      Response extends ResponseClass<Request> = typeof node.ServerResponse,
+      Response extends ResponseClass<Request> = DefaultResponseClass,
     >(
       requestListener?: node.RequestListener<Request, Response>,
     ): ServerKinds<Request, Response>[Kind]['server'];
     new <
       Request extends RequestClass = RequestClass,
-      Response extends ResponseClass<Request> = typeof node.ServerResponse,
+      Response extends ResponseClass<Request> = DefaultResponseClass,
     >(
       options: ServerKinds<Request, Response>[Kind]['options'],
       requestListener?: node.RequestListener<Request, Response>,
     ): ServerKinds<Request, Response>[Kind]['server'];
-    readonly prototype: ServerKinds<RequestClass, typeof node.ServerResponse>[Kind]['server'];
+    readonly prototype: ServerKinds<RequestClass, DefaultResponseClass>[Kind]['server'];
   };

@@ -9,44 +9,26 @@
  * user code may assign `https.globalAgent = new https.Agent(...)`, and
  * `request` / `get` use whatever it holds at the time of the call.
  */
-import type { ClientRequest as HttpClientRequest, IncomingMessage } from 'node:http';
 import type * as node from 'node:https';
 import type { ClientRequest, ResponseListener } from '../http/client-request.js';
-import type { CreateServer, ServerConstructor } from '../http/public-types.js';
-import type { TransportOption } from '../net/public-types.js';
+import type {
+  CreateServer,
+  DefaultResponseClass,
+  RequestClass,
+  ResponseClass,
+  ServerConstructor,
+} from '../http/public-types.js';
 import { callableClass } from '../util/callable-class.js';
 import { type NodeClass, nodeTyped } from '../util/node-typed.js';
-import type { TlsConnectOptions } from './agent.js';
 import { Agent as AgentClass, createGlobalAgent } from './agent.js';
 import { type RequestOptions as ClientRequestOptions, requestWith } from './client.js';
+import type { AgentOptions, Request } from './public-types.js';
 import { createServer as createServerImpl, Server as ServerClass } from './server.js';
 
 export type { ServerOptions } from 'node:https';
 export type { SecureConnectOptions, TlsConnectOptions } from './agent.js';
-
-/**
- * Options of `https.request`: Node's, and every `tls.connect` option (Node's
- * https doc: "any options from tls.connect()"; `@types/node` leaves out a few,
- * `ALPNProtocols` among them).
- */
-export type RequestOptions = node.RequestOptions & TlsConnectOptions;
-
-/** `https.request` / `https.get`: Node's two forms. */
-export interface Request {
-  (
-    options: RequestOptions | string | URL,
-    callback?: (res: IncomingMessage) => void,
-  ): HttpClientRequest;
-  (
-    url: string | URL,
-    options: RequestOptions,
-    callback?: (res: IncomingMessage) => void,
-  ): HttpClientRequest;
-}
+export type { AgentOptions, Request, RequestOptions } from './public-types.js';
 export { SecureSocket } from './secure-socket.js';
-
-/** Options of `new https.Agent([options])`: Node's, and `transport` (of the sockets it makes). */
-export type AgentOptions = node.AgentOptions & TransportOption;
 
 /** `https.createServer([options][, requestListener])`: an `https.Server`. */
 export const createServer = nodeTyped<CreateServer<'https'>>(createServerImpl);
@@ -59,11 +41,8 @@ export type Agent = node.Agent;
 /** `https.Server` (callable without `new`, as in Node). */
 export const Server = nodeTyped<ServerConstructor<'https'>>(callableClass(ServerClass));
 export type Server<
-  Request extends
-    typeof import('node:http').IncomingMessage = typeof import('node:http').IncomingMessage,
-  Response extends typeof import('node:http').ServerResponse<
-    InstanceType<Request>
-  > = typeof import('node:http').ServerResponse,
+  Request extends RequestClass = RequestClass,
+  Response extends ResponseClass<Request> = DefaultResponseClass,
 > = node.Server<Request, Response>;
 
 /**

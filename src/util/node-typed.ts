@@ -6,8 +6,8 @@
  * stricter types for internal use; this module states, in one place, that the
  * public export of each is Node's class. That the runtime shape is Node's is
  * what the behaviour tests (and Node's own test files) prove, and
- * test/types/conformance.ts checks that each implementation has every member
- * Node's declaration names.
+ * test/types/declared-members.test.ts checks that each implementation
+ * declares every member Node's declaration names.
  */
 
 /**

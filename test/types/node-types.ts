@@ -35,6 +35,26 @@ declare function takesAgent(agent: nodeHttp.Agent): void;
 declare function takesHttpsAgent(agent: nodeHttps.Agent): void;
 declare function takesDgramSocket(socket: nodeDgram.Socket): void;
 
+/** The public class types are Node's, exactly. */
+export function exactTypes(): void {
+  same<http.Server, nodeHttp.Server>();
+  same<http.IncomingMessage, nodeHttp.IncomingMessage>();
+  same<http.ServerResponse, nodeHttp.ServerResponse>();
+  same<http.ClientRequest, nodeHttp.ClientRequest>();
+  same<http.Agent, nodeHttp.Agent>();
+  same<https.Server, nodeHttps.Server>();
+  same<https.Agent, nodeHttps.Agent>();
+  same<net.Server, nodeNet.Server>();
+  same<net.Socket, nodeNet.Socket>();
+  const server = http.createServer();
+  same<typeof server, nodeHttp.Server>();
+  const secure = https.createServer({});
+  same<typeof secure, nodeHttps.Server>();
+  same<ReturnType<typeof net.connect>, nodeNet.Socket>();
+  // @ts-expect-error an http server is no https server
+  same<http.Server, nodeHttps.Server>();
+}
+
 /** Every public class is accepted where Node's is expected. */
 export function acceptedAsNodes(): void {
   const server = http.createServer();
