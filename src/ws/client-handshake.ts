@@ -24,7 +24,6 @@
  * `rejectUnauthorized`, ...) and agent; ws+unix:/path/to/socket:/request/path
  * uses an IPC socket.
  */
-
 import type { ClientRequest, IncomingMessage } from 'node:http';
 import type { RequestOptions as HttpsRequestOptions } from 'node:https';
 import type { Duplex } from 'node:stream';
