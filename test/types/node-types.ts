@@ -1,6 +1,6 @@
 /**
  * Type tests of wirestack's public modules against `@types/node`, Express's,
- * Fastify's, Koa's and `ws`'s declarations. Compiled by `npm run typecheck`
+ * Fastify's, Koa's, Hono's and `ws`'s declarations. Compiled by `npm run typecheck`
  * (part of `npm test`), never run: every function here only has to compile.
  * A line after `// @ts-expect-error` must fail to compile, else the
  * typecheck fails: that is how the wrong types are proven rejected.
@@ -11,8 +11,10 @@ import type * as nodeHttp from 'node:http';
 import type * as nodeHttps from 'node:https';
 import type * as nodeNet from 'node:net';
 import type { Duplex } from 'node:stream';
+import { getRequestListener, serve } from '@hono/node-server';
 import express from 'express';
 import fastify from 'fastify';
+import { Hono } from 'hono';
 import Koa from 'koa';
 import { WebSocketServer as PeerWebSocketServer } from 'ws';
 import * as dgram from '../../src/dgram/index.js';
@@ -102,6 +104,12 @@ export function frameworks(): void {
   fastify({
     serverFactory: (handler) => http.createServer((req, res) => handler(req, res)),
   });
+
+  // Hono's Node adapter takes the createServer to use, typed as Node's.
+  const hono = new Hono();
+  serve({ fetch: hono.fetch, createServer: http.createServer });
+  serve({ fetch: hono.fetch, createServer: https.createServer, serverOptions: {} });
+  http.createServer(getRequestListener(hono.fetch));
 
   // The `ws` package, given a wirestack http server.
   new PeerWebSocketServer({ server: http.createServer() });
