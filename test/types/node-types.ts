@@ -1,9 +1,10 @@
 /**
  * Type tests of wirestack's public modules against `@types/node`, Express's,
- * Fastify's, Koa's, Hono's and `ws`'s declarations. Compiled by `npm run typecheck`
- * (part of `npm test`), never run: every function here only has to compile.
- * A line after `// @ts-expect-error` must fail to compile, else the
- * typecheck fails: that is how the wrong types are proven rejected.
+ * Fastify's, Koa's, Hono's and `ws`'s declarations. Compiled by
+ * `npm run typecheck` (part of `npm test`), never run: every function here
+ * only has to compile. A line after `// @ts-expect-error` must fail to
+ * compile, else the typecheck fails: that is how the wrong types are proven
+ * rejected.
  */
 import { Buffer } from 'node:buffer';
 import type * as nodeDgram from 'node:dgram';
