@@ -79,7 +79,7 @@ test('curl → nginx (upstream keep-alive) → wirestack http: one upstream conn
   const server = http.createServer((req, res) => {
     seen.push({
       method: req.method ?? '',
-      url: req.url,
+      url: req.url ?? '',
       version: req.httpVersion,
       connection: req.headers.connection,
     });
