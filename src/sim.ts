@@ -335,9 +335,14 @@ export class Simulation {
     throw new Error('the simulation did not settle');
   }
 
-  /** Stops running the clock and closes the capture files. */
+  /**
+   * Stops running the clock and closes the capture files. Sockets and servers
+   * still open on the hosts stay open but stop holding the process alive, since
+   * nothing moves on a stopped clock.
+   */
   close(): void {
     this.driver?.stop();
+    for (const host of this.hosts) host.transport.keepAlive.close();
     for (const capture of this.captures) capture.close();
   }
 }

@@ -58,9 +58,21 @@ export interface UserspaceHost {
 export class KeepAlive {
   private count = 0;
   private timer: NodeJS.Timeout | null = null;
+  private closed = false;
 
   acquire(): void {
-    if (this.count++ === 0) this.timer = setInterval(() => {}, 1 << 30);
+    if (this.count++ === 0 && !this.closed) this.timer = setInterval(() => {}, 1 << 30);
+  }
+
+  /**
+   * Lets go of the process for good: the stack stopped (a closed simulation
+   * runs no more events), so its open handles can no longer do anything that
+   * would be worth waiting for. Claims still count, without a timer.
+   */
+  close(): void {
+    this.closed = true;
+    if (this.timer !== null) clearInterval(this.timer);
+    this.timer = null;
   }
 
   release(): void {
