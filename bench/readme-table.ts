@@ -338,6 +338,46 @@ export function renderWs(report: WsReport): string {
   ].join('\n');
 }
 
+interface TcpUserspaceMeasured {
+  goodputGbitPerSec: number;
+  cpuMsPerMiB: number;
+  segmentsPerSec?: number;
+  cpuMicrosPerSegment?: number;
+  heapBytesPerSegment?: number;
+}
+
+interface TcpUserspaceReport {
+  benchmark: 'tcp-userspace';
+  date: string;
+  node: string;
+  cpu: string;
+  cores: number;
+  method: string;
+  results: Array<{
+    label: string;
+    wirestack: TcpUserspaceMeasured;
+    host: TcpUserspaceMeasured | null;
+  }>;
+}
+
+export function renderTcpUserspace(report: TcpUserspaceReport): string {
+  const host = (m: TcpUserspaceMeasured | null) =>
+    m === null ? '—' : `${m.goodputGbitPerSec} Gbit/s (${m.cpuMsPerMiB} ms CPU/MiB)`;
+  return [
+    '| transfer | wirestack Gbit/s | segments/s | CPU µs/segment | heap bytes/segment | CPU ms/MiB | node:net over loopback |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...report.results.map(
+      ({ label, wirestack: w, host: h }) =>
+        `| ${label} | ${w.goodputGbitPerSec} | ${number(w.segmentsPerSec ?? 0)} | ${w.cpuMicrosPerSegment} | ` +
+        `${number(w.heapBytesPerSegment ?? 0)} | ${w.cpuMsPerMiB} | ${host(h)} |`,
+    ),
+    '',
+    `${report.method}. Segments count both directions (data and ACKs). Node ${report.node}, ` +
+      `${report.cpu} (${report.cores} cores, shared with other work), ${report.date.slice(0, 10)}. ` +
+      'From `bench/results/tcp-userspace.json`, by `npm run bench:tcp-userspace`.',
+  ].join('\n');
+}
+
 const renderers: Record<string, (report: never) => string> = {
   ws: renderWs,
   http: renderHttp,
@@ -347,6 +387,7 @@ const renderers: Record<string, (report: never) => string> = {
   net: renderNet,
   parser: renderParser,
   stack: renderStack,
+  'tcp-userspace': renderTcpUserspace,
 };
 
 /** Replaces the text between a benchmark's markers; returns null when the markers are absent. */
