@@ -182,7 +182,9 @@ const SCENARIOS: Scenario[] = [
 
 async function main(): Promise<void> {
   const results = [];
-  for (const s of SCENARIOS) {
+  // ONLY=text runs just the scenarios whose label contains it (the results file is then left alone).
+  const only = process.env.ONLY;
+  for (const s of SCENARIOS.filter((x) => only === undefined || x.label.includes(only))) {
     const wirestack = measured(await rounds(() => userspaceRound(s)));
     const host = s.loss === 0 ? measured(await rounds(() => hostRound(s))) : null;
     const row = {
@@ -197,6 +199,7 @@ async function main(): Promise<void> {
     console.log(JSON.stringify(row));
     results.push(row);
   }
+  if (only !== undefined) return;
   const out = {
     benchmark: 'tcp-userspace',
     date: new Date().toISOString(),

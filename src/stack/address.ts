@@ -134,11 +134,17 @@ export function networkOf(a: IpAddr, length: number): IpAddr {
   return out;
 }
 
-/** The directed broadcast address of an IPv4 subnet (all host bits set). */
-export function directedBroadcast(a: IpAddr, length: number): IpAddr {
-  const out = a.slice();
-  for (let bit = length; bit < 32; bit++) out[bit >>> 3]! |= 0x80 >>> (bit & 7);
-  return out;
+/** Whether IPv4 `addr` is the directed broadcast address (all host bits set) of `network`/`length`. */
+export function isDirectedBroadcastOf(addr: IpAddr, network: IpAddr, length: number): boolean {
+  if (addr.length !== 4) return false;
+  const mask = length === 0 ? 0 : (0xffffffff << (32 - length)) >>> 0;
+  const a = u32(addr);
+  return (a & mask) >>> 0 === (u32(network) & mask) >>> 0 && (a | mask) >>> 0 === 0xffffffff;
+}
+
+/** An IPv4 address as an unsigned 32-bit number (network byte order read). */
+export function u32(a: IpAddr): number {
+  return ((a[0]! << 24) | (a[1]! << 16) | (a[2]! << 8) | a[3]!) >>> 0;
 }
 
 /** `::ffff:a.b.c.d` for an IPv4 address. */

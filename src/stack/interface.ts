@@ -3,7 +3,7 @@
  * packets), link address, MTU, IP addresses, multicast memberships, and the
  * function that puts a frame on its link.
  */
-import { directedBroadcast, type IpAddr, ipEquals, ipKey } from './address.js';
+import { type IpAddr, ipKey, isDirectedBroadcastOf } from './address.js';
 import type { NeighborCache } from './neighbor.js';
 
 export type Medium = 'ethernet' | 'ip';
@@ -62,7 +62,7 @@ export class NetInterface {
   /** True when `addr` is the directed broadcast address of one of its IPv4 subnets (not /31, /32). */
   isDirectedBroadcast(addr: IpAddr): boolean {
     for (const a of this.v4) {
-      if (a.prefixLength < 31 && ipEquals(directedBroadcast(a.address, a.prefixLength), addr))
+      if (a.prefixLength < 31 && isDirectedBroadcastOf(addr, a.address, a.prefixLength))
         return true;
     }
     return false;

@@ -48,6 +48,7 @@ import {
 } from './address.js';
 import { StackError, type StackErrorCode } from './errors.js';
 import { fragmentPlan } from './fragment.js';
+import { allocFrame } from './frames.js';
 import type { NetInterface } from './interface.js';
 import { IpLayer } from './ip-layer.js';
 import type { IpLayerHost, TcpIcmpErrorCode } from './ip-layer-host.js';
@@ -322,18 +323,20 @@ export class Ipv4Layer extends IpLayer {
       ecn: (options.tos ?? 0) & 3,
       options: ipOptions,
       payloadLength,
+      dontFragment: false,
     };
     const loopCopy =
       !route.local &&
       ((multicast && options.multicastLoop !== false && route.iface.hasGroup(dst)) ||
         route.broadcast);
     if (headerLength + payloadLength <= mtu) {
-      const frame = new Uint8Array(ETHERNET_HEADER_LEN + headerLength + payloadLength);
+      const frame = allocFrame(ETHERNET_HEADER_LEN + headerLength + payloadLength);
       write(frame, ETHERNET_HEADER_LEN + headerLength, src, dst);
       // Like Linux with path-MTU discovery: DF on whatever leaves unfragmented,
       // except that a zero identification is only valid with DF (RFC 6864).
       fields.identification = this.nextId();
-      emitIpv4(frame, ETHERNET_HEADER_LEN, { ...fields, dontFragment: true });
+      fields.dontFragment = true;
+      emitIpv4(frame, ETHERNET_HEADER_LEN, fields);
       if (loopCopy) stack.deliverLocally(route.iface, frame.slice(ETHERNET_HEADER_LEN));
       stack.count('ipv4.out');
       stack.linkOutput(route, frame, now);
@@ -352,7 +355,7 @@ export class Ipv4Layer extends IpLayer {
     const plan = fragmentPlan(payloadLength, mtu - headerLength);
     for (let i = 0; i < plan.length; i++) {
       const [offset, size] = plan[i]!;
-      const frame = new Uint8Array(ETHERNET_HEADER_LEN + headerLength + size);
+      const frame = allocFrame(ETHERNET_HEADER_LEN + headerLength + size);
       frame.set(payload.subarray(offset, offset + size), ETHERNET_HEADER_LEN + headerLength);
       emitIpv4(frame, ETHERNET_HEADER_LEN, {
         ...fields,

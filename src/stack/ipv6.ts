@@ -63,6 +63,7 @@ import {
 } from './address.js';
 import { StackError, type StackErrorCode } from './errors.js';
 import { fragmentPlan } from './fragment.js';
+import { allocFrame } from './frames.js';
 import type { NetInterface } from './interface.js';
 import { IpLayer } from './ip-layer.js';
 import type { IpLayerHost, TcpIcmpErrorCode } from './ip-layer-host.js';
@@ -405,7 +406,7 @@ export class Ipv6Layer extends IpLayer {
       trafficClass: options.tos ?? 0,
     };
     if (IPV6_HEADER_LEN + hbh + payloadLength <= mtu) {
-      const frame = new Uint8Array(ETHERNET_HEADER_LEN + IPV6_HEADER_LEN + hbh + payloadLength);
+      const frame = allocFrame(ETHERNET_HEADER_LEN + IPV6_HEADER_LEN + hbh + payloadLength);
       write(frame, ETHERNET_HEADER_LEN + IPV6_HEADER_LEN + hbh, src, dst);
       if (hbh > 0) emitIpv6RouterAlert(frame, ETHERNET_HEADER_LEN + IPV6_HEADER_LEN, protocol);
       emitIpv6(frame, ETHERNET_HEADER_LEN, {
@@ -434,7 +435,7 @@ export class Ipv6Layer extends IpLayer {
     const plan = fragmentPlan(payloadLength, mtu - headers);
     for (let i = 0; i < plan.length; i++) {
       const [offset, size] = plan[i]!;
-      const frame = new Uint8Array(ETHERNET_HEADER_LEN + headers + size);
+      const frame = allocFrame(ETHERNET_HEADER_LEN + headers + size);
       const at = ETHERNET_HEADER_LEN;
       if (hbh > 0) emitIpv6RouterAlert(frame, at + IPV6_HEADER_LEN, IPV6_FRAGMENT);
       emitIpv6Fragment(frame, at + IPV6_HEADER_LEN + hbh, {

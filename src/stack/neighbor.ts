@@ -6,7 +6,12 @@
  * (re-confirming with unicast requests). The cache only decides; sending
  * requests and frames is the stack's job, through the callbacks.
  */
-import { type IpAddr, ipKey } from './address.js';
+import { type IpAddr, ipKey, u32 } from './address.js';
+
+/** An entry's map key: IPv4 addresses as numbers, so the per-packet lookup builds no string. */
+function neighborKey(a: IpAddr): number | string {
+  return a.length === 4 ? u32(a) : ipKey(a);
+}
 
 export type NeighborState = 'incomplete' | 'reachable' | 'stale' | 'probe';
 
@@ -62,7 +67,7 @@ export interface NeighborCallbacks {
 
 export class NeighborCache {
   readonly timers: NeighborTimers;
-  private readonly entries = new Map<string, NeighborEntry>();
+  private readonly entries = new Map<number | string, NeighborEntry>();
   private readonly callbacks: NeighborCallbacks;
   /** Frames dropped because a queue was full or resolution failed. */
   dropped = 0;
@@ -77,7 +82,7 @@ export class NeighborCache {
   }
 
   get(address: IpAddr): NeighborEntry | undefined {
-    return this.entries.get(ipKey(address));
+    return this.entries.get(neighborKey(address));
   }
 
   /**
@@ -85,7 +90,7 @@ export class NeighborCache {
    * Using a STALE entry starts re-confirming it (PROBE), as NUD does.
    */
   lookup(address: IpAddr, now: number): Uint8Array | null {
-    const entry = this.entries.get(ipKey(address));
+    const entry = this.entries.get(neighborKey(address));
     if (entry === undefined || entry.mac === null) return null;
     if (entry.state === 'stale') {
       entry.state = 'probe';
@@ -98,7 +103,7 @@ export class NeighborCache {
 
   /** Queues `frame` until `address` resolves, starting resolution if needed. */
   enqueue(address: IpAddr, frame: Uint8Array, now: number): void {
-    const key = ipKey(address);
+    const key = neighborKey(address);
     let entry = this.entries.get(key);
     if (entry === undefined) {
       this.makeRoom();
@@ -136,7 +141,7 @@ export class NeighborCache {
     confirmed: boolean,
     create: boolean,
   ): Uint8Array[] {
-    const key = ipKey(address);
+    const key = neighborKey(address);
     let entry = this.entries.get(key);
     if (entry === undefined) {
       if (!create) return [];

@@ -77,7 +77,8 @@ export function parseIpv4(
   if (options.verifyChecksum !== false && internetChecksum(bytes, 0, headerLength) !== 0) {
     return new WireError('ipv4', 'checksum', 'header checksum does not verify');
   }
-  const optionBytes = bytes.subarray(IPV4_HEADER_LEN, headerLength);
+  const optionBytes =
+    headerLength === IPV4_HEADER_LEN ? NO_OPTIONS : bytes.subarray(IPV4_HEADER_LEN, headerLength);
   const bad = checkOptions(optionBytes);
   if (bad !== null) return bad;
   const flagsFrag = (bytes[6]! << 8) | bytes[7]!;
@@ -100,6 +101,9 @@ export function parseIpv4(
     payload: bytes.subarray(headerLength, end),
   };
 }
+
+/** The options of a header without any (shared: an empty array cannot be written). */
+const NO_OPTIONS = new Uint8Array(0);
 
 /** RFC 791 §3.1 option shapes: EOL (0), NOP (1), or type-length-value with length ≥ 2. */
 function checkOptions(options: Uint8Array): WireError | null {
@@ -165,8 +169,17 @@ export function emitIpv4(buf: Uint8Array, offset: number, fields: Ipv4Fields): n
   buf[offset + 9] = fields.protocol;
   buf[offset + 10] = 0;
   buf[offset + 11] = 0;
-  buf.set(fields.src.subarray(0, 4), offset + 12);
-  buf.set(fields.dst.subarray(0, 4), offset + 16);
+  // Byte by byte: four bytes are cheaper copied than viewed and set.
+  const src = fields.src;
+  const dst = fields.dst;
+  buf[offset + 12] = src[0]!;
+  buf[offset + 13] = src[1]!;
+  buf[offset + 14] = src[2]!;
+  buf[offset + 15] = src[3]!;
+  buf[offset + 16] = dst[0]!;
+  buf[offset + 17] = dst[1]!;
+  buf[offset + 18] = dst[2]!;
+  buf[offset + 19] = dst[3]!;
   if (fields.options) {
     buf.set(fields.options, offset + 20);
     buf.fill(0, offset + 20 + fields.options.length, offset + headerLength);

@@ -69,7 +69,7 @@ export function parseTcp(bytes: Uint8Array, pseudoSum: number | null): TcpSegmen
   if (pseudoSum !== null && finishChecksum(sumBytes(bytes, 0, bytes.length, pseudoSum)) !== 0) {
     return new WireError('tcp', 'checksum', 'checksum does not verify');
   }
-  const options = parseTcpOptions(bytes.subarray(TCP_HEADER_LEN, headerLength));
+  const options = parseTcpOptions(bytes, TCP_HEADER_LEN, headerLength);
   if (options instanceof WireError) return options;
   return {
     srcPort: (bytes[0]! << 8) | bytes[1]!,
@@ -86,6 +86,24 @@ export function parseTcp(bytes: Uint8Array, pseudoSum: number | null): TcpSegmen
   };
 }
 
+/** Whether a known option has its fixed (or, for SACK, a valid) length; unknown ones always fit. */
+function optionLengthFits(kind: number, len: number): boolean {
+  switch (kind) {
+    case OPT_MSS:
+      return len === 4;
+    case OPT_WINDOW_SCALE:
+      return len === 3;
+    case OPT_SACK_PERMITTED:
+      return len === 2;
+    case OPT_SACK:
+      return len >= 10 && (len - 2) % 8 === 0;
+    case OPT_TIMESTAMPS:
+      return len === 10;
+    default:
+      return true;
+  }
+}
+
 function readU32(b: Uint8Array, i: number): number {
   return ((b[i]! << 24) | (b[i + 1]! << 16) | (b[i + 2]! << 8) | b[i + 3]!) >>> 0;
 }
@@ -97,41 +115,41 @@ function writeU32(b: Uint8Array, i: number, v: number): void {
   b[i + 3] = v & 0xff;
 }
 
-/** Parses the option bytes; known options with a wrong length are `malformed`. */
-export function parseTcpOptions(bytes: Uint8Array): TcpOptions | WireError {
+/**
+ * Parses the option bytes `bytes[start, end)` (default: all of `bytes`);
+ * known options with a wrong length are `malformed`.
+ */
+export function parseTcpOptions(
+  bytes: Uint8Array,
+  start = 0,
+  end = bytes.length,
+): TcpOptions | WireError {
   const out: TcpOptions = {};
-  let i = 0;
-  while (i < bytes.length) {
+  let i = start;
+  while (i < end) {
     const kind = bytes[i]!;
     if (kind === OPT_EOL) break;
     if (kind === OPT_NOP) {
       i++;
       continue;
     }
-    if (i + 1 >= bytes.length)
-      return new WireError('tcp', 'malformed', `option ${kind} without length`);
+    if (i + 1 >= end) return new WireError('tcp', 'malformed', `option ${kind} without length`);
     const len = bytes[i + 1]!;
-    if (len < 2 || i + len > bytes.length) {
+    if (len < 2 || i + len > end || !optionLengthFits(kind, len)) {
       return new WireError('tcp', 'malformed', `option ${kind} of length ${len}`);
     }
-    const bad = (): WireError =>
-      new WireError('tcp', 'malformed', `option ${kind} of length ${len}`);
     switch (kind) {
       case OPT_MSS:
-        if (len !== 4) return bad();
         out.mss = (bytes[i + 2]! << 8) | bytes[i + 3]!;
         break;
       case OPT_WINDOW_SCALE:
-        if (len !== 3) return bad();
         // RFC 7323 §2.3: a shift above 14 is used as 14.
         out.windowScale = Math.min(bytes[i + 2]!, 14);
         break;
       case OPT_SACK_PERMITTED:
-        if (len !== 2) return bad();
         out.sackPermitted = true;
         break;
       case OPT_SACK: {
-        if (len < 10 || (len - 2) % 8 !== 0) return bad();
         const blocks: Array<[number, number]> = [];
         for (let j = i + 2; j < i + len; j += 8) {
           blocks.push([readU32(bytes, j), readU32(bytes, j + 4)]);
@@ -140,7 +158,6 @@ export function parseTcpOptions(bytes: Uint8Array): TcpOptions | WireError {
         break;
       }
       case OPT_TIMESTAMPS:
-        if (len !== 10) return bad();
         out.timestamps = { value: readU32(bytes, i + 2), echo: readU32(bytes, i + 6) };
         break;
       default:

@@ -124,7 +124,9 @@ export class SimClock {
     while (i > 0) {
       const parent = (i - 1) >> 1;
       if (!this.less(heap[i]!, heap[parent]!)) break;
-      [heap[i], heap[parent]] = [heap[parent]!, heap[i]!];
+      const swap = heap[i]!;
+      heap[i] = heap[parent]!;
+      heap[parent] = swap;
       i = parent;
     }
   }
@@ -144,7 +146,10 @@ export class SimClock {
         if (l < heap.length && this.less(heap[l]!, heap[m]!)) m = l;
         if (r < heap.length && this.less(heap[r]!, heap[m]!)) m = r;
         if (m === i) break;
-        [heap[i], heap[m]] = [heap[m]!, heap[i]!];
+        // A plain swap: a destructuring one allocates an array per step.
+        const swap = heap[i]!;
+        heap[i] = heap[m]!;
+        heap[m] = swap;
         i = m;
       }
     }

@@ -144,6 +144,9 @@ export class TcpConnection {
   /** A duplicate range to report in the next ACK's first SACK block (RFC 2883), or null. */
   dsack: [number, number] | null = null;
   lastAckSent = 0;
+  /** What `emit` fills in for each segment it sends (reused; see there). */
+  private readonly txOptions: TcpOptions = {};
+  private readonly txTimestamps = { value: 0, echo: 0 };
   /** Our TSval when the retransmission timer last fired (echoes older than it time our wait, not the path); -1 before. */
   timeoutTsVal = -1;
 
@@ -858,7 +861,9 @@ export class TcpConnection {
   private accept(data: Uint8Array): void {
     this.stats.bytesReceived += data.length;
     if (this.orphaned) return;
-    this.readQueue.push(data.slice());
+    // Zero-copy: a received frame belongs to the stack (./link/packet-link.ts), so its
+    // payload goes up as it is, a view the reader may keep.
+    this.readQueue.push(data);
     this.readQueueBytes += data.length;
   }
 
@@ -1129,8 +1134,15 @@ export class TcpConnection {
     let options: TcpOptions | undefined;
     const sack = this.sackOk && (!this.reassembly.empty || this.dsack !== null);
     if (this.tsOk || sack) {
-      options = {};
-      if (this.tsOk) options.timestamps = { value: this.tsValue(now), echo: this.tsRecent };
+      // One options object per connection, rewritten per segment: the segment is
+      // written before transmit returns, and nothing keeps the object.
+      options = this.txOptions;
+      if (this.tsOk) {
+        this.txTimestamps.value = this.tsValue(now);
+        this.txTimestamps.echo = this.tsRecent;
+        options.timestamps = this.txTimestamps;
+      } else options.timestamps = undefined;
+      options.sack = undefined;
       if (sack) {
         const max = this.tsOk ? 3 : 4;
         const blocks = this.reassembly.empty ? [] : this.reassembly.sackBlocks(max);

@@ -16,6 +16,7 @@ import {
   TCP_FIN,
   TCP_RST,
   TCP_SYN,
+  type TcpFields,
   type TcpOptions,
   type TcpSegment,
   tcpHeaderLength,
@@ -34,6 +35,7 @@ import { EPHEMERAL_LOW, EPHEMERAL_SPAN, EphemeralPorts } from '../ephemeral.js';
 import { StackError } from '../errors.js';
 import type { NetInterface } from '../interface.js';
 import type { IpHost } from '../ip-host.js';
+import type { IpSendOptions, PayloadWriter } from '../ip-types.js';
 import { DEFAULT_TCP_CONFIG, type TcpConfig } from './config.js';
 import { TcpConnection } from './connection.js';
 import type { ConnectionHost } from './host.js';
@@ -505,21 +507,31 @@ export class TcpLayer implements ConnectionHost {
     payloadLength: number,
     now: number,
   ): boolean {
-    const headerLength = tcpHeaderLength(options);
-    const total = headerLength + payloadLength;
-    const fields = { srcPort, dstPort, seq, ack, flags, window, options };
+    const out = this.outgoing;
+    const fields = out.fields;
+    fields.srcPort = srcPort;
+    fields.dstPort = dstPort;
+    fields.seq = seq;
+    fields.ack = ack;
+    fields.flags = flags;
+    fields.window = window;
+    fields.options = options;
+    out.conn = conn;
+    out.payloadOffset = payloadOffset;
+    out.payloadLength = payloadLength;
+    out.headerLength = tcpHeaderLength(options);
+    const sendOptions = this.sendOptions;
+    sendOptions.src = src;
+    sendOptions.dontFragment = dst.length === 4;
     const err = this.host.sendIp(
       dst,
       IP_PROTO_TCP,
-      total,
-      (buf, offset, from, to) => {
-        if (payloadLength > 0 && conn !== null)
-          conn.sendBuffer.copyOut(payloadOffset, payloadLength, buf, offset + headerLength);
-        emitTcp(buf, offset, fields, payloadLength, pseudoHeaderSum(from, to, IP_PROTO_TCP, total));
-      },
-      { src, dontFragment: dst.length === 4 },
+      out.headerLength + payloadLength,
+      this.writeOutgoing,
+      sendOptions,
       now,
     );
+    out.conn = null;
     this.host.count('tcp.out');
     if (err !== null) {
       this.host.count(`tcp.sendFailed.${err.code}`);
@@ -527,6 +539,38 @@ export class TcpLayer implements ConnectionHost {
     }
     return true;
   }
+
+  /**
+   * The segment `writeSegment` is sending, and the one writer that puts it into
+   * the IP layer's buffer: reused for every segment (the IP layer calls the
+   * writer before `sendIp` returns), so sending allocates no closure or fields.
+   */
+  private readonly outgoing = {
+    fields: { srcPort: 0, dstPort: 0, seq: 0, ack: 0, flags: 0, window: 0 } as TcpFields,
+    conn: null as TcpConnection | null,
+    payloadOffset: 0,
+    payloadLength: 0,
+    headerLength: 0,
+  };
+  private readonly sendOptions: IpSendOptions = {};
+  private readonly writeOutgoing: PayloadWriter = (buf, offset, from, to) => {
+    const out = this.outgoing;
+    const total = out.headerLength + out.payloadLength;
+    if (out.payloadLength > 0 && out.conn !== null)
+      out.conn.sendBuffer.copyOut(
+        out.payloadOffset,
+        out.payloadLength,
+        buf,
+        offset + out.headerLength,
+      );
+    emitTcp(
+      buf,
+      offset,
+      out.fields,
+      out.payloadLength,
+      pseudoHeaderSum(from, to, IP_PROTO_TCP, total),
+    );
+  };
 }
 
 /** Whether two listeners on one port claim an address in common (Linux's bind conflict, SO_REUSEADDR set). */
