@@ -2,11 +2,33 @@
  * The send buffer: bytes the application wrote that are not yet
  * acknowledged, as a queue of blocks. Offset 0 is SND.UNA's byte (RFC 9293
  * §3.3.1); the sender copies a segment's payload straight from here into the
- * outgoing frame and drops bytes as they are acknowledged. Blocks are sized
- * to the writes (4 KiB to 64 KiB), and an empty buffer holds no memory.
+ * outgoing frame and drops bytes as they are acknowledged. Blocks are 4 KiB
+ * for small writes and 64 KiB otherwise, and an empty buffer holds no memory.
  */
 const MIN_BLOCK = 4 * 1024;
 const MAX_BLOCK = 64 * 1024;
+
+/**
+ * Full-size blocks given back by `consume`, for the next `append` on any
+ * connection: a bulk sender then copies into memory it already has instead
+ * of a fresh zeroed allocation per 64 KiB written. Bounded (4 MiB); blocks
+ * are private to the buffer, so one can be reused as soon as its bytes are
+ * acknowledged.
+ */
+const spareBlocks: Uint8Array[] = [];
+const MAX_SPARE_BLOCKS = 64;
+
+function newBlock(size: number): Uint8Array {
+  if (size === MAX_BLOCK) {
+    const spare = spareBlocks.pop();
+    if (spare !== undefined) return spare;
+  }
+  return new Uint8Array(size);
+}
+
+function recycle(block: Uint8Array): void {
+  if (block.length === MAX_BLOCK && spareBlocks.length < MAX_SPARE_BLOCKS) spareBlocks.push(block);
+}
 
 export class SendBuffer {
   /** Bytes held (unacknowledged + unsent). */
@@ -24,7 +46,8 @@ export class SendBuffer {
       let tail = this.blocks[this.blocks.length - 1];
       if (tail === undefined || this.tailUsed === tail.length) {
         const want = data.length - from;
-        tail = new Uint8Array(want >= MAX_BLOCK ? MAX_BLOCK : Math.max(MIN_BLOCK, want));
+        // Small writes get a small block; anything more a full (reusable) one.
+        tail = newBlock(want <= MIN_BLOCK ? MIN_BLOCK : MAX_BLOCK);
         this.blocks.push(tail);
         this.tailUsed = 0;
       }
@@ -59,6 +82,7 @@ export class SendBuffer {
     if (n <= 0) return;
     this.length -= n;
     if (this.length === 0) {
+      for (const block of this.blocks) recycle(block);
       this.blocks = [];
       this.head = 0;
       this.tailUsed = 0;
@@ -66,7 +90,10 @@ export class SendBuffer {
     }
     this.head += n;
     let drop = 0;
-    while (this.head >= this.blocks[drop]!.length) this.head -= this.blocks[drop++]!.length;
+    while (this.head >= this.blocks[drop]!.length) {
+      this.head -= this.blocks[drop]!.length;
+      recycle(this.blocks[drop++]!);
+    }
     if (drop > 0) this.blocks.splice(0, drop);
   }
 }
