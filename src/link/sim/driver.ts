@@ -2,9 +2,12 @@
  * Runs a `SimClock` from Node's event loop, so code written against Node's
  * API (callbacks, promises, `process.nextTick`) can drive a simulation.
  *
- * - Virtual time: one event per `setImmediate` turn, so everything user code
- *   defers (`nextTick`, promise reactions) runs between two simulated events,
- *   in the same order on every run. Time jumps straight to the next event.
+ * - Virtual time: one `setImmediate` turn per instant of simulated time:
+ *   the events due at the same instant run together (as a kernel takes the
+ *   segments that arrived together before the reader wakes, so they reach
+ *   it as one read), and everything user code defers (`nextTick`, promise
+ *   reactions) runs between two instants, in the same order on every run.
+ *   Time jumps straight to the next instant.
  * - Real time (a clock with a source): a timer fires when the source reaches
  *   the next event; an event already due (a packet queued on a loopback
  *   interface, which asks for a poll at once) runs on the next `setImmediate`
@@ -85,7 +88,7 @@ export class ClockDriver {
     this.timerAt = Number.POSITIVE_INFINITY;
     if (!this.running) return;
     try {
-      if (!this.clock.realTime) this.clock.step();
+      if (!this.clock.realTime) this.clock.runUntil(this.clock.nextTime(), 100_000);
       else this.clock.runUntil(this.clock.now(), 100_000);
     } catch (err) {
       // The events still pending run on, even when the error is thrown on.
