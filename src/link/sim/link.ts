@@ -106,10 +106,16 @@ export class LinkEnd {
   /** Serialisation: when the wire from this end is next free, and bytes waiting. */
   busyUntil = 0;
   queued = 0;
+  /** Hands a frame that reached this end to `onframe` (one function for every frame: see SimClock.schedule). */
+  readonly arrive: (frame: Uint8Array) => void;
 
   constructor(link: SimLink, side: 0 | 1) {
     this.link = link;
     this.side = side;
+    this.arrive = (frame) => {
+      this.peer.stats.delivered++;
+      this.onframe(frame);
+    };
   }
 
   /** The other end. */
@@ -235,17 +241,10 @@ export class SimLink {
     const arrival = departure + c.latencyMs + draw.jitterMs + draw.holdMs(c);
     if (draw.reorder) stats.reordered++;
     const to = from.peer;
-    this.clock.schedule(arrival, () => {
-      stats.delivered++;
-      to.onframe(payload);
-    });
+    this.clock.schedule(arrival, to.arrive, payload);
     if (draw.duplicate) {
       stats.duplicated++;
-      const copy = payload.slice();
-      this.clock.schedule(arrival, () => {
-        stats.delivered++;
-        to.onframe(copy);
-      });
+      this.clock.schedule(arrival, to.arrive, payload.slice());
     }
   }
 }
