@@ -182,9 +182,16 @@ export function codedError<C extends CodedErrorCode>(code: C, ...args: ArgsOf<C>
   err.name = `${name} [${code}]`;
   void err.stack;
   delete (err as { name?: string }).name;
-  err.toString = function codedToString(this: Error) {
-    return `${this.name} [${code}]: ${this.message}`;
-  };
+  // Node's classes carry toString on their prototype, so inspection
+  // (console.log) does not list it; non-enumerable here keeps that look.
+  Object.defineProperty(err, 'toString', {
+    value: function codedToString(this: Error) {
+      return `${this.name} [${code}]: ${this.message}`;
+    },
+    enumerable: false,
+    writable: true,
+    configurable: true,
+  });
   return err;
 }
 
