@@ -145,9 +145,13 @@ function notRunning(): Error {
  * `'error'` `(err)` for failures without a callback, `'close'` after
  * `close()`.
  *
+ * A send that the transport refuses (`EMSGSIZE`, `EINVAL`, ...) reports
+ * to its callback only: without one the error is dropped, as Node's
+ * `doSend` drops it, so a program that never looks keeps running. Only a
+ * lookup failure (`ENOTFOUND`) without a callback is emitted as `'error'`,
+ * as in Node.
+ *
  * Differences from Node v20, all where Node loses or crashes:
- * - a send that fails without a callback (e.g. `EMSGSIZE`) emits `'error'`
- *   (Node drops the error);
  * - sends and connects queued behind an implicit bind that fails get that
  *   error in their callback (Node never calls them);
  * - a `close()` queued behind a pending implicit bind runs even if the bind
@@ -436,9 +440,10 @@ export class Socket extends EventEmitter<SocketEventMap> {
    * the socket is connected, `port` is required; `address` (IP or host name,
    * resolved through the socket's lookup) defaults to `127.0.0.1` / `::1`. An
    * unbound socket is first bound to a random port on all interfaces; sends
-   * wait for that. `callback(err, bytes)` runs once the datagram is sent;
-   * without a callback, a failure (`ENOTFOUND`, `EMSGSIZE` for a payload over
-   * 65,507 bytes on IPv4, ...) is emitted as `'error'`.
+   * wait for that. `callback(err, bytes)` runs once the datagram is sent or
+   * failed (`EMSGSIZE` for a payload over 65,507 bytes on IPv4, ...). Without
+   * a callback, a lookup failure (`ENOTFOUND`) is emitted as `'error'` and a
+   * failed send is dropped silently, both as in Node (lib/dgram.js `doSend`).
    *
    * @throws TypeError `ERR_INVALID_ARG_TYPE` for another message type or a
    *   non-string address; RangeError `ERR_BUFFER_OUT_OF_BOUNDS` for a range
@@ -578,13 +583,12 @@ export class Socket extends EventEmitter<SocketEventMap> {
     }
     // Closed while resolving: dropped without a callback, as Node does.
     if (handle === null) return;
+    // Without a callback a failed send is dropped, not emitted: Node asks
+    // libuv for no completion then and never raises the error.
     handle.send(list, port, ip, (err, bytes) => {
-      if (callback) {
-        if (err) (callback as (err: Error) => void)(err);
-        else callback(null, bytes);
-      } else if (err && this.handle !== null) {
-        this.emit('error', err);
-      }
+      if (!callback) return;
+      if (err) (callback as (err: Error) => void)(err);
+      else callback(null, bytes);
     });
   }
 
