@@ -10,6 +10,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DemoTimeoutError, PORT_SPAN, PORT_TABLE, PortInUseError, runDemo } from './demo.js';
+import { describeFailure, SetupError } from './failure.js';
 import { readOptions } from './options.js';
 
 const DEFAULT_TIMEOUT_S = 10;
@@ -148,9 +149,8 @@ async function demo(args: string[]): Promise<void> {
     if (err instanceof PortInUseError) {
       fail(`${err.message}; free it or choose other ports with --port-base N`);
     }
-    if (err instanceof DemoTimeoutError) fail(err.message);
-    const text = err instanceof Error ? (err.stack ?? String(err)) : String(err);
-    fail(`an example failed: ${text}`);
+    if (err instanceof DemoTimeoutError || err instanceof SetupError) fail(err.message);
+    fail(`an example failed: ${describeFailure(err)}`);
   }
   console.log('\nAll examples finished.');
   // Everything the examples opened is closed, so the process should now exit

@@ -16,6 +16,7 @@ import {
 } from '../link/fault-options.js';
 import { type LinkConditions, Simulation, type Stack } from '../sim.js';
 import type { Sides } from './demo/context.js';
+import { describeFailure, SetupError } from './failure.js';
 import { readOptions } from './options.js';
 import { runTcpScenario } from './sim-tcp.js';
 
@@ -33,7 +34,7 @@ export function startSimDemo(pcap?: string): SimDemo {
   const sim = new Simulation({ seed: 1 });
   const alpha = sim.addHost('alpha');
   const beta = sim.addHost('beta');
-  const capture = pcap === undefined ? null : sim.capture({ path: pcap });
+  const capture = pcap === undefined ? null : openCapture(sim, pcap);
   const where = (s: Stack) => `${s.name} (${s.addresses().join(', ')})`;
   return {
     sides: {
@@ -80,6 +81,21 @@ export interface SimScenarioResult {
   frames: number;
 }
 
+/**
+ * The capture file, opened before anything runs. When it cannot be opened
+ * (a missing folder, no permission) the simulation is closed and a
+ * `SetupError` names the file and the system's reason.
+ */
+function openCapture(sim: Simulation, path: string): Capture {
+  try {
+    return sim.capture({ path });
+  } catch (err) {
+    sim.close();
+    const reason = err instanceof Error ? err.message : String(err);
+    throw new SetupError(`cannot write the capture file: ${reason}`, { cause: err });
+  }
+}
+
 function fmtTime(ms: number): string {
   return `[${(ms / 1000).toFixed(3).padStart(8)} s]`;
 }
@@ -101,8 +117,7 @@ export async function runSimScenario(
   });
   const alpha = sim.addHost('alpha', { link: { latencyMs: 1, ...options.conditions } });
   const beta = sim.addHost('beta');
-  const capture: Capture | null =
-    options.pcap === null ? null : sim.capture({ path: options.pcap });
+  const capture: Capture | null = options.pcap === null ? null : openCapture(sim, options.pcap);
   const now = () => sim.clock.now();
   const c = sim.linkOf(alpha).conditions;
   print(`wirestack sim: seed ${options.seed}, ${options.realTime ? 'real' : 'virtual'} time`);
@@ -209,6 +224,11 @@ export async function runSimScenario(
   return result;
 }
 
+/** IPv6's minimum link MTU (RFC 8200 section 5): smaller links cannot carry it. */
+const MIN_MTU = 1280;
+/** The largest IP packet a length field allows. */
+const MAX_MTU = 65535;
+
 const SIM_HELP = `Usage: wirestack sim [options]
 
 Two simulated hosts, alpha (10.0.0.1, fd00::1) and beta (10.0.0.2, fd00::2),
@@ -223,9 +243,10 @@ hosts; the same seed gives the same run, byte for byte.
 Options:
 ${faultOptionsHelp('1')}
   --bandwidth BPS    bits per second, e.g. 1000000 or 10M (default unlimited)
-  --mtu BYTES        link MTU (default 1500)
-  --count N          pings per family (default 4)
-  --attempts N       UDP attempts (default 10)
+  --mtu BYTES        link MTU, ${MIN_MTU} to ${MAX_MTU} (default 1500; ${MIN_MTU} is the
+                     smallest MTU IPv6 allows, and both hosts speak IPv6)
+  --count N          pings per family, at least 1 (default 4)
+  --attempts N       UDP attempts, at least 1 (default 10)
   --bytes N          TCP transfer size, e.g. 1048576 or 4M (default 1M; 0: none)
   --requests N       HTTP requests (default 5; 0: none)
   --pcap FILE        capture file (default wirestack-sim.pcap); --no-pcap for none
@@ -249,6 +270,13 @@ function read<T>(parse: () => T): T {
     if (err instanceof OptionError) usage(err.message);
     throw err;
   }
+}
+
+/** A whole number ≥ 1; 0 or less is a usage error. */
+function atLeastOne(name: string, text: string): number {
+  const n = read(() => parseNonNegative(name, text, true));
+  if (n < 1) usage(`${name} must be at least 1, not '${text}'`);
+  return n;
 }
 
 export function parseSimArgs(args: readonly string[]): SimScenarioOptions {
@@ -277,22 +305,22 @@ export function parseSimArgs(args: readonly string[]): SimScenarioOptions {
         options.conditions.bandwidthBps = read(() => parseBandwidth(name, value()));
         break;
       case '--mtu': {
-        const mtu = read(() => parseNonNegative(name, value(), true));
-        if (mtu < 1280) usage('--mtu must be at least 1280 (the IPv6 minimum)');
+        const text = value();
+        const mtu = read(() => parseNonNegative(name, text, true));
+        if (mtu < MIN_MTU || mtu > MAX_MTU) {
+          usage(
+            `--mtu must be from ${MIN_MTU} (the smallest IPv6 MTU) to ${MAX_MTU}, not '${text}'`,
+          );
+        }
         options.conditions.mtu = mtu;
         break;
       }
       case '--count':
-        options.count = Math.max(
-          1,
-          read(() => parseNonNegative(name, value(), true)),
-        );
+        // As ping(8) (iputils) refuses `-c 0`: asking for no echo requests is a mistake.
+        options.count = atLeastOne(name, value());
         break;
       case '--attempts':
-        options.attempts = Math.max(
-          1,
-          read(() => parseNonNegative(name, value(), true)),
-        );
+        options.attempts = atLeastOne(name, value());
         break;
       case '--bytes':
         options.bytes = read(() => parseByteCount(name, value()));
@@ -323,9 +351,7 @@ export async function simCommand(args: readonly string[]): Promise<void> {
     const result = await runSimScenario(options, (line) => console.log(line));
     process.exitCode = result.udpExchanged && result.tcpTransferred && result.httpAnswered ? 0 : 1;
   } catch (err) {
-    process.stderr.write(
-      `wirestack sim: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
-    );
+    process.stderr.write(`wirestack sim: ${describeFailure(err)}\n`);
     process.exitCode = 1;
   }
 }
