@@ -37,6 +37,7 @@ import type { SimHost } from './link/sim/host.js';
 import type { LinkConditions, SimLink } from './link/sim/link.js';
 import { SimNetwork } from './link/sim/network.js';
 import type { SimSwitch } from './link/sim/switch.js';
+import { validateHostOptions, validateSimulationOptions } from './sim-options.js';
 import { parseIp } from './stack/address.js';
 import { StackError } from './stack/errors.js';
 import type { NetInterface } from './stack/interface.js';
@@ -244,7 +245,13 @@ export class Simulation {
   private readonly captures: Capture[] = [];
   private readonly driver: ClockDriver | null;
 
+  /**
+   * @throws ERR_INVALID_ARG_TYPE, ERR_OUT_OF_RANGE (`seed` not an integer
+   *   0..2^32-1, a probability outside 0..1, a negative delay, ...),
+   *   ERR_INVALID_ARG_VALUE (an unknown option or link condition).
+   */
   constructor(options: SimulationOptions = {}) {
+    validateSimulationOptions(options);
     const origin = performance.now();
     this.network = new SimNetwork({
       seed: options.seed ?? 1,
@@ -257,8 +264,13 @@ export class Simulation {
     this.driver?.start();
   }
 
-  /** Adds a host named `name` on the LAN and returns its stack. */
+  /**
+   * Adds a host named `name` on the LAN and returns its stack.
+   * @throws ERR_INVALID_ARG_TYPE, ERR_OUT_OF_RANGE, ERR_INVALID_ARG_VALUE
+   *   (a name already taken, a malformed address, an unknown option).
+   */
   addHost(name: string, options: HostOptions = {}): Stack {
+    validateHostOptions(name, options, (taken) => this.hosts.some((h) => h.name === taken));
     const n = this.hosts.length + 1;
     const link = this.network.link({ ...this.defaults, ...options.link }, `${name}-lan`);
     this.lan.attach(link.b);

@@ -298,9 +298,12 @@ export function parseSimArgs(args: readonly string[]): SimScenarioOptions {
         process.stdout.write(SIM_HELP);
         process.exit(0);
         break;
-      case '--seed':
-        options.seed = read(() => parseNonNegative(name, value(), true));
+      case '--seed': {
+        const text = value();
+        options.seed = read(() => parseNonNegative(name, text, true));
+        if (options.seed > 0xffffffff) usage(`--seed must be at most 4294967295, not '${text}'`);
         break;
+      }
       case '--bandwidth':
         options.conditions.bandwidthBps = read(() => parseBandwidth(name, value()));
         break;
