@@ -46,7 +46,10 @@ describe('wirestack sim: mistakes', () => {
   test('a seed past 32 bits is refused, as the simulation takes 0..4294967295', async () => {
     const out = await runCli(['sim', '--no-pcap', '--seed', '4294967296']);
     assert.equal(out.code, 2);
-    assertOneLine(out.stderr, /^wirestack sim: --seed must be at most 4294967295, not '4294967296'$/);
+    assertOneLine(
+      out.stderr,
+      /^wirestack sim: --seed must be at most 4294967295, not '4294967296'$/,
+    );
   });
 
   test('--attempts 0 is refused', async () => {
