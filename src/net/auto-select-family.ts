@@ -170,10 +170,17 @@ export function connectMultiple(options: MultipleConnectOptions): void {
 
 const UV_ETIMEDOUT = -110;
 
-/** Node's `NodeAggregateError`: every attempt's error, `code` from the first. */
+/**
+ * Node's `NodeAggregateError`: every attempt's error, `code` from the first.
+ * Node leaves its message empty, so `console.log(err)` shows a bare
+ * `AggregateError`; here it joins the attempts' messages (`connect
+ * ECONNREFUSED 10.0.0.2:81; connect ECONNREFUSED fd00::2:81`) to say what
+ * failed where.
+ */
 function aggregate(errors: Error[]): Error {
   if (errors.length === 0) return codedError('ERR_SOCKET_CONNECTION_TIMEOUT');
-  const err = new AggregateError(errors) as AggregateError & { code?: unknown };
+  const message = errors.map((e) => e.message).join('; ');
+  const err = new AggregateError(errors, message) as AggregateError & { code?: unknown };
   err.code = (errors[0] as { code?: unknown }).code;
   return err;
 }

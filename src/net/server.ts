@@ -1,6 +1,5 @@
 import { EventEmitter } from 'node:events';
 import { codedError } from '../errors/index.js';
-import { defaultTransport } from '../handle/default-transport.js';
 import type {
   AddressInfo,
   ListenOptions,
@@ -16,6 +15,7 @@ import {
 } from '../util/validators.js';
 import { isIP } from '../wire/ip-address.js';
 import { Socket } from './socket.js';
+import { refuseListenTransport, transportOption } from './transport-option.js';
 
 /** Options of `net.createServer([options])` (Node's net doc, "net.createServer()"). */
 export interface ServerOpts {
@@ -103,7 +103,7 @@ export class Server extends EventEmitter {
     this.keepAlive = Boolean(opts.keepAlive);
     this.keepAliveInitialDelay = Math.trunc((opts.keepAliveInitialDelay ?? 0) / 1000) || 0;
     this.highWaterMark = opts.highWaterMark;
-    this.transport = opts.transport ?? defaultTransport();
+    this.transport = transportOption(opts);
   }
 
   /**
@@ -153,6 +153,7 @@ export class Server extends EventEmitter {
     if (typeof options.fd === 'number' && options.fd >= 0) {
       return this.startListening({ fd: options.fd, backlog: backlogFromArgs });
     }
+    refuseListenTransport(options);
     if (
       args.length === 0 ||
       typeof arg0 === 'function' ||

@@ -3,7 +3,6 @@ import { Buffer } from 'node:buffer';
 import process from 'node:process';
 import { addAbortSignal, Duplex, type DuplexOptions } from 'node:stream';
 import { codedError, type SystemError } from '../errors/index.js';
-import { defaultTransport } from '../handle/default-transport.js';
 import type { AddressInfo, LookupAddress, StreamHandle, Transport } from '../handle/types.js';
 import {
   validateAbortSignal,
@@ -24,6 +23,7 @@ import {
 } from './auto-select-family.js';
 import { type ConnectOptions, normalizeConnectArgs } from './normalize-args.js';
 import { SocketTimer } from './socket-timer.js';
+import { transportOption } from './transport-option.js';
 import { type OnReadOptions, UserBufferReader } from './user-buffer-reader.js';
 
 /** Options of `new net.Socket([options])` (Node's net doc, "new net.Socket"). */
@@ -203,7 +203,7 @@ export class Socket extends Duplex {
     }
     super(duplexOptions);
     this.userReader = options.onread ? new UserBufferReader(options.onread, this) : null;
-    this.transport = options.transport ?? defaultTransport();
+    this.transport = transportOption(options);
     this.noDelay = Boolean(options.noDelay);
     this.keepAlive = Boolean(options.keepAlive);
     if (options.keepAliveInitialDelay !== undefined) {
