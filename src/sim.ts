@@ -336,6 +336,20 @@ export class Simulation {
    * Resolves once no simulated event is pending and none appeared for two
    * event-loop turns (so work deferred with `nextTick` or promises, such as
    * sends waiting for an implicit bind, has had its chance).
+   *
+   * What it waits for: frames in flight on the links, and every stack timer
+   * with work behind it — ARP / NDP resolution and its retries, TCP
+   * retransmission, persist, delayed-ACK and keep-alive timers, FIN-WAIT-2
+   * and TIME-WAIT (2 × MSL, 60 s of virtual time after a TCP close, as on
+   * Linux), fragment reassembly — and timers set with the stacks' own
+   * clocks. What it does not wait for: neighbour-cache aging (REACHABLE to
+   * STALE after 30 s, STALE forgotten after 10 min), which is applied
+   * lazily when an entry is next used, so after a UDP exchange the virtual
+   * clock stays where the exchange ended. A listening server or a bound
+   * socket sets no timer and does not hold it either.
+   *
+   * @throws Error when events keep appearing for `maxTurns` event-loop turns
+   *   (a periodic timer that never stops, say).
    */
   async settle(maxTurns = 1_000_000): Promise<void> {
     let idle = 0;

@@ -205,8 +205,8 @@ export async function runSimScenario(
   result.tcpTransferred = tcp.transferOk;
   result.httpAnswered = tcp.httpOk;
 
-  // In virtual time, let the last frames land; in real time the stack's
-  // long timers (neighbour expiry) would keep settle() waiting for minutes.
+  // In virtual time, let the last frames land; in real time TCP's TIME-WAIT
+  // (60 s after the transfer's close) would keep settle() waiting a minute.
   if (options.realTime) await new Promise((resolve) => setTimeout(resolve, 50));
   else await sim.settle();
   sim.close();

@@ -5,6 +5,14 @@
  * (confirmed recently), STALE (usable, re-confirmed on next use) and PROBE
  * (re-confirming with unicast requests). The cache only decides; sending
  * requests and frames is the stack's job, through the callbacks.
+ *
+ * Only resolution (INCOMPLETE, PROBE: requests to retry, frames waiting)
+ * asks the stack to wake. Aging — REACHABLE turning STALE, a STALE entry
+ * forgotten — is lazy: applied when the entry is next used or the cache is
+ * polled for another reason, as nothing waits on it. An idle stack thus has
+ * no timer pending, so a simulation settles when its traffic is done rather
+ * than after ten minutes of virtual housekeeping; the entry count stays
+ * bounded by `maxEntries` all the same.
  */
 import { type IpAddr, ipKey, u32 } from './address.js';
 
@@ -25,7 +33,10 @@ export interface NeighborEntry {
   queuedBytes: number;
   /** Requests sent in the current INCOMPLETE / PROBE round. */
   probes: number;
-  /** When this entry next needs attention (retry, expiry); Infinity for none. */
+  /**
+   * When this entry next changes: a retry or give-up (INCOMPLETE, PROBE),
+   * or, applied lazily, the end of REACHABLE or of STALE; Infinity for none.
+   */
   deadline: number;
 }
 
@@ -81,8 +92,16 @@ export class NeighborCache {
     return this.entries.size;
   }
 
-  get(address: IpAddr): NeighborEntry | undefined {
-    return this.entries.get(neighborKey(address));
+  /**
+   * The entry for `address`, if any. With `now`, aging due by then is applied
+   * first (a REACHABLE entry past its time reads STALE; an expired STALE one
+   * is gone); without, the entry is as of its last use.
+   */
+  get(address: IpAddr, now?: number): NeighborEntry | undefined {
+    const key = neighborKey(address);
+    const entry = this.entries.get(key);
+    if (entry === undefined || now === undefined) return entry;
+    return this.age(key, entry, now);
   }
 
   /**
@@ -90,7 +109,7 @@ export class NeighborCache {
    * Using a STALE entry starts re-confirming it (PROBE), as NUD does.
    */
   lookup(address: IpAddr, now: number): Uint8Array | null {
-    const entry = this.entries.get(neighborKey(address));
+    const entry = this.get(address, now);
     if (entry === undefined || entry.mac === null) return null;
     if (entry.state === 'stale') {
       entry.state = 'probe';
@@ -142,7 +161,8 @@ export class NeighborCache {
     create: boolean,
   ): Uint8Array[] {
     const key = neighborKey(address);
-    let entry = this.entries.get(key);
+    const found = this.entries.get(key);
+    let entry = found === undefined ? undefined : this.age(key, found, now);
     if (entry === undefined) {
       if (!create) return [];
       this.makeRoom();
@@ -161,10 +181,10 @@ export class NeighborCache {
     if (changed) entry.mac = mac.slice(0, 6);
     if (confirmed || entry.state === 'incomplete') {
       entry.state = confirmed ? 'reachable' : 'stale';
-      this.setDeadline(entry, now + (confirmed ? this.timers.reachableMs : this.timers.staleMs));
+      entry.deadline = now + (confirmed ? this.timers.reachableMs : this.timers.staleMs);
     } else if (changed) {
       entry.state = 'stale';
-      this.setDeadline(entry, now + this.timers.staleMs);
+      entry.deadline = now + this.timers.staleMs;
     }
     entry.probes = 0;
     const waiting = entry.queue;
@@ -173,7 +193,7 @@ export class NeighborCache {
     return waiting;
   }
 
-  /** Runs due timers: retries, give-ups, expiry. */
+  /** Runs due timers (retries, give-ups) and applies the aging due by `now`. */
   poll(now: number): void {
     for (const [key, entry] of this.entries) {
       if (entry.deadline > now) continue;
@@ -191,25 +211,42 @@ export class NeighborCache {
           }
           break;
         case 'reachable':
-          entry.state = 'stale';
-          this.setDeadline(entry, now + this.timers.staleMs);
-          break;
         case 'stale':
-          this.entries.delete(key);
+          this.age(key, entry, now);
           break;
       }
     }
   }
 
+  /** The next retry or give-up; aging sets none (it is lazy). */
   nextDeadline(): number {
     let next = Number.POSITIVE_INFINITY;
-    for (const entry of this.entries.values()) if (entry.deadline < next) next = entry.deadline;
+    for (const entry of this.entries.values()) {
+      if (!resolving(entry)) continue;
+      if (entry.deadline < next) next = entry.deadline;
+    }
     return next;
   }
 
   /** Forgets everything (e.g. the interface went down). */
   clear(): void {
     this.entries.clear();
+  }
+
+  /**
+   * Applies the aging due by `now` to a resolved entry: REACHABLE past its
+   * time turns STALE (its STALE time counted from then), and STALE past its
+   * time is forgotten (undefined is returned).
+   */
+  private age(key: number | string, entry: NeighborEntry, now: number): NeighborEntry | undefined {
+    if (resolving(entry) || entry.deadline > now) return entry;
+    if (entry.state === 'reachable') {
+      entry.state = 'stale';
+      entry.deadline += this.timers.staleMs;
+      if (entry.deadline > now) return entry;
+    }
+    this.entries.delete(key);
+    return undefined;
   }
 
   private setDeadline(entry: NeighborEntry, at: number): void {
@@ -233,6 +270,11 @@ export class NeighborCache {
       this.entries.delete(oldest);
     }
   }
+}
+
+/** INCOMPLETE and PROBE entries have requests to retry: their deadlines are real timers. */
+function resolving(entry: NeighborEntry): boolean {
+  return entry.state === 'incomplete' || entry.state === 'probe';
 }
 
 function sameMac(a: Uint8Array, b: Uint8Array): boolean {

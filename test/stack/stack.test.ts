@@ -74,7 +74,7 @@ describe('ARP and IPv4 UDP', () => {
     net.clock.advance(1000);
     assert.equal(ethA.arp.get(ip('10.0.0.2'))!.state, 'reachable');
     net.clock.advance(31_000);
-    assert.equal(ethA.arp.get(ip('10.0.0.2'))!.state, 'stale');
+    assert.equal(ethA.arp.get(ip('10.0.0.2'), net.clock.now())!.state, 'stale');
     sock.send([text('2')], ip('10.0.0.2'), 7, net.clock.now());
     assert.equal(ethA.arp.get(ip('10.0.0.2'))!.state, 'probe');
     net.clock.advance(1000);

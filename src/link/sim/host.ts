@@ -46,9 +46,19 @@ export class SimHost {
     return iface;
   }
 
-  /** Makes sure the stack is polled by its next deadline. */
+  /**
+   * Makes sure the stack is polled by its next deadline, and drops a timer
+   * left for a deadline that has gone (a reply ended an ARP retry): an idle
+   * host then leaves no event pending, so `Simulation.settle()` ends with
+   * the traffic instead of at a stale timer.
+   */
   reschedule(): void {
-    this.schedule(this.stack.nextDeadline());
+    const next = this.stack.nextDeadline();
+    if (this.timer !== null && !this.timer.cancelled && this.timer.at < next) {
+      this.clock.cancel(this.timer);
+      this.timer = null;
+    }
+    this.schedule(next);
   }
 
   private schedule(at: number): void {
