@@ -1,5 +1,5 @@
 import * as dns from 'node:dns';
-import { libuvAvailable } from './libuv-available.js';
+import { libuvAvailable, libuvDatagramsAvailable } from './libuv-available.js';
 import type { LookupFunction, Transport } from './types.js';
 
 // dns.lookup is read at each call, so a replaced `dns.lookup` is honoured (as in Node).
@@ -27,7 +27,7 @@ function streamFunctions(): Pick<Transport, 'createStream' | 'openStream' | 'lis
 
 /** Datagrams on Node's libuv UDP handle where the runtime has it, else on node:dgram. */
 function datagramFunction(): Transport['createDatagram'] {
-  if (libuvAvailable() && udpAvailable()) {
+  if (libuvDatagramsAvailable()) {
     const libuv = require('./host-datagram-libuv.js') as typeof import('./host-datagram-libuv.js');
     return libuv.createLibuvDatagram;
   }
@@ -35,19 +35,12 @@ function datagramFunction(): Transport['createDatagram'] {
   return fallback.createHostDatagram;
 }
 
-function udpAvailable(): boolean {
-  try {
-    const binding = (process as unknown as { binding(name: string): unknown }).binding;
-    return typeof (binding('udp_wrap') as { UDP?: unknown }).UDP === 'function';
-  } catch {
-    return false;
-  }
-}
-
 /**
  * The host transport: the operating system's sockets. Streams use Node's
- * libuv handles (as Node's own net and dgram do) when the runtime exposes
- * them, and `node:net` / `node:dgram` as plain pipes otherwise (also when
+ * libuv handles (as Node's own net and dgram do) when the runtime really
+ * provides them — a feature test of every member they use, which Deno's
+ * partial emulation fails (libuv-available.ts) — and `node:net` /
+ * `node:dgram` as plain pipes otherwise (Deno, Bun; also when
  * `WIRESTACK_HOST_STREAMS=node`).
  * Name resolution is `dns.lookup` (getaddrinfo), as in Node.
  */
