@@ -15,6 +15,7 @@ import type { Socket as NodeSocket } from 'node:net';
 import * as tls from 'node:tls';
 import type { Socket } from '../net/socket.js';
 import { kLayeredOver } from '../net/socket.js';
+import { tlsCarrier } from './tls-carrier.js';
 
 const kTransport = Symbol('wirestack.https.transport');
 
@@ -45,8 +46,12 @@ export class SecureSocket extends tls.TLSSocket {
     options: tls.TLSSocketOptions & Record<string, unknown>,
   ) {
     // A wirestack socket, typed as ours or, publicly, as Node's (src/util/node-typed.ts).
-    super(transport as NodeSocket, options);
+    super(tlsCarrier(transport as Socket) as unknown as NodeSocket, options);
     this[kTransport] = transport as Socket;
+    // Node's TLSSocket keeps the server it was given; Bun's does not, and the
+    // https server's handlers read it.
+    const self = this as { server?: unknown };
+    if (options.server !== undefined && self.server === undefined) self.server = options.server;
     this.once('close', destroyTransport);
   }
 

@@ -1,4 +1,4 @@
-/** Runs the built `wirestack` command as a child process, as a user would. */
+/** Runs the built `wirestack` command (or any program) as a child process, as a user would. */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -14,11 +14,18 @@ export interface Outcome {
   stderr: string;
 }
 
-/** `wirestack ...args`, killed after `timeoutMs`. Needs `npm run build` first (`npm test` does it). */
-export function runCli(args: string[], timeoutMs = 30_000): Promise<Outcome> {
-  assert.ok(existsSync(MAIN), `${MAIN} is missing: run 'npm run build' first`);
+/** `file ...args` with its output collected, killed after `timeoutMs`. */
+export function runProcess(
+  file: string,
+  args: readonly string[],
+  options: { timeoutMs: number; cwd?: string; env?: NodeJS.ProcessEnv },
+): Promise<Outcome> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [MAIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(file, args, {
+      cwd: options.cwd,
+      env: options.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
@@ -27,11 +34,17 @@ export function runCli(args: string[], timeoutMs = 30_000): Promise<Outcome> {
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
       stderr += chunk;
     });
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs);
     child.on('error', reject);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       resolve({ code, signal, stdout, stderr });
     });
   });
+}
+
+/** `wirestack ...args`, killed after `timeoutMs`. Needs `npm run build` first (`npm test` does it). */
+export function runCli(args: string[], timeoutMs = 30_000): Promise<Outcome> {
+  assert.ok(existsSync(MAIN), `${MAIN} is missing: run 'npm run build' first`);
+  return runProcess(process.execPath, [MAIN, ...args], { timeoutMs });
 }
