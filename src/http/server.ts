@@ -165,6 +165,8 @@ export class Server extends NetServer {
       keepAliveInitialDelay: opts.keepAliveInitialDelay ?? 0,
       ...(opts.highWaterMark !== undefined ? { highWaterMark: opts.highWaterMark } : {}),
       ...(opts.transport !== undefined ? { transport: opts.transport } : {}),
+      // Passed on so net refuses it rather than the server landing on the host.
+      ...('stack' in opts ? { stack: (opts as { stack?: unknown }).stack } : {}),
     });
     // Frameworks built on node:http's prototypes (Express) move our messages onto them.
     bridgeNodePrototypes(BRIDGED);

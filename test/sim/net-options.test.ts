@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { describe, test } from 'node:test';
+import * as http from '../../src/http/index.js';
 import * as net from '../../src/net/index.js';
 import { Simulation } from '../../src/sim.js';
 
@@ -47,6 +48,7 @@ describe('net on a simulated host', () => {
     assert.throws(() => server.listen({ port: 0, stack: beta } as never), refused);
     assert.equal(server.listening, false);
     assert.throws(() => net.connect({ port: 80, host: 'beta', stack: beta } as never), refused);
+    assert.throws(() => http.createServer({ stack: beta } as never), refused);
     sim.close();
   });
 
