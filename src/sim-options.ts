@@ -6,102 +6,14 @@
  * an unknown key, a malformed address, a name already taken —
  * `ERR_INVALID_ARG_VALUE`. An unknown key is refused rather than ignored:
  * `{ link: { delay: 50 } }` would otherwise run a simulation without the
- * delay its author asked for.
+ * delay its author asked for. Link conditions are checked by the link
+ * itself too (check-conditions.ts), so `linkOf(host).set()` is as strict.
  */
 import { codedError } from './errors/index.js';
-import type { LinkConditions } from './link/sim/link.js';
+import { validateLinkConditions } from './link/sim/check-conditions.js';
 import { parseCidr } from './stack/address.js';
-import { validateBoolean, validateNumber } from './util/validators.js';
-
-/** Each link condition and the range of its values. */
-const CONDITION_RANGES: Record<keyof LinkConditions, Range> = {
-  latencyMs: { min: 0 },
-  jitterMs: { min: 0 },
-  bandwidthBps: { min: 0 },
-  queueBytes: { min: 0, integer: true },
-  // RFC 791: every IPv4 link carries 68-byte datagrams; a length field caps 65535.
-  mtu: { min: 68, max: 65535, integer: true },
-  headerBytes: { min: 0, integer: true },
-  loss: { min: 0, max: 1 },
-  duplicate: { min: 0, max: 1 },
-  reorder: { min: 0, max: 1 },
-  reorderDelayMs: { min: 0, optional: true },
-  corrupt: { min: 0, max: 1 },
-};
-
-interface Range {
-  min: number;
-  max?: number;
-  integer?: boolean;
-  /** `undefined` is allowed (the condition's default then applies). */
-  optional?: boolean;
-}
-
-/** @throws ERR_INVALID_ARG_TYPE unless `value` is a plain object (or undefined). */
-function validateOptionsObject(
-  value: unknown,
-  name: string,
-): asserts value is Record<string, unknown> | undefined {
-  if (value === undefined) return;
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw codedError('ERR_INVALID_ARG_TYPE', name, 'object', value);
-  }
-}
-
-/**
- * @throws ERR_INVALID_ARG_VALUE for a key of `value` not in `known`; `what`
- *   names one key (`option`, `link condition`) in the message.
- */
-function refuseUnknownKeys(
-  value: object,
-  name: string,
-  known: readonly string[],
-  what = 'option',
-): void {
-  for (const key of Object.keys(value)) {
-    if (!known.includes(key)) {
-      throw codedError(
-        'ERR_INVALID_ARG_VALUE',
-        `${name}.${key}`,
-        (value as Record<string, unknown>)[key],
-        `is not a known ${what} (the ${what}s are ${known.join(', ')})`,
-      );
-    }
-  }
-}
-
-/** @throws ERR_INVALID_ARG_TYPE unless a number; ERR_OUT_OF_RANGE outside `range`. */
-function validateInRange(value: unknown, name: string, range: Range): void {
-  if (value === undefined && range.optional) return;
-  validateNumber(value, name);
-  const { min, max = Number.POSITIVE_INFINITY, integer = false } = range;
-  if (
-    !(value >= min && value <= max) ||
-    !Number.isFinite(value) ||
-    (integer && !Number.isInteger(value))
-  ) {
-    const bounds = max === Number.POSITIVE_INFINITY ? `>= ${min}` : `>= ${min} && <= ${max}`;
-    throw codedError(
-      'ERR_OUT_OF_RANGE',
-      name,
-      `${integer ? 'an integer ' : 'a finite number '}${bounds}`,
-      value,
-    );
-  }
-}
-
-/**
- * Checks link conditions (`Partial<LinkConditions>`) given as `name`.
- * @throws ERR_INVALID_ARG_TYPE, ERR_OUT_OF_RANGE, ERR_INVALID_ARG_VALUE (an unknown key)
- */
-export function validateLinkConditions(value: unknown, name: string): void {
-  validateOptionsObject(value, name);
-  if (value === undefined) return;
-  refuseUnknownKeys(value, name, Object.keys(CONDITION_RANGES), 'link condition');
-  for (const [key, range] of Object.entries(CONDITION_RANGES)) {
-    if (key in value) validateInRange(value[key], `${name}.${key}`, range);
-  }
-}
+import { refuseUnknownKeys, validateInRange, validateOptionsObject } from './util/option-checks.js';
+import { validateBoolean } from './util/validators.js';
 
 /**
  * Checks `new Simulation(options)`: `seed` an integer 0..2^32-1, `realTime`

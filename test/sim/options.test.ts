@@ -141,6 +141,26 @@ describe('new Simulation(options)', () => {
   });
 });
 
+describe('a link changed later: linkOf(host).set(conditions)', () => {
+  test('refuses what the options would, and changes nothing then', () => {
+    const sim = new Simulation({ autoRun: false });
+    const link = sim.linkOf(sim.addHost('alpha'));
+    assert.throws(() => link.set({ loss: 20 }), {
+      code: 'ERR_OUT_OF_RANGE',
+      message: /"conditions\.loss" is out of range/,
+    });
+    assert.throws(() => link.set({ delay: 5 } as never), {
+      code: 'ERR_INVALID_ARG_VALUE',
+      message: /^The property 'conditions\.delay' is not a known link condition/,
+    });
+    assert.equal(link.conditions.loss, 0);
+    link.set({ loss: 0.2, latencyMs: 7 });
+    assert.equal(link.conditions.loss, 0.2);
+    assert.equal(link.conditions.latencyMs, 7);
+    sim.close();
+  });
+});
+
 describe('Simulation.addHost(name, options)', () => {
   test('refuses a second host with the same name, and builds nothing for it', () => {
     const sim = new Simulation({ autoRun: false });

@@ -5,6 +5,8 @@
  * corruption, and partition (per direction or both). Every random choice
  * comes from the link's own seeded PRNG, drawn in a fixed order.
  */
+
+import { validateLinkConditions } from './check-conditions.js';
 import type { SimClock } from './clock.js';
 import { FaultDraw } from './fault-draw.js';
 import type { Prng } from './prng.js';
@@ -145,13 +147,19 @@ export class SimLink {
     this.clock = clock;
     this.rng = rng;
     this.name = name;
+    validateLinkConditions(conditions, 'conditions');
     this.conditions = { ...DEFAULT_CONDITIONS, ...conditions };
     this.a = new LinkEnd(this, 0);
     this.b = new LinkEnd(this, 1);
   }
 
-  /** Changes conditions for both directions from now on. */
+  /**
+   * Changes conditions for both directions from now on.
+   * @throws ERR_INVALID_ARG_TYPE, ERR_OUT_OF_RANGE, ERR_INVALID_ARG_VALUE
+   *   (an unknown condition), with nothing changed.
+   */
   set(conditions: Partial<LinkConditions>): void {
+    validateLinkConditions(conditions, 'conditions');
     this.conditions = { ...this.conditions, ...conditions };
   }
 
