@@ -384,13 +384,26 @@ export function openLibuvStream(fd: number): StreamHandle {
   return new LibuvStreamHandle(pipe, false);
 }
 
+/**
+ * What a listening handle needs to offer: a libuv TCP or pipe handle, or
+ * node:cluster's round-robin stand-in for one (node-cluster.ts).
+ */
+export type ListeningUv =
+  | LibuvTcp
+  | LibuvPipe
+  | (Pick<LibuvTcp, 'close' | 'ref' | 'unref'> & {
+      onconnection: ((status: number, client?: LibuvStream) => void) | null;
+      readonly fd?: number;
+      getsockname?(out: Record<string, unknown>): number;
+    });
+
 /** A listening libuv TCP or pipe handle. */
-class LibuvServerHandle implements ServerHandle {
+export class LibuvServerHandle implements ServerHandle {
   onconnection: (err: Error | null, handle?: StreamHandle) => void = noop;
   onerror: (err: Error) => void = noop;
 
   constructor(
-    readonly uv: LibuvTcp | LibuvPipe,
+    readonly uv: ListeningUv,
     private readonly isTcp: boolean,
     private readonly path: string | null,
   ) {
@@ -404,12 +417,12 @@ class LibuvServerHandle implements ServerHandle {
   }
 
   get fd(): number {
-    return this.uv.fd;
+    return this.uv.fd ?? -1;
   }
 
   address(): AddressInfo | string | null {
     if (this.path !== null) return this.path;
-    return addressOf(this.uv, 'getsockname') ?? null;
+    return addressOf(this.uv as LibuvStream, 'getsockname') ?? null;
   }
 
   close(cb?: () => void): void {
@@ -519,7 +532,7 @@ function sharedServerHandle(handle: unknown): LibuvTcp | LibuvPipe {
     handle instanceof LibuvServerHandle
       ? handle.uv
       : ((handle as { _handle?: unknown })._handle ?? handle);
-  if (candidate instanceof LibuvServerHandle) return candidate.uv;
+  if (candidate instanceof LibuvServerHandle) return candidate.uv as LibuvTcp | LibuvPipe;
   if (candidate instanceof tcpWrap.TCP || candidate instanceof pipeWrap.Pipe) {
     return candidate as LibuvTcp | LibuvPipe;
   }

@@ -8,13 +8,18 @@ const lookup: LookupFunction = (hostname, options, cb) => {
 };
 
 /** Streams on Node's libuv handles where the runtime has them, else on node:net. */
-function streamFunctions(): Pick<Transport, 'createStream' | 'openStream' | 'listen'> {
+function streamFunctions(): Pick<
+  Transport,
+  'createStream' | 'openStream' | 'listen' | 'listenInCluster'
+> {
   if (libuvAvailable()) {
     const libuv = require('./host-stream-libuv.js') as typeof import('./host-stream-libuv.js');
+    const cluster = require('./host-stream-cluster.js') as typeof import('./host-stream-cluster.js');
     return {
       createStream: libuv.createLibuvStream,
       openStream: libuv.openLibuvStream,
       listen: libuv.listenLibuv,
+      listenInCluster: cluster.listenInClusterLibuv,
     };
   }
   const fallback = require('./host-stream-node.js') as typeof import('./host-stream-node.js');

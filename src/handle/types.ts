@@ -227,4 +227,31 @@ export interface Transport {
    */
   listen(options: ListenOptions, cb: ErrorCallback): ServerHandle;
   createDatagram(type: 'udp4' | 'udp6'): DatagramHandle;
+  /**
+   * Optional: in a node:cluster worker, listens through the primary as Node's
+   * net does (`cluster._getServer`): round-robin (SCHED_RR, the default), or
+   * on the socket the primary bound (SCHED_NONE). Returns null — and the
+   * caller listens itself — where the process is no cluster worker, or the
+   * listen is `exclusive` or on a handle. Otherwise the same contract as
+   * `listen`; a refusal from the primary reaches `cb` as a `bind` error.
+   */
+  listenInCluster?(
+    options: ListenOptions,
+    owner: ClusterServerOwner,
+    cb: ErrorCallback,
+  ): ServerHandle | null;
+}
+
+/**
+ * What node:cluster uses of a server listening through the primary (Node's
+ * net.Server has all of it): on `'listening'` the worker reports `address()`
+ * to the primary; round-robin connections beyond `maxConnections` go to
+ * another worker; a disconnecting worker `close(cb)`s the server and waits.
+ */
+export interface ClusterServerOwner {
+  once(event: 'listening', listener: () => void): unknown;
+  address(): AddressInfo | string | null;
+  close(cb?: (err?: Error) => void): unknown;
+  maxConnections: number | undefined;
+  _connections: number;
 }

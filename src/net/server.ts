@@ -183,6 +183,7 @@ export class Server extends EventEmitter {
       return this.startListening({
         path: options.path,
         backlog,
+        exclusive: options.exclusive,
         readableAll: options.readableAll,
         writableAll: options.writableAll,
       });
@@ -213,7 +214,7 @@ export class Server extends EventEmitter {
   }
 
   private startListening(options: ListenOptions): this {
-    const handle = this.transport.listen(options, (err) => {
+    const done = (err: Error | null) => {
       if (this._handle !== handle) return;
       if (err) {
         this._handle = null;
@@ -222,7 +223,10 @@ export class Server extends EventEmitter {
         return;
       }
       this.emit('listening');
-    });
+    };
+    // In a cluster worker, through the primary (as Node's `listenInCluster`).
+    const handle =
+      this.transport.listenInCluster?.(options, this, done) ?? this.transport.listen(options, done);
     this._handle = handle;
     this._connectionKey = connectionKey(options, handle.address());
     handle.onconnection = (err, client) => {
