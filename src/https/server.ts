@@ -359,6 +359,20 @@ export class Server extends HttpServer {
     this._contexts.push([serverNamePattern(servername), secureContext]);
   }
 
+  /**
+   * @internal What a cluster worker sends the primary with its listen, and
+   * gets back: the first worker's ticket keys become every worker's, so a
+   * session resumes on whichever worker a connection reaches (Node's tls.Server).
+   */
+  _getServerData(): { ticketKeys: string } {
+    return { ticketKeys: this.getTicketKeys().toString('hex') };
+  }
+
+  /** @internal See `_getServerData`. */
+  _setServerData(data: { ticketKeys: string }): void {
+    this.setTicketKeys(Buffer.from(data.ticketKeys, 'hex'));
+  }
+
   /** The 48-byte session ticket keys (RFC 5077) of the default context. */
   getTicketKeys(): Buffer {
     return (this._sharedCreds.context as { getTicketKeys(): Buffer }).getTicketKeys();

@@ -4,6 +4,7 @@
  * `@types/node`'s `node:net` declarations (docs/types.md).
  */
 import type * as node from 'node:net';
+import { installHandlePassing } from '../cluster/handle-passing.js';
 import { callableClass } from '../util/callable-class.js';
 import { type NodeClass, nodeTyped } from '../util/node-typed.js';
 import { createConnection as createConnectionImpl } from './connect.js';
@@ -38,6 +39,9 @@ export const createConnection = nodeTyped<Connect>(createConnectionImpl);
 export const connect = createConnection;
 /** `net.createServer([options][, connectionListener])`. */
 export const createServer = nodeTyped<CreateServer>(createServerImpl);
+
+// Sockets and servers of this module can be sent to other processes, and arrive as its own.
+installHandlePassing({ Socket: SocketClass, Server: ServerClass });
 
 /** `net.Server` (callable without `new`, as in Node). */
 export const Server = nodeTyped<NodeClass<typeof node.Server, node.Server, ServerArgs>>(

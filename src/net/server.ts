@@ -54,6 +54,13 @@ export interface ServerListenOptions {
 
 type ConnectionListener = (socket: Socket) => void;
 
+/** Node's record of one child process's share of a server's connections (child_process's `SocketListSend`). */
+interface ChildSocketList {
+  once(event: 'exit', listener: () => void): unknown;
+  close(cb: () => void): void;
+  getConnections(cb: (err: Error | null, count: number) => void): void;
+}
+
 /**
  * `net.Server`: a TCP or IPC (Unix domain socket) server (Node's net doc,
  * "Class: net.Server"). Events: `listening`, `connection(socket)`,
@@ -81,6 +88,11 @@ export class Server extends EventEmitter {
    */
   _connectionKey: string | undefined = undefined;
   private unrefed = false;
+  /**
+   * Node's lists of this server's connections sent to child processes
+   * (child_process's handle passing): `getConnections` and `close` ask them.
+   */
+  private childSocketLists: ChildSocketList[] = [];
 
   constructor(connectionListener?: ConnectionListener);
   constructor(options?: ServerOpts, connectionListener?: ConnectionListener);
@@ -311,8 +323,33 @@ export class Server extends EventEmitter {
       this._handle = null;
       this._connectionKey = undefined;
     }
-    this._emitCloseIfDrained();
+    const lists = this.childSocketLists;
+    if (lists.length === 0) {
+      this._emitCloseIfDrained();
+      return this;
+    }
+    // As Node: one more connection keeps 'close' back until every child has closed its sockets.
+    this._connections++;
+    let left = lists.length;
+    const onChildClosed = () => {
+      if (--left !== 0) return;
+      this._connections = 0;
+      this._emitCloseIfDrained();
+    };
+    for (const list of lists) list.close(onChildClosed);
     return this;
+  }
+
+  /**
+   * @internal Called by Node's child_process when a connection of this
+   * server is first sent to a child (Node's `server._setupWorker`).
+   */
+  _setupWorker(list: ChildSocketList): void {
+    this.childSocketLists.push(list);
+    list.once('exit', () => {
+      const at = this.childSocketLists.indexOf(list);
+      if (at !== -1) this.childSocketLists.splice(at, 1);
+    });
   }
 
   /** @internal Emits `'close'` (next tick) once closed and without connections. */
@@ -324,7 +361,25 @@ export class Server extends EventEmitter {
   /** Calls `cb(null, count)` with the number of open connections. */
   getConnections(cb: (err: Error | null, count: number) => void): this {
     validateFunction(cb, 'cb');
-    process.nextTick(cb, null, this._connections);
+    const lists = this.childSocketLists;
+    if (lists.length === 0) {
+      process.nextTick(cb, null, this._connections);
+      return this;
+    }
+    // Connections sent to child processes count too: each child is asked.
+    let left = lists.length;
+    let total = this._connections;
+    const onCount = (err: Error | null, count: number) => {
+      if (left < 0) return;
+      if (err) {
+        left = -1;
+        process.nextTick(cb, err, 0);
+        return;
+      }
+      total += count;
+      if (--left === 0) process.nextTick(cb, null, total);
+    };
+    for (const list of lists) list.getConnections(onCount);
     return this;
   }
 

@@ -586,6 +586,23 @@ export class Socket extends Duplex {
     this._handle.shutdown(() => cb(null));
   }
 
+  /**
+   * @internal The handle leaves this socket, sent to another process
+   * (`subprocess.send(message, socket)`): as Node's socket, this one then
+   * reads and writes nothing more, and destroying it leaves the handle open.
+   */
+  _releaseHandle(): void {
+    const handle = this._handle;
+    if (!handle) return;
+    handle.readStop();
+    handle.onread = noop;
+    handle.onend = noop;
+    handle.onerror = noop;
+    this._handle = null;
+    this.reading = false;
+    this._server = null;
+  }
+
   override _destroy(err: Error | null, cb: ErrorCb): void {
     this.connecting = false;
     this.connectAttempt++;

@@ -1,0 +1,183 @@
+/**
+ * wirestack's sockets and servers passed between processes as Node's are
+ * (Node's child_process doc, "subprocess.send(message[, sendHandle[,
+ * options]][, callback])"; cluster's `worker.send`; `process.send`).
+ *
+ * Node's child_process carries the libuv handle under a `net.Socket` or
+ * `net.Server` over the IPC channel and rebuilds one of its own on the
+ * other side. It recognises only its own classes, so:
+ *
+ * - sending: a wirestack socket or server on the host's libuv handles is
+ *   handed to Node's machinery as a stand-in of Node's class that exposes
+ *   the libuv handle (`_handle`), the server that accepted the socket (for
+ *   Node's count of connections across processes) and `setTimeout`. When
+ *   Node lets go of the handle (`_handle = null`, unless `keepOpen`), the
+ *   wirestack socket releases it, as Node's own socket does;
+ * - receiving: in a process that loaded wirestack's net, the Node socket or
+ *   server child_process built around the received handle is replaced, in
+ *   the `'message'` event, by a wirestack one on the same handle.
+ *
+ * Both are installed on `process` (the IPC channel to the parent) and on
+ * every child process spawned afterwards, once per process.
+ */
+import { ChildProcess } from 'node:child_process';
+import * as nodeNet from 'node:net';
+import process from 'node:process';
+import {
+  adoptLibuvStream,
+  isLibuvHandle,
+  libuvHandleOf,
+} from '../handle/host-libuv-passing.js';
+import { hostTransport } from '../handle/host.js';
+import { libuvAvailable } from '../handle/libuv-available.js';
+import type { LibuvStream } from '../handle/libuv.js';
+import { Server } from '../net/server.js';
+import { Socket } from '../net/socket.js';
+
+/** Node's `target._send(message, handle, options, callback)` on an IPC channel's owner. */
+type SendFunction = (
+  this: unknown,
+  message: unknown,
+  handle: unknown,
+  options: { keepOpen?: boolean } | undefined,
+  callback: unknown,
+) => boolean;
+
+interface IpcTarget {
+  _send?: SendFunction;
+  emit(event: string | symbol, ...args: unknown[]): boolean;
+}
+
+/** Marks a process or child already adapted (by any copy of wirestack in this process). */
+const kAdapted = Symbol.for('wirestack.handlePassing');
+const ordinaryHasInstance = Function.prototype[Symbol.hasInstance];
+
+/** Adapts `process` and every child process spawned from now on; idempotent. */
+export function installHandlePassing(): void {
+  if (!libuvAvailable()) return;
+  adapt(process as unknown as IpcTarget);
+  // `spawn` (absent from @types/node) sets up the IPC channel of fork()ed children.
+  const proto = ChildProcess.prototype as unknown as {
+    spawn: (this: ChildProcess, ...args: unknown[]) => unknown;
+    [kAdapted]?: true;
+  };
+  if (Object.hasOwn(proto, kAdapted)) return;
+  proto[kAdapted] = true;
+  const spawn = proto.spawn;
+  proto.spawn = function spawnAdapted(this: ChildProcess, ...args: unknown[]) {
+    const result = spawn.apply(this, args);
+    adapt(this as unknown as IpcTarget);
+    return result;
+  };
+}
+
+/** Wraps an IPC channel owner's `_send` and `emit`, if it has a channel. */
+function adapt(target: IpcTarget & { [kAdapted]?: true }): void {
+  const send = target._send;
+  if (typeof send !== 'function' || Object.hasOwn(target, kAdapted)) return;
+  target[kAdapted] = true;
+  // `_send`, not `send`: handles queued while one is in flight are sent again through it.
+  target._send = function sendAdapted(message, handle, options, callback) {
+    return send.call(this, message, toNodeShape(handle, options), options, callback);
+  };
+  const emit = target.emit;
+  target.emit = function emitAdapted(this: IpcTarget, event, ...args) {
+    if (event === 'message' && args.length > 1) args[1] = fromNodeShape(args[1]);
+    return emit.call(this, event, ...args);
+  };
+}
+
+/** A wirestack socket or server as Node's child_process takes it; anything else as it is. */
+function toNodeShape(handle: unknown, options: { keepOpen?: boolean } | undefined): unknown {
+  if (handle === null || typeof handle !== 'object') return handle;
+  if (ordinaryHasInstance.call(Socket, handle)) return socketStandIn(handle as Socket, options);
+  if (handle instanceof Server) {
+    const uv = libuvHandleOf(handle._handle);
+    return uv === null ? handle : Object.create(nodeNet.Server.prototype, { _handle: { value: uv } });
+  }
+  return handle;
+}
+
+/**
+ * A stand-in of Node's net.Socket for child_process: `_handle` is the libuv
+ * handle until Node takes it away (then the socket releases it), `server`
+ * the server that accepted the socket. Unsendable sockets (no libuv
+ * handle: userspace stack) are returned as they are, for Node to refuse
+ * (`ERR_INVALID_HANDLE_TYPE`).
+ */
+function socketStandIn(socket: Socket, options: { keepOpen?: boolean } | undefined): unknown {
+  // A socket without a handle (closed, or sent already) goes as Node's does: the message alone.
+  const uv = socket._handle === null ? null : libuvHandleOf(socket._handle);
+  if (uv === null && socket._handle !== null) return socket;
+  let held: object | null = uv;
+  return Object.create(nodeNet.Socket.prototype, {
+    _handle: {
+      get: () => held,
+      set: (value: unknown) => {
+        if (value !== null || held === null) return;
+        held = null;
+        if (!options?.keepOpen) socket._releaseHandle();
+      },
+    },
+    server: { value: socket._server },
+    setTimeout: { value: (ms: number) => socket.setTimeout(ms) },
+  });
+}
+
+/** A Node socket or server child_process built from a received handle, as a wirestack one. */
+function fromNodeShape(value: unknown): unknown {
+  if (value instanceof nodeNet.Socket && !ordinaryHasInstance.call(Socket, value)) {
+    return adoptSocket(value);
+  }
+  if (value instanceof nodeNet.Server && !(value instanceof Server)) return adoptServer(value);
+  return value;
+}
+
+interface NodeSocketInternals {
+  _handle: unknown;
+  readableEnded: boolean;
+  destroyed: boolean;
+  readableLength: number;
+  read(): Buffer | null;
+  emit(event: string, ...args: unknown[]): boolean;
+}
+
+/**
+ * Moves the received connection to a wirestack socket: the Node socket
+ * stops reading and lets go of the handle; whatever it had read already is
+ * put back in front of the new socket's data. Its `'close'` follows the
+ * new socket's, since Node counts received connections through it.
+ */
+function adoptSocket(nodeSocket: nodeNet.Socket): unknown {
+  const node = nodeSocket as unknown as NodeSocketInternals;
+  const uv = node._handle;
+  if (!isLibuvHandle(uv) || node.destroyed || node.readableEnded) return nodeSocket;
+  (uv as LibuvStream).readStop();
+  node._handle = null;
+  const buffered: Buffer[] = [];
+  while (node.readableLength > 0) {
+    const chunk = node.read();
+    if (chunk === null) break;
+    buffered.push(chunk);
+  }
+  const socket = new Socket({
+    handle: adoptLibuvStream(uv as LibuvStream),
+    transport: hostTransport,
+    readable: true,
+    writable: true,
+  });
+  if (buffered.length > 0) socket.unshift(Buffer.concat(buffered));
+  socket.once('close', (hadError: boolean) => node.emit('close', hadError));
+  return socket;
+}
+
+/** Moves the received listening handle to a wirestack server (which listens on it as is). */
+function adoptServer(nodeServer: nodeNet.Server): unknown {
+  const node = nodeServer as unknown as { _handle: unknown };
+  const uv = node._handle;
+  if (!isLibuvHandle(uv)) return nodeServer;
+  node._handle = null;
+  const server = new Server({ transport: hostTransport });
+  server.listen({ _handle: uv } as never);
+  return server;
+}
