@@ -23,14 +23,10 @@
 import { ChildProcess } from 'node:child_process';
 import * as nodeNet from 'node:net';
 import process from 'node:process';
-import {
-  adoptLibuvStream,
-  isLibuvHandle,
-  libuvHandleOf,
-} from '../handle/host-libuv-passing.js';
 import { hostTransport } from '../handle/host.js';
-import { libuvAvailable } from '../handle/libuv-available.js';
+import { adoptLibuvStream, isLibuvHandle, libuvHandleOf } from '../handle/host-libuv-passing.js';
 import type { LibuvStream } from '../handle/libuv.js';
+import { libuvAvailable } from '../handle/libuv-available.js';
 import { Server } from '../net/server.js';
 import { Socket } from '../net/socket.js';
 
@@ -93,7 +89,9 @@ function toNodeShape(handle: unknown, options: { keepOpen?: boolean } | undefine
   if (ordinaryHasInstance.call(Socket, handle)) return socketStandIn(handle as Socket, options);
   if (handle instanceof Server) {
     const uv = libuvHandleOf(handle._handle);
-    return uv === null ? handle : Object.create(nodeNet.Server.prototype, { _handle: { value: uv } });
+    return uv === null
+      ? handle
+      : Object.create(nodeNet.Server.prototype, { _handle: { value: uv } });
   }
   return handle;
 }

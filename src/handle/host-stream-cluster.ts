@@ -89,7 +89,14 @@ function clusterQuery(options: ListenOptions): ClusterQuery {
     };
   }
   if (options.fd !== undefined) {
-    return { address: null, port: null, addressType: null, fd: options.fd, flags: undefined, backlog };
+    return {
+      address: null,
+      port: null,
+      addressType: null,
+      fd: options.fd,
+      flags: undefined,
+      backlog,
+    };
   }
   const address = options.address ?? null;
   return {
@@ -97,8 +104,7 @@ function clusterQuery(options: ListenOptions): ClusterQuery {
     port: options.port ?? 0,
     addressType: address === null ? 4 : isIP(address),
     fd: undefined,
-    flags:
-      address === null ? undefined : options.ipv6Only ? tcpWrap.constants.UV_TCP_IPV6ONLY : 0,
+    flags: address === null ? undefined : options.ipv6Only ? tcpWrap.constants.UV_TCP_IPV6ONLY : 0,
     backlog,
   };
 }

@@ -14,7 +14,8 @@ function streamFunctions(): Pick<
 > {
   if (libuvAvailable()) {
     const libuv = require('./host-stream-libuv.js') as typeof import('./host-stream-libuv.js');
-    const cluster = require('./host-stream-cluster.js') as typeof import('./host-stream-cluster.js');
+    const cluster =
+      require('./host-stream-cluster.js') as typeof import('./host-stream-cluster.js');
     return {
       createStream: libuv.createLibuvStream,
       openStream: libuv.openLibuvStream,

@@ -165,6 +165,12 @@ export function createUserspaceTransport(host: UserspaceHost): UserspaceTranspor
       if (options.port === undefined) return hostTransport.listen(options, cb);
       return listenUserspace(host, keepAlive, options, cb);
     },
+    // In a cluster worker, IPC paths and descriptors go through the primary as on
+    // the host; a port is this process's own stack's, which no other process shares.
+    listenInCluster(options, owner, cb): ServerHandle | null {
+      if (options.port !== undefined) return null;
+      return hostTransport.listenInCluster?.(options, owner, cb) ?? null;
+    },
     createDatagram(type: 'udp4' | 'udp6'): DatagramHandle {
       return createUserspaceDatagram(host, type, keepAlive);
     },
