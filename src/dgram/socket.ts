@@ -300,6 +300,7 @@ export class Socket extends EventEmitter<SocketEventMap> {
       exclusive,
       reuseAddr: this.reuseAddr,
       ipv6Only: this.ipv6Only,
+      owner: this,
     };
     const afterBind = (err: Error | null) => {
       if (this.handle !== handle) return; // closed meanwhile

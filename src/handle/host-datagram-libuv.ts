@@ -10,6 +10,7 @@ import {
   type LibuvUdp,
   udpWrap,
 } from './libuv.js';
+import { clusterWorker, ownerSymbol } from './node-cluster.js';
 import type {
   AddressInfo,
   DatagramBindOptions,
@@ -29,23 +30,6 @@ type SendRequest = LibuvSendRequest & {
 };
 
 function noop(): void {}
-
-/** The part of node:cluster's worker side that shares server handles (Node's lib/internal/cluster/child.js). */
-interface ClusterWorkerApi {
-  _getServer(
-    requester: EventEmitter,
-    query: object,
-    cb: (errno: number, handle?: LibuvUdp) => void,
-  ): void;
-  isWorker: boolean;
-}
-
-let cluster: ClusterWorkerApi | undefined;
-/** node:cluster when this process is a cluster worker, else null. */
-function clusterWorker(): ClusterWorkerApi | null {
-  cluster ??= require('node:cluster') as ClusterWorkerApi;
-  return cluster.isWorker ? cluster : null;
-}
 
 function onSendComplete(this: SendRequest, status: number, bytes: number): void {
   this.chunks = null;
@@ -226,15 +210,19 @@ class LibuvDatagram implements DatagramHandle {
       fd === undefined
         ? { address, port, addressType: this.v6 ? 'udp6' : 'udp4', fd: -1, flags }
         : { address: null, port: null, addressType: this.v6 ? 'udp6' : 'udp4', fd, flags: null };
-    cluster._getServer(requester, query, (errno, handle) => {
+    cluster._getServer(requester, query, (errno, received) => {
+      const handle = received as LibuvUdp | null | undefined;
       if (this.closed) {
         handle?.close();
         return;
       }
-      if (errno || handle === undefined) {
+      if (errno || !handle) {
         cb(uvError(errno || -22, 'bind', address, port));
         return;
       }
+      // A disconnecting worker closes the socket through its owner, as Node's dgram.
+      if (options.owner)
+        (handle as unknown as Record<symbol, unknown>)[ownerSymbol()] = options.owner;
       this.uv.close();
       this.uv = handle;
       handle.onmessage = this.receive;

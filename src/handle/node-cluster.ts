@@ -24,7 +24,7 @@ export interface ClusterQuery {
   /** 4 or 6 (TCP), -1 (IPC), `'udp4'` / `'udp6'`, or null for an fd. */
   addressType: number | string | null;
   fd: number | undefined;
-  flags: number | undefined;
+  flags: number | null | undefined;
   backlog?: number;
   readableAll?: boolean;
   writableAll?: boolean;

@@ -135,6 +135,11 @@ export interface DatagramBindOptions {
   exclusive?: boolean;
   reuseAddr?: boolean;
   ipv6Only?: boolean;
+  /**
+   * The dgram socket bound: in a node:cluster worker, cluster closes it
+   * (`close(cb)`) when the worker disconnects, as it closes Node's.
+   */
+  owner?: { close(cb?: () => void): unknown };
 }
 
 /** The receive info of a datagram, as dgram's `'message'` event gives it. */
