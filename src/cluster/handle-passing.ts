@@ -3,32 +3,40 @@
  * (Node's child_process doc, "subprocess.send(message[, sendHandle[,
  * options]][, callback])"; cluster's `worker.send`; `process.send`).
  *
- * Node's child_process carries the libuv handle under a `net.Socket` or
- * `net.Server` over the IPC channel and rebuilds one of its own on the
- * other side. It recognises only its own classes, so:
+ * Node's child_process carries the libuv handle under a `net.Socket`,
+ * `net.Server` or `dgram.Socket` over the IPC channel and rebuilds one of
+ * its own on the other side. It recognises only its own classes, so:
  *
- * - sending: a wirestack socket or server on the host's libuv handles is
+ * - sending: a wirestack socket or server (net or dgram) on libuv handles is
  *   handed to Node's machinery as a stand-in of Node's class that exposes
  *   the libuv handle (`_handle`), the server that accepted the socket (for
  *   Node's count of connections across processes) and `setTimeout`. When
  *   Node lets go of the handle (`_handle = null`, unless `keepOpen`), the
  *   wirestack socket releases it, as Node's own socket does;
  * - receiving: in a process that loaded wirestack's net, the Node socket or
- *   server child_process built around the received handle is replaced, in
+ *   server (net or dgram) built around the received handle is replaced, in
  *   the `'message'` event, by a wirestack one on the same handle.
  *
  * Both are installed on `process` (the IPC channel to the parent) and on
  * every child process spawned afterwards, once per process.
  */
 import { ChildProcess } from 'node:child_process';
+import * as nodeDgram from 'node:dgram';
 import * as nodeNet from 'node:net';
 import process from 'node:process';
+import type { Socket as DgramSocket } from '../dgram/socket.js';
 import { hostTransport } from '../handle/host.js';
-import { adoptLibuvStream, isLibuvHandle, libuvHandleOf } from '../handle/host-libuv-passing.js';
+import {
+  adoptLibuvStream,
+  isLibuvHandle,
+  isLibuvUdp,
+  libuvHandleOf,
+  nodeDgramStateSymbol,
+} from '../handle/host-libuv-passing.js';
 import type { LibuvStream } from '../handle/libuv.js';
 import { libuvAvailable } from '../handle/libuv-available.js';
-import { Server } from '../net/server.js';
-import { Socket } from '../net/socket.js';
+import type { Server } from '../net/server.js';
+import type { Socket } from '../net/socket.js';
 
 /** Node's `target._send(message, handle, options, callback)` on an IPC channel's owner. */
 type SendFunction = (
@@ -48,8 +56,21 @@ interface IpcTarget {
 const kAdapted = Symbol.for('wirestack.handlePassing');
 const ordinaryHasInstance = Function.prototype[Symbol.hasInstance];
 
-/** Adapts `process` and every child process spawned from now on; idempotent. */
-export function installHandlePassing(): void {
+/** The classes of the modules loaded: only those are sent, and received as wirestack's. */
+export interface PassableClasses {
+  Socket?: typeof Socket;
+  Server?: typeof Server;
+  DgramSocket?: typeof DgramSocket;
+}
+
+const classes: PassableClasses = {};
+
+/**
+ * Registers a module's classes, and adapts `process` and every child
+ * process spawned from now on (once).
+ */
+export function installHandlePassing(loaded: PassableClasses): void {
+  Object.assign(classes, loaded);
   if (!libuvAvailable()) return;
   adapt(process as unknown as IpcTarget);
   // `spawn` (absent from @types/node) sets up the IPC channel of fork()ed children.
@@ -86,12 +107,24 @@ function adapt(target: IpcTarget & { [kAdapted]?: true }): void {
 /** A wirestack socket or server as Node's child_process takes it; anything else as it is. */
 function toNodeShape(handle: unknown, options: { keepOpen?: boolean } | undefined): unknown {
   if (handle === null || typeof handle !== 'object') return handle;
-  if (ordinaryHasInstance.call(Socket, handle)) return socketStandIn(handle as Socket, options);
-  if (handle instanceof Server) {
+  const { Socket, Server, DgramSocket } = classes;
+  if (Socket && ordinaryHasInstance.call(Socket, handle)) {
+    return socketStandIn(handle as Socket, options);
+  }
+  if (Server && handle instanceof Server) {
     const uv = libuvHandleOf(handle._handle);
     return uv === null
       ? handle
       : Object.create(nodeNet.Server.prototype, { _handle: { value: uv } });
+  }
+  if (DgramSocket && handle instanceof DgramSocket) {
+    const uv = libuvHandleOf(handle._transportHandle());
+    if (uv === null) return handle;
+    // Node's dgram.Socket as child_process reads it: its type, and the handle in its state.
+    return Object.create(nodeDgram.Socket.prototype, {
+      type: { value: handle.type },
+      [nodeDgramStateSymbol()]: { value: { handle: uv } },
+    });
   }
   return handle;
 }
@@ -124,10 +157,16 @@ function socketStandIn(socket: Socket, options: { keepOpen?: boolean } | undefin
 
 /** A Node socket or server child_process built from a received handle, as a wirestack one. */
 function fromNodeShape(value: unknown): unknown {
-  if (value instanceof nodeNet.Socket && !ordinaryHasInstance.call(Socket, value)) {
-    return adoptSocket(value);
+  const { Socket, Server, DgramSocket } = classes;
+  if (Socket && value instanceof nodeNet.Socket && !ordinaryHasInstance.call(Socket, value)) {
+    return adoptSocket(Socket, value);
   }
-  if (value instanceof nodeNet.Server && !(value instanceof Server)) return adoptServer(value);
+  if (Server && value instanceof nodeNet.Server && !(value instanceof Server)) {
+    return adoptServer(Server, value);
+  }
+  if (DgramSocket && value instanceof nodeDgram.Socket && !(value instanceof DgramSocket)) {
+    return adoptDgramSocket(DgramSocket, value);
+  }
   return value;
 }
 
@@ -146,7 +185,10 @@ interface NodeSocketInternals {
  * put back in front of the new socket's data. Its `'close'` follows the
  * new socket's, since Node counts received connections through it.
  */
-function adoptSocket(nodeSocket: nodeNet.Socket): unknown {
+function adoptSocket(
+  Socket: typeof import('../net/socket.js').Socket,
+  nodeSocket: nodeNet.Socket,
+): unknown {
   const node = nodeSocket as unknown as NodeSocketInternals;
   const uv = node._handle;
   if (!isLibuvHandle(uv) || node.destroyed || node.readableEnded) return nodeSocket;
@@ -170,7 +212,10 @@ function adoptSocket(nodeSocket: nodeNet.Socket): unknown {
 }
 
 /** Moves the received listening handle to a wirestack server (which listens on it as is). */
-function adoptServer(nodeServer: nodeNet.Server): unknown {
+function adoptServer(
+  Server: typeof import('../net/server.js').Server,
+  nodeServer: nodeNet.Server,
+): unknown {
   const node = nodeServer as unknown as { _handle: unknown };
   const uv = node._handle;
   if (!isLibuvHandle(uv)) return nodeServer;
@@ -178,4 +223,26 @@ function adoptServer(nodeServer: nodeNet.Server): unknown {
   const server = new Server({ transport: hostTransport });
   server.listen({ _handle: uv } as never);
   return server;
+}
+
+/**
+ * Moves the received UDP socket to a wirestack dgram socket, which binds to
+ * it as is (`'listening'` follows); the Node socket stops receiving and lets
+ * go of it.
+ */
+function adoptDgramSocket(
+  DgramSocket: typeof import('../dgram/socket.js').Socket,
+  nodeSocket: nodeDgram.Socket,
+): unknown {
+  const state = (nodeSocket as unknown as Record<symbol, { handle: unknown } | undefined>)[
+    nodeDgramStateSymbol()
+  ];
+  const uv = state?.handle;
+  if (state === undefined || !isLibuvUdp(uv)) return nodeSocket;
+  uv.recvStop();
+  state.handle = null;
+  const { type } = nodeSocket as unknown as { type: 'udp4' | 'udp6' };
+  const socket = new DgramSocket(type, undefined, hostTransport);
+  socket.bind(uv as never);
+  return socket;
 }

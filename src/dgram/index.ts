@@ -17,3 +17,9 @@ export type {
   SocketType,
 } from './socket.js';
 export { Socket } from './socket.js';
+
+import { installHandlePassing } from '../cluster/handle-passing.js';
+import { Socket as SocketClass } from './socket.js';
+
+// Sockets of this module can be sent to other processes, and arrive as its own.
+installHandlePassing({ DgramSocket: SocketClass });

@@ -257,6 +257,7 @@ export class Socket extends EventEmitter<SocketEventMap> {
     if (this.bindState !== BIND_UNBOUND) throw codedError('ERR_SOCKET_ALREADY_BOUND');
 
     const [first, second] = args;
+    if (isTransportHandle(first)) return this.bindToHandle(handle, first, args[args.length - 1]);
     let portArg: unknown = first;
     let address: unknown;
     let exclusive = false;
@@ -336,6 +337,35 @@ export class Socket extends EventEmitter<SocketEventMap> {
       true,
     );
     return this;
+  }
+
+  /**
+   * Node's `bind(handle)`: takes an open socket of the transport (one received
+   * from another process) instead of binding; `'listening'` follows.
+   */
+  private bindToHandle(handle: DatagramHandle, received: object, cb: unknown): this {
+    this.bindState = BIND_BINDING;
+    if (typeof cb === 'function') this.once('listening', cb as () => void);
+    try {
+      handle.bind({ address: '', port: 0, handle: received, owner: this }, (err) => {
+        if (this.handle !== handle) return; // closed meanwhile
+        if (err) {
+          this.bindState = BIND_UNBOUND;
+          this.emit('error', err);
+        } else {
+          this.startListening(handle);
+        }
+      });
+    } catch (err) {
+      this.bindState = BIND_UNBOUND;
+      throw err;
+    }
+    return this;
+  }
+
+  /** @internal The transport's socket (what child_process sends to another process), or null once closed. */
+  _transportHandle(): DatagramHandle | null {
+    return this.handle;
   }
 
   /**
@@ -956,6 +986,15 @@ export class Socket extends EventEmitter<SocketEventMap> {
       else entry.run();
     }
   }
+}
+
+/** Node's test for `bind(handle)`: an object with a `recvStart` method, i.e. a UDP handle. */
+function isTransportHandle(value: unknown): value is object {
+  return (
+    value !== null &&
+    typeof value === 'object' &&
+    typeof (value as { recvStart?: unknown }).recvStart === 'function'
+  );
 }
 
 function optionalString(value: unknown): string | undefined {

@@ -130,7 +130,7 @@ function handleType(fd: number): string {
  * (`bind EADDRINUSE 0.0.0.0:41234`, `send EMSGSIZE 127.0.0.1:41234`, `setTTL
  * EBADF`, `recvmsg ECONNREFUSED`, `ERR_SOCKET_BUFFER_SIZE`, ...).
  */
-class LibuvDatagram implements DatagramHandle {
+export class LibuvDatagram implements DatagramHandle {
   onmessage: (msg: Buffer, rinfo: RemoteInfo) => void = noop;
   onerror: (err: Error) => void = noop;
 
@@ -172,6 +172,15 @@ class LibuvDatagram implements DatagramHandle {
     const flags =
       (options.reuseAddr ? constants.UV_UDP_REUSEADDR : 0) |
       (options.ipv6Only ? constants.UV_UDP_IPV6ONLY : 0);
+    if (options.handle !== undefined) {
+      // A socket received from another process (Node's `bind(handle)`).
+      if (!(options.handle instanceof udpWrap().UDP)) throw codedError('ERR_INVALID_HANDLE_TYPE');
+      this.adopt(options.handle as LibuvUdp);
+      process.nextTick(() => {
+        if (!this.closed) cb(null);
+      });
+      return;
+    }
     if (!options.exclusive && clusterWorker() !== null) {
       this.bindInCluster(options, flags, cb);
       return;
@@ -223,15 +232,25 @@ class LibuvDatagram implements DatagramHandle {
       // A disconnecting worker closes the socket through its owner, as Node's dgram.
       if (options.owner)
         (handle as unknown as Record<symbol, unknown>)[ownerSymbol()] = options.owner;
-      this.uv.close();
-      this.uv = handle;
-      handle.onmessage = this.receive;
-      if (!this.refed) handle.unref();
-      this.bound = true;
-      if (this.wantReceive) handle.recvStart();
+      this.adopt(handle);
       cb(null);
       requester.emit('listening');
     });
+  }
+
+  /** Takes `handle`, an open libuv UDP socket, in place of this one's. */
+  private adopt(handle: LibuvUdp): void {
+    this.uv.close();
+    this.uv = handle;
+    handle.onmessage = this.receive;
+    if (!this.refed) handle.unref();
+    this.bound = true;
+    if (this.wantReceive) handle.recvStart();
+  }
+
+  /** The libuv UDP handle (what child_process sends to another process). */
+  get libuvHandle(): LibuvUdp {
+    return this.uv;
   }
 
   // Hot path: every datagram sent passes here.

@@ -1,4 +1,5 @@
 import * as dgram from 'node:dgram';
+import { codedError } from '../errors/index.js';
 import type {
   AddressInfo,
   DatagramBindOptions,
@@ -84,6 +85,8 @@ class HostDatagram implements DatagramHandle {
   }
 
   bind(options: DatagramBindOptions, cb: ErrorCallback): void {
+    // node:dgram offers no way to take a received libuv handle.
+    if (options.handle !== undefined) throw codedError('ERR_INVALID_HANDLE_TYPE');
     // reuseAddr and ipv6Only are creation-time options of node:dgram. Before
     // any bind the inner socket holds no OS socket, so it can be swapped.
     if (!this.bindTried && (options.reuseAddr || options.ipv6Only)) {

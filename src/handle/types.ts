@@ -140,6 +140,8 @@ export interface DatagramBindOptions {
    * (`close(cb)`) when the worker disconnects, as it closes Node's.
    */
   owner?: { close(cb?: () => void): unknown };
+  /** An open UDP socket of the transport to take instead of binding (one received from another process). */
+  handle?: unknown;
 }
 
 /** The receive info of a datagram, as dgram's `'message'` event gives it. */

@@ -95,6 +95,8 @@ class UserspaceDatagram implements DatagramHandle {
   }
 
   bind(options: DatagramBindOptions, cb: ErrorCallback): void {
+    // A socket of another process is the OS's; this stack cannot take it.
+    if (options.handle !== undefined) throw codedError('ERR_INVALID_HANDLE_TYPE');
     if (options.fd !== undefined) {
       throw codedError('ERR_NOT_IMPLEMENTED', 'binding a file descriptor on the userspace stack');
     }

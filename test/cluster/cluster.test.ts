@@ -129,6 +129,11 @@ describe('handles passed between processes', () => {
     });
   });
 
+  it('child.send(message, dgramSocket): a bound wirestack dgram socket keeps serving in the child', async () => {
+    const result = await runScenario('dgram-passing');
+    assert.deepEqual(result, { reply: 'child (wirestack dgram.Socket) got ping' });
+  });
+
   it("child.send(message, socket): a child without wirestack gets Node's own net.Socket", async () => {
     const result = await runScenario('node-receiver');
     assert.deepEqual(result, { text: "child got Node's net.Socket" });
