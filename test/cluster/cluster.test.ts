@@ -79,6 +79,11 @@ describe('node:cluster workers on wirestack', () => {
     for (const exit of result.exits) assert.equal(exit.code, 0);
   });
 
+  it("https: the workers share the first worker's session ticket keys, as Node's tls servers", async () => {
+    const result = await runScenario('https-workers');
+    assert.deepEqual(result, { sameTicketKeys: true, body: 'secure' });
+  });
+
   it('dgram: workers bind one shared UDP socket through the primary, and answer on it', async () => {
     const result = await runScenario('dgram-workers');
     const listening = result.listening as Array<{ port: number; addressType: string }>;
