@@ -130,27 +130,28 @@ function toNodeShape(handle: unknown, options: { keepOpen?: boolean } | undefine
 }
 
 /**
- * A stand-in of Node's net.Socket for child_process: `_handle` is the libuv
- * handle until Node takes it away (then the socket releases it), `server`
- * the server that accepted the socket. Unsendable sockets (no libuv
- * handle: userspace stack) are returned as they are, for Node to refuse
+ * A stand-in of Node's net.Socket for child_process, read when the message
+ * leaves (later than `send()` while another handle is in flight): `_handle`
+ * is the socket's libuv handle then, or null if the socket has closed
+ * meanwhile (Node then sends the message alone); when Node takes the handle
+ * away (`_handle = null`), the socket releases it. `server` is the server
+ * that accepted the socket. A socket whose handle no other process could
+ * take (userspace stack) is returned as it is, for Node to refuse
  * (`ERR_INVALID_HANDLE_TYPE`).
  */
 function socketStandIn(socket: Socket, options: { keepOpen?: boolean } | undefined): unknown {
-  // A socket without a handle (closed, or sent already) goes as Node's does: the message alone.
-  const uv = socket._handle === null ? null : libuvHandleOf(socket._handle);
-  if (uv === null && socket._handle !== null) return socket;
-  let held: object | null = uv;
+  if (socket._handle !== null && libuvHandleOf(socket._handle) === null) return socket;
+  let taken = false;
   return Object.create(nodeNet.Socket.prototype, {
     _handle: {
-      get: () => held,
+      get: () => (taken || socket._handle === null ? null : libuvHandleOf(socket._handle)),
       set: (value: unknown) => {
-        if (value !== null || held === null) return;
-        held = null;
+        if (value !== null || taken) return;
+        taken = true;
         if (!options?.keepOpen) socket._releaseHandle();
       },
     },
-    server: { value: socket._server },
+    server: { get: () => socket._server },
     setTimeout: { value: (ms: number) => socket.setTimeout(ms) },
   });
 }

@@ -139,6 +139,16 @@ describe('handles passed between processes', () => {
     assert.deepEqual(result, { reply: 'child (wirestack dgram.Socket) got ping' });
   });
 
+  it('a socket destroyed while it waits behind another handle goes as its message alone', async () => {
+    const result = await runScenario('queued-send');
+    assert.deepEqual(result, {
+      replies: [
+        { message: 'first', withHandle: true },
+        { message: 'second', withHandle: false },
+      ],
+    });
+  });
+
   it("child.send(message, socket): a child without wirestack gets Node's own net.Socket", async () => {
     const result = await runScenario('node-receiver');
     assert.deepEqual(result, { text: "child got Node's net.Socket" });
