@@ -139,6 +139,11 @@ describe('handles passed between processes', () => {
     assert.deepEqual(result, { reply: 'child (wirestack dgram.Socket) got ping' });
   });
 
+  it("a connection sent to a child still counts in the server's getConnections(), until the child closes it", async () => {
+    const result = await runScenario('connection-count');
+    assert.deepEqual(result, { counts: [1, 0], closed: true });
+  });
+
   it('a socket destroyed while it waits behind another handle goes as its message alone', async () => {
     const result = await runScenario('queued-send');
     assert.deepEqual(result, {
