@@ -63,14 +63,26 @@ export interface PassableClasses {
   DgramSocket?: typeof DgramSocket;
 }
 
-const classes: PassableClasses = {};
+/**
+ * Every copy of wirestack loaded in this process registers here (one
+ * adaptation serves them all): a socket of any copy is sent, and a received
+ * one arrives as the first copy's.
+ */
+const registry: PassableClasses[] = ((globalThis as Record<symbol, PassableClasses[]>)[
+  Symbol.for('wirestack.handlePassing.classes')
+] ??= []);
+
+/** The first registered class of a kind. */
+function registered<K extends keyof PassableClasses>(kind: K): PassableClasses[K] {
+  return registry.find((loaded) => loaded[kind] !== undefined)?.[kind];
+}
 
 /**
  * Registers a module's classes, and adapts `process` and every child
  * process spawned from now on (once).
  */
 export function installHandlePassing(loaded: PassableClasses): void {
-  Object.assign(classes, loaded);
+  registry.push(loaded);
   if (!libuvAvailable()) return;
   adapt(process as unknown as IpcTarget);
   // `spawn` (absent from @types/node) sets up the IPC channel of fork()ed children.
@@ -107,24 +119,25 @@ function adapt(target: IpcTarget & { [kAdapted]?: true }): void {
 /** A wirestack socket or server as Node's child_process takes it; anything else as it is. */
 function toNodeShape(handle: unknown, options: { keepOpen?: boolean } | undefined): unknown {
   if (handle === null || typeof handle !== 'object') return handle;
-  const { Socket, Server, DgramSocket } = classes;
-  if (Socket && ordinaryHasInstance.call(Socket, handle)) {
-    return socketStandIn(handle as Socket, options);
-  }
-  if (Server && handle instanceof Server) {
-    const uv = libuvHandleOf(handle._handle);
-    return uv === null
-      ? handle
-      : Object.create(nodeNet.Server.prototype, { _handle: { value: uv } });
-  }
-  if (DgramSocket && handle instanceof DgramSocket) {
-    const uv = libuvHandleOf(handle._transportHandle());
-    if (uv === null) return handle;
-    // Node's dgram.Socket as child_process reads it: its type, and the handle in its state.
-    return Object.create(nodeDgram.Socket.prototype, {
-      type: { value: handle.type },
-      [nodeDgramStateSymbol()]: { value: { handle: uv } },
-    });
+  for (const { Socket, Server, DgramSocket } of registry) {
+    if (Socket && ordinaryHasInstance.call(Socket, handle)) {
+      return socketStandIn(handle as Socket, options);
+    }
+    if (Server && handle instanceof Server) {
+      const uv = libuvHandleOf(handle._handle);
+      return uv === null
+        ? handle
+        : Object.create(nodeNet.Server.prototype, { _handle: { value: uv } });
+    }
+    if (DgramSocket && handle instanceof DgramSocket) {
+      const uv = libuvHandleOf(handle._transportHandle());
+      if (uv === null) return handle;
+      // Node's dgram.Socket as child_process reads it: its type, and the handle in its state.
+      return Object.create(nodeDgram.Socket.prototype, {
+        type: { value: handle.type },
+        [nodeDgramStateSymbol()]: { value: { handle: uv } },
+      });
+    }
   }
   return handle;
 }
@@ -158,7 +171,9 @@ function socketStandIn(socket: Socket, options: { keepOpen?: boolean } | undefin
 
 /** A Node socket or server child_process built from a received handle, as a wirestack one. */
 function fromNodeShape(value: unknown): unknown {
-  const { Socket, Server, DgramSocket } = classes;
+  const Socket = registered('Socket');
+  const Server = registered('Server');
+  const DgramSocket = registered('DgramSocket');
   if (Socket && value instanceof nodeNet.Socket && !ordinaryHasInstance.call(Socket, value)) {
     return adoptSocket(Socket, value);
   }
