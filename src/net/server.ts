@@ -234,13 +234,15 @@ export class Server extends EventEmitter {
         this.emit('error', err);
         return;
       }
+      this._connectionKey ??= connectionKey(options, handle.address());
       this.emit('listening');
     };
     // In a cluster worker, through the primary (as Node's `listenInCluster`).
-    const handle =
-      this.transport.listenInCluster?.(options, this, done) ?? this.transport.listen(options, done);
+    const clustered = this.transport.listenInCluster?.(options, this, done) ?? null;
+    const handle = clustered ?? this.transport.listen(options, done);
     this._handle = handle;
-    this._connectionKey = connectionKey(options, handle.address());
+    // A worker's server is listening only once the primary has answered, as Node's.
+    if (clustered === null) this._connectionKey = connectionKey(options, handle.address());
     handle.onconnection = (err, client) => {
       if (err || !client) this.emit('error', err);
       else this.onConnection(client);

@@ -43,6 +43,7 @@ interface HttpWorkersResult {
   listening: Array<{ port: number; addressType: number }>;
   exits: Array<{ code: number; signal: null; exitedAfterDisconnect: boolean }>;
   workerFds: number[];
+  workerListening: boolean[][];
 }
 
 describe('node:cluster workers on wirestack', () => {
@@ -56,6 +57,11 @@ describe('node:cluster workers on wirestack', () => {
     assert.equal(result.listening[0]!.addressType, 4);
     // Under round-robin the primary holds the socket: the workers have none.
     assert.deepEqual(result.workerFds, [-1, -1]);
+    // As Node's: listening once the primary has answered, not at once.
+    assert.deepEqual(result.workerListening, [
+      [false, true],
+      [false, true],
+    ]);
     assert.deepEqual(result.exits, [
       { code: 0, signal: null, exitedAfterDisconnect: true },
       { code: 0, signal: null, exitedAfterDisconnect: true },
