@@ -26,17 +26,23 @@ import * as nodeNet from 'node:net';
 import process from 'node:process';
 import type { Socket as DgramSocket } from '../dgram/socket.js';
 import { hostTransport } from '../handle/host.js';
-import {
-  adoptLibuvStream,
-  isLibuvHandle,
-  isLibuvUdp,
-  libuvHandleOf,
-  nodeDgramStateSymbol,
-} from '../handle/host-libuv-passing.js';
 import type { LibuvStream } from '../handle/libuv.js';
 import { libuvAvailable } from '../handle/libuv-available.js';
 import type { Server } from '../net/server.js';
 import type { Socket } from '../net/socket.js';
+
+type LibuvPassing = typeof import('../handle/host-libuv-passing.js');
+let passing: LibuvPassing | undefined;
+
+/**
+ * The libuv side of handle passing, loaded on first use: loading it reaches
+ * for libuv's bindings, which runtimes without them (Bun) refuse outright,
+ * and it is only used where `libuvAvailable()` holds.
+ */
+function libuvPassing(): LibuvPassing {
+  passing ??= require('../handle/host-libuv-passing.js') as LibuvPassing;
+  return passing;
+}
 
 /** Node's `target._send(message, handle, options, callback)` on an IPC channel's owner. */
 type SendFunction = (
@@ -124,18 +130,18 @@ function toNodeShape(handle: unknown, options: { keepOpen?: boolean } | undefine
       return socketStandIn(handle as Socket, options);
     }
     if (Server && handle instanceof Server) {
-      const uv = libuvHandleOf(handle._handle);
+      const uv = libuvPassing().libuvHandleOf(handle._handle);
       return uv === null
         ? handle
         : Object.create(nodeNet.Server.prototype, { _handle: { value: uv } });
     }
     if (DgramSocket && handle instanceof DgramSocket) {
-      const uv = libuvHandleOf(handle._transportHandle());
+      const uv = libuvPassing().libuvHandleOf(handle._transportHandle());
       if (uv === null) return handle;
       // Node's dgram.Socket as child_process reads it: its type, and the handle in its state.
       return Object.create(nodeDgram.Socket.prototype, {
         type: { value: handle.type },
-        [nodeDgramStateSymbol()]: { value: { handle: uv } },
+        [libuvPassing().nodeDgramStateSymbol()]: { value: { handle: uv } },
       });
     }
   }
@@ -153,11 +159,13 @@ function toNodeShape(handle: unknown, options: { keepOpen?: boolean } | undefine
  * (`ERR_INVALID_HANDLE_TYPE`).
  */
 function socketStandIn(socket: Socket, options: { keepOpen?: boolean } | undefined): unknown {
-  if (socket._handle !== null && libuvHandleOf(socket._handle) === null) return socket;
+  if (socket._handle !== null && libuvPassing().libuvHandleOf(socket._handle) === null)
+    return socket;
   let taken = false;
   return Object.create(nodeNet.Socket.prototype, {
     _handle: {
-      get: () => (taken || socket._handle === null ? null : libuvHandleOf(socket._handle)),
+      get: () =>
+        taken || socket._handle === null ? null : libuvPassing().libuvHandleOf(socket._handle),
       set: (value: unknown) => {
         if (value !== null || taken) return;
         taken = true;
@@ -207,7 +215,7 @@ function adoptSocket(
 ): unknown {
   const node = nodeSocket as unknown as NodeSocketInternals;
   const uv = node._handle;
-  if (!isLibuvHandle(uv) || node.destroyed || node.readableEnded) return nodeSocket;
+  if (!libuvPassing().isLibuvHandle(uv) || node.destroyed || node.readableEnded) return nodeSocket;
   (uv as LibuvStream).readStop();
   node._handle = null;
   const buffered: Buffer[] = [];
@@ -217,7 +225,7 @@ function adoptSocket(
     buffered.push(chunk);
   }
   const socket = new Socket({
-    handle: adoptLibuvStream(uv as LibuvStream),
+    handle: libuvPassing().adoptLibuvStream(uv as LibuvStream),
     transport: hostTransport,
     readable: true,
     writable: true,
@@ -234,7 +242,7 @@ function adoptServer(
 ): unknown {
   const node = nodeServer as unknown as { _handle: unknown };
   const uv = node._handle;
-  if (!isLibuvHandle(uv)) return nodeServer;
+  if (!libuvPassing().isLibuvHandle(uv)) return nodeServer;
   node._handle = null;
   const server = new Server({ transport: hostTransport });
   server.listen({ _handle: uv } as never);
@@ -251,10 +259,10 @@ function adoptDgramSocket(
   nodeSocket: nodeDgram.Socket,
 ): unknown {
   const state = (nodeSocket as unknown as Record<symbol, { handle: unknown } | undefined>)[
-    nodeDgramStateSymbol()
+    libuvPassing().nodeDgramStateSymbol()
   ];
   const uv = state?.handle;
-  if (state === undefined || !isLibuvUdp(uv)) return nodeSocket;
+  if (state === undefined || !libuvPassing().isLibuvUdp(uv)) return nodeSocket;
   uv.recvStop();
   state.handle = null;
   const { type } = nodeSocket as unknown as { type: 'udp4' | 'udp6' };
