@@ -34,6 +34,20 @@ const HOLD_LIMIT = 16 * 1024;
 const { streamBaseState, kReadBytesOrError, kArrayBufferOffset, kLastWriteWasAsync } = streamWrap;
 const { WriteWrap, ShutdownWrap } = streamWrap;
 
+/** Where a libuv handle names the LibuvStreamHandle that owns it (Node names its socket alike). */
+const kOwner = Symbol('wirestack.libuvOwner');
+
+/** A libuv stream handle with its owner named on it (see `onLibuvRead`). */
+type OwnedLibuvStream = LibuvStream & { [kOwner]?: LibuvStreamHandle };
+
+/**
+ * libuv's read callback, the same function for every handle (`this` is the
+ * libuv handle, as libuv calls it): a handle costs no closure of its own.
+ */
+function onLibuvRead(this: OwnedLibuvStream, arrayBuffer: ArrayBuffer | undefined): void {
+  this[kOwner]!.afterRead(arrayBuffer);
+}
+
 type WriteRequest = LibuvRequest & {
   /** The writing handle; null while the request is spare. */
   handle: LibuvStreamHandle | null;
@@ -48,6 +62,7 @@ type WriteRequest = LibuvRequest & {
  * and leave together (write-batch.ts).
  */
 export class LibuvStreamHandle implements StreamHandle, WriteHolder {
+  owner: unknown = null;
   onread: (chunk: Buffer) => void = noop;
   onend: () => void = noop;
   onerror: (err: Error) => void = noop;
@@ -66,11 +81,12 @@ export class LibuvStreamHandle implements StreamHandle, WriteHolder {
     readonly uv: LibuvStream,
     private readonly isTcp: boolean,
   ) {
-    uv.onread = (arrayBuffer) => this.afterRead(arrayBuffer);
+    (uv as OwnedLibuvStream)[kOwner] = this;
+    uv.onread = onLibuvRead;
   }
 
-  // Hot path: every read of the connection passes here.
-  private afterRead(arrayBuffer: ArrayBuffer | undefined): void {
+  /** @internal libuv read into the handle (see `onLibuvRead`). Hot path: every read of the connection passes here. */
+  afterRead(arrayBuffer: ArrayBuffer | undefined): void {
     const nread = streamBaseState[kReadBytesOrError]!;
     if (nread > 0) {
       // With a user buffer, libuv read into it and passes no ArrayBuffer.
@@ -233,7 +249,7 @@ export class LibuvStreamHandle implements StreamHandle, WriteHolder {
   }
 
   /** Writes everything held, in one system call; `cb` runs once that is done. */
-  flushWrites(cb: ErrorCallback = this.onHeldWritten): void {
+  flushWrites(cb: ErrorCallback = onHeldWritten): void {
     const chunks = this.heldChunks;
     if (chunks === null) return;
     this.heldChunks = null;
@@ -252,11 +268,6 @@ export class LibuvStreamHandle implements StreamHandle, WriteHolder {
     }
     writeDispatched(req, status, chunks);
   }
-
-  /** Held writes have had their callbacks: a failure to write them is the connection's. */
-  private readonly onHeldWritten: ErrorCallback = (err) => {
-    if (err) this.onerror(err);
-  };
 
   shutdown(cb: ErrorCallback): void {
     this.flushWrites();
@@ -350,6 +361,15 @@ function writeDispatched(req: WriteRequest, status: number, chunks: unknown): vo
     spareRequest = req;
     cb(null);
   }
+}
+
+/**
+ * Held writes have had their callbacks: a failure to write them is the
+ * connection's. A failed write's request still names its handle (see
+ * `writeDispatched`, `onWriteComplete`), so one function serves every handle.
+ */
+function onHeldWritten(this: WriteRequest | undefined, err: Error | null): void {
+  if (err) this?.handle?.onerror(err);
 }
 
 function onWriteComplete(this: WriteRequest, status: number): void {

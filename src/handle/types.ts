@@ -8,7 +8,9 @@
  *
  * Conventions:
  * - Callbacks are plain properties (`onread`, `onconnection`, ...) set once by
- *   the owner, not events: this is a hot path.
+ *   the owner, not events: this is a hot path. A handle calls them as its own
+ *   methods (`this` is the handle), so an owner may set the same functions
+ *   on every handle and find itself as the stream handle's `owner`.
  * - Errors passed to callbacks are Node-shaped system errors (`code`, `errno`,
  *   `syscall`, `address`, `port`) from `src/errors`.
  * - Times are milliseconds.
@@ -32,6 +34,8 @@ export type StreamTarget = TcpConnectOptions | { path: string };
  * handed over already connected by a server's `onconnection`.
  */
 export interface StreamHandle {
+  /** Whatever the callbacks serve (a net.Socket), set by it; the handle only keeps it. */
+  owner?: unknown;
   /** Called with each received chunk while reading is started. The chunk is the caller's to keep. */
   onread: (chunk: Buffer) => void;
   /** Called once when the peer has finished sending (TCP FIN / EOF). */

@@ -14,6 +14,7 @@ import { Buffer } from 'node:buffer';
 import process from 'node:process';
 import { codedError } from '../errors/index.js';
 import type { Socket } from '../net/socket.js';
+import type { ConnectionList, Listed } from './connection-list.js';
 import { findRawHeader, headerEntryLimit } from './headers.js';
 import { type IncomingMessage, nextEpoch, pushEnd, setVersion } from './incoming-message.js';
 import { nodeOptions } from './node-options.js';
@@ -54,7 +55,7 @@ export interface ConnectionOwner {
     req: IncomingMessage,
     options: { highWaterMark: number; rejectNonStandardBodyWrites: boolean },
   ) => ServerResponse;
-  _connections_http: Set<ServerConnection>;
+  _connections_http: ConnectionList<ServerConnection>;
 }
 
 type ServerSocket = HttpSocket & {
@@ -156,8 +157,11 @@ function updateOutgoingData(this: ServerResponse, delta: number): void {
 }
 
 /** The server side of one connection. Created by the server's `'connection'` listener. */
-export class ServerConnection implements HttpParserHandlers {
+export class ServerConnection implements HttpParserHandlers, Listed<ServerConnection> {
   readonly server: ConnectionOwner;
+  /** The connections opened before and after this one (the server's `_connections_http`). */
+  listPrev: ServerConnection | null = null;
+  listNext: ServerConnection | null = null;
   readonly socket: ServerSocket;
   parser: HttpParser | null;
   /** Requests whose response has not finished, oldest first. */
@@ -218,8 +222,9 @@ export class ServerConnection implements HttpParserHandlers {
     // On our own sockets the parser takes each read straight from the
     // transport, as Node's does (parser.consume): no stream in between and,
     // on libuv, no buffer allocated per read. The 'data' listener above
-    // takes over if anyone else starts listening for the bytes.
-    s._consume?.((chunk, shared) => this.handleData(chunk, shared), onSocketData);
+    // takes over if anyone else starts listening for the bytes. The method
+    // is called on this connection: no closure per connection.
+    s._consume?.(ServerConnection.prototype.handleData, onSocketData, this);
     server._connections_http.add(this);
     // headersTimeout counts from the connection, as the first request's head is awaited.
     this.messageStart = Date.now();

@@ -13,6 +13,7 @@ import type { Transport } from '../handle/types.js';
 import { Server as NetServer } from '../net/server.js';
 import type { Socket } from '../net/socket.js';
 import { validateBoolean } from '../util/validators.js';
+import { ConnectionList } from './connection-list.js';
 import { IncomingMessage } from './incoming-message.js';
 import { OutgoingMessage, parseUniqueHeadersOption } from './outgoing-message.js';
 import { ServerConnection } from './server-connection.js';
@@ -149,7 +150,7 @@ export class Server extends NetServer {
     options: { highWaterMark: number; rejectNonStandardBodyWrites: boolean },
   ) => ServerResponse;
   /** @internal Open HTTP connections (for timeouts and closeAll/IdleConnections). */
-  readonly _connections_http = new Set<ServerConnection>();
+  readonly _connections_http = new ConnectionList<ServerConnection>();
   private checkTimer: NodeJS.Timeout | null = null;
 
   constructor(requestListener?: RequestListener);

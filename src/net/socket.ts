@@ -64,6 +64,7 @@ interface ServerLike {
 }
 
 const noop = () => {};
+const notReading = (): boolean => false;
 
 /**
  * A socket that carries its bytes over one of ours (a TLS socket from
@@ -99,8 +100,30 @@ function shareReadBuffer(handle: StreamHandle): void {
 // biome-ignore lint/suspicious/noExplicitAny: EventEmitter's own listener type.
 type AnyListener = (...args: any[]) => void;
 
-/** Takes each chunk read (see `Socket._consume`); `shared`: a view of the shared read buffer. */
-type Consumer = (chunk: Buffer, shared: boolean) => void;
+/**
+ * Takes each chunk read (see `Socket._consume`), called with the receiver
+ * given there as `this`; `shared`: a view of the shared read buffer.
+ */
+type Consumer = (this: unknown, chunk: Buffer, shared: boolean) => void;
+
+/** A stream handle and the socket it serves (see `Socket.attach`). */
+type OwnedHandle = StreamHandle & { owner?: Socket | null };
+
+// A handle's callbacks, the same functions for every socket: a handle calls
+// them as its own methods (`this` is the handle), and finds its socket as
+// `owner` — no closures per connection, as Node's net names a socket on its handle.
+
+function handleOnRead(this: OwnedHandle, chunk: Buffer): void {
+  this.owner!._onHandleRead(chunk);
+}
+
+function handleOnEnd(this: OwnedHandle): void {
+  this.owner!._onHandleEnd();
+}
+
+function handleOnError(this: OwnedHandle, err: Error): void {
+  this.owner!.destroy(err);
+}
 
 /** `instanceof`'s own test (the prototype chain), kept once: looked up per call it is slow. */
 const ordinaryHasInstance = Function.prototype[Symbol.hasInstance];
@@ -166,6 +189,8 @@ export class Socket extends Duplex {
   private consumer: Consumer | null = null;
   /** The consumer's own 'data' listener (see `_consume`). */
   private consumerListener: AnyListener | null = null;
+  /** What the consumer is called on (see `_consume`). */
+  private consumerThis: unknown = undefined;
 
   constructor(options: SocketConstructorOpts | number = {}) {
     // Legacy: `new net.Socket(fd)`.
@@ -203,6 +228,7 @@ export class Socket extends Duplex {
     }
     super(duplexOptions);
     this.userReader = options.onread ? new UserBufferReader(options.onread, this) : null;
+    this.isReading = this.userReader === null ? notReading : () => this.reading;
     this.transport = transportOption(options);
     this.noDelay = Boolean(options.noDelay);
     this.keepAlive = Boolean(options.keepAlive);
@@ -244,24 +270,26 @@ export class Socket extends Duplex {
   /** Wires a handle's callbacks to this socket. */
   private attach(handle: StreamHandle): void {
     this._handle = handle;
-    handle.onread = (chunk) => this.onHandleRead(chunk);
-    handle.onend = () => this.onHandleEnd();
-    handle.onerror = (err) => this.destroy(err);
+    (handle as OwnedHandle).owner = this;
+    handle.onread = handleOnRead;
+    handle.onend = handleOnEnd;
+    handle.onerror = handleOnError;
     if (this.wantsUnref) handle.unref();
     this.userReader?.attach(handle);
   }
 
-  private readonly isReading = (): boolean => this.reading;
+  /** Whether the transport is read, for the `onread` reader (made with it: other sockets need no closure). */
+  private readonly isReading: () => boolean;
 
-  // Hot path: one call per received chunk.
-  private onHandleRead(chunk: Buffer): void {
+  /** @internal The handle read `chunk` (see `handleOnRead`). Hot path: one call per received chunk. */
+  _onHandleRead(chunk: Buffer): void {
     this.bytesReadTotal += chunk.length;
     // A view of the shared read buffer (the handle reads into it; see
     // `_consume`) is valid only until the next read, on any socket.
     const shared = sharedReadArrayBuffer !== null && chunk.buffer === sharedReadArrayBuffer;
     const consumer = this.consumer;
     if (consumer !== null) {
-      consumer(chunk, shared);
+      consumer.call(this.consumerThis, chunk, shared);
       // The activity counts once the consumer has run: an HTTP connection
       // switches its keep-alive timeout off as a request arrives, and then
       // there is no countdown to restart (one timer refresh less per request).
@@ -278,7 +306,8 @@ export class Socket extends Duplex {
     }
   }
 
-  private onHandleEnd(): void {
+  /** @internal The peer finished sending (see `handleOnEnd`). */
+  _onHandleEnd(): void {
     if (this._handle && this.reading) {
       this.reading = false;
       this._handle.readStop();
@@ -322,8 +351,9 @@ export class Socket extends Duplex {
 
   /**
    * @internal Node's `parser.consume(handle)`, for http's parsers: from now
-   * on each chunk read goes straight to `consumer` (no stream buffering, no
-   * 'data' event) and, where the transport can read into a given buffer
+   * on each chunk read goes straight to `consumer`, called on `receiver`
+   * (a method and its object: no closure per connection) — no stream
+   * buffering, no 'data' event — and, where the transport can read into a given buffer
    * (libuv), into one buffer shared by every consumed socket, so that a read
    * allocates nothing. Such a chunk (`shared` true) is valid only during
    * the call: `consumer` copies what it keeps. Consumption ends
@@ -337,7 +367,11 @@ export class Socket extends Duplex {
    * buffered in the stream — they would come after newer ones — or someone
    * else already listens for the bytes).
    */
-  _consume(consumer: Consumer, ownListener: AnyListener | null = null): boolean {
+  _consume(
+    consumer: Consumer,
+    ownListener: AnyListener | null = null,
+    receiver: unknown = undefined,
+  ): boolean {
     const handle = this._handle;
     if (
       handle === null ||
@@ -357,6 +391,7 @@ export class Socket extends Duplex {
     }
     this.consumer = consumer;
     this.consumerListener = ownListener;
+    this.consumerThis = receiver;
     // While connecting, the handle may yet be replaced (one per address tried).
     if (!this.connecting) shareReadBuffer(handle);
     return true;
@@ -375,6 +410,7 @@ export class Socket extends Duplex {
    */
   private endConsumption(): void {
     this.consumer = null;
+    this.consumerThis = undefined;
     if (!this.reading) {
       (this as unknown as { _readableState: { reading: boolean } })._readableState.reading = false;
     }
@@ -613,6 +649,8 @@ export class Socket extends Duplex {
       handle.onread = noop;
       handle.onend = noop;
       handle.onerror = noop;
+      // The handle outlives the socket until libuv has closed it: it lets go now.
+      (handle as OwnedHandle).owner = null;
       const emitClose = () => this.emit('close', hadError);
       if (this.resetAndClosing) {
         this.resetAndClosing = false;
