@@ -14,9 +14,18 @@
  * reset (RST). The server samples its memory every 50 ms during the storm
  * (peak) and reports it again after a full gc once every connection is
  * gone (retained). Growth = peak or retained − baseline: the JS heap
- * (heapUsed) and the process's RSS.
+ * (heapUsed) and the process's RSS. Each round runs the two sides back to
+ * back; the figures are the medians of the rounds, and the ratios
+ * wirestack ÷ node:http are given both of the medians and round by round.
  *
- *   npm run build && node --import tsx bench/http-reset-storm.ts [-- --seconds 15 --concurrency 100 --rounds 1]
+ * The peak depends on when V8 runs its full collections, and so on the
+ * machine's load; what drives it is how much of each connection outlives
+ * the young generation. So the server also counts, with V8's GC profiler,
+ * the bytes its scavenges promote to the old generation during the storm,
+ * per reset: a steady figure, independent of how many resets a side
+ * managed, that grows when something keeps closed connections alive.
+ *
+ *   npm run build && node --import tsx bench/http-reset-storm.ts [--seconds 10 --concurrency 100 --rounds 3]
  *
  * Writes bench/results/http-reset-storm.json. --ours MODULE (e.g.
  * src/http/index.ts, loaded through tsx) and --out FILE are for checking
@@ -25,6 +34,7 @@
 import type * as NodeHttp from 'node:http';
 import * as net from 'node:net';
 import { parseArgs } from 'node:util';
+import { GCProfiler } from 'node:v8';
 import {
   afterGc,
   Child,
@@ -67,14 +77,56 @@ interface Memory {
 interface Peak {
   heapUsed: number;
   rss: number;
+  /** Bytes the scavenges moved to the old generation. */
+  promoted: number;
+  scavenges: number;
+  /** Full collections (mark-compact). */
+  markCompacts: number;
+}
+
+/** The GC profiler's record of one collection (the parts read here). */
+interface GcRecord {
+  gcType: string;
+  beforeGC: { heapSpaceStatistics: { spaceName: string; spaceUsedSize: number }[] };
+  afterGC: { heapSpaceStatistics: { spaceName: string; spaceUsedSize: number }[] };
+}
+
+/** Bytes of the old generation (old and large-object spaces) in `stats`. */
+function oldGeneration(stats: { spaceName: string; spaceUsedSize: number }[]): number {
+  let bytes = 0;
+  for (const s of stats) {
+    if (s.spaceName === 'old_space' || s.spaceName === 'large_object_space')
+      bytes += s.spaceUsedSize;
+  }
+  return bytes;
+}
+
+/** What the scavenges promoted, and how many collections of each kind ran. */
+function gcSummary(records: GcRecord[]): Omit<Peak, 'heapUsed' | 'rss'> {
+  let promoted = 0;
+  let scavenges = 0;
+  let markCompacts = 0;
+  for (const r of records) {
+    if (r.gcType === 'Scavenge') {
+      scavenges++;
+      promoted += Math.max(
+        0,
+        oldGeneration(r.afterGC.heapSpaceStatistics) -
+          oldGeneration(r.beforeGC.heapSpaceStatistics),
+      );
+    } else if (r.gcType === 'MarkSweepCompact') {
+      markCompacts++;
+    }
+  }
+  return { promoted, scavenges, markCompacts };
 }
 
 // ---- the server process ------------------------------------------------------------
 
 /**
  * The hello-world server; prints `{"port":N}`, then answers commands on
- * stdin: `mem` (Memory after a full gc), `watch` (start sampling the peak),
- * `peak` (stop sampling, answer the Peak).
+ * stdin: `mem` (Memory after a full gc), `watch` (start sampling the peak
+ * and profiling the collections), `peak` (stop, answer the Peak).
  */
 function serverMain(impl: Impl, module: string): void {
   // tsx (which loads this file) maps every stack trace through source maps;
@@ -97,20 +149,26 @@ function serverMain(impl: Impl, module: string): void {
     socket.destroy();
   });
   listenAndReplyPort(server);
-  let peak: Peak = { heapUsed: 0, rss: 0 };
+  let heapUsed = 0;
+  let rss = 0;
   let sampler: NodeJS.Timeout | undefined;
+  let profiler: GCProfiler | undefined;
   onCommands((line) => {
     if (line === 'watch') {
-      peak = { heapUsed: 0, rss: 0 };
+      heapUsed = 0;
+      rss = 0;
       sampler = setInterval(() => {
         const usage = process.memoryUsage();
-        peak.heapUsed = Math.max(peak.heapUsed, usage.heapUsed);
-        peak.rss = Math.max(peak.rss, usage.rss);
+        heapUsed = Math.max(heapUsed, usage.heapUsed);
+        rss = Math.max(rss, usage.rss);
       }, SAMPLE_MS);
+      profiler = new GCProfiler();
+      profiler.start();
       reply({ ok: true });
     } else if (line === 'peak') {
       clearInterval(sampler);
-      reply(peak);
+      const records = (profiler?.stop()?.statistics ?? []) as GcRecord[];
+      reply({ heapUsed, rss, ...gcSummary(records) } satisfies Peak);
     } else {
       afterGc(gc, (usage) =>
         reply({
@@ -192,6 +250,10 @@ interface Run {
   peakRssGrowth: number;
   retainedHeapGrowth: number;
   retainedRssGrowth: number;
+  /** Bytes promoted to the old generation per reset during the storm. */
+  promotedPerReset: number;
+  /** Full collections during the storm. */
+  markCompacts: number;
   before: Memory;
   peak: Peak;
   after: Memory;
@@ -237,6 +299,8 @@ async function measure(
       peakRssGrowth: peak.rss - before.rss,
       retainedHeapGrowth: after.heapUsed - before.heapUsed,
       retainedRssGrowth: after.rss - before.rss,
+      promotedPerReset: storm.cycles > 0 ? Math.round(peak.promoted / storm.cycles) : 0,
+      markCompacts: peak.markCompacts,
       before,
       peak,
       after,
@@ -249,6 +313,57 @@ async function measure(
 
 const MB = (n: number): string => `${(n / 1048576).toFixed(1)} MB`;
 
+/** The figures summed up per side (medians of the rounds), in the order they are printed. */
+const KEYS = [
+  'peakHeapGrowth',
+  'peakRssGrowth',
+  'retainedHeapGrowth',
+  'retainedRssGrowth',
+  'promotedPerReset',
+  'markCompacts',
+] as const;
+type Key = (typeof KEYS)[number];
+
+/** How each figure is printed, and what it is. */
+const FIGURES: Record<Key, { label: string; show: (n: number) => string }> = {
+  peakHeapGrowth: { label: 'peak JS heap growth', show: MB },
+  peakRssGrowth: { label: 'peak RSS growth', show: MB },
+  retainedHeapGrowth: { label: 'JS heap growth after gc (retained)', show: MB },
+  retainedRssGrowth: { label: 'RSS growth after gc (retained)', show: MB },
+  promotedPerReset: { label: 'bytes promoted to the old generation per reset', show: String },
+  markCompacts: { label: 'full collections during the storm', show: String },
+};
+
+type Summary = Record<Key | 'cycles', number> & { runs: Run[] };
+
+/** A side's medians over its rounds. */
+function summarize(runs: Run[]): Summary {
+  const s = { cycles: Math.round(median(runs.map((r) => r.cycles))), runs } as Summary;
+  for (const key of KEYS) s[key] = Math.round(median(runs.map((r) => r[key])));
+  return s;
+}
+
+/**
+ * `a ÷ b` to two places; null unless both are positive: a growth at or
+ * below the baseline (retained heap after gc, often) makes a ratio meaningless.
+ */
+const ratioOf = (a: number, b: number): number | null => (a > 0 && b > 0 ? round(a / b, 2) : null);
+
+/**
+ * wirestack ÷ node:http of each round (the two sides ran back to back):
+ * median and range; null when some round has no ratio (see `ratioOf`).
+ */
+function roundByRound(
+  ours: Run[],
+  theirs: Run[],
+  key: Key,
+): { median: number; min: number; max: number } | null {
+  const ratios = ours.map((run, r) => ratioOf(run[key], theirs[r]![key]));
+  if (ratios.some((x) => x === null)) return null;
+  const xs = ratios as number[];
+  return { median: round(median(xs), 2), min: Math.min(...xs), max: Math.max(...xs) };
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -258,9 +373,9 @@ async function main(): Promise<void> {
       ...HARNESS_OPTIONS,
     },
   });
-  const seconds = positiveInt('--seconds', values.seconds, 15);
+  const seconds = positiveInt('--seconds', values.seconds, 10);
   const concurrency = positiveInt('--concurrency', values.concurrency, 100);
-  const rounds = positiveInt('--rounds', values.rounds, 1);
+  const rounds = positiveInt('--rounds', values.rounds, 3);
   const { ours, out } = harnessTarget(values, 'http-reset-storm');
   const watchdog = startWatchdog(rounds * 2 * (seconds * 1000 + 120_000));
 
@@ -272,31 +387,19 @@ async function main(): Promise<void> {
       console.log(
         `round ${r + 1} ${impl.padEnd(9)} ${run.cycles} half requests reset; growth: peak heap ` +
           `${MB(run.peakHeapGrowth)}, peak rss ${MB(run.peakRssGrowth)}; after gc heap ` +
-          `${MB(run.retainedHeapGrowth)}, rss ${MB(run.retainedRssGrowth)}`,
+          `${MB(run.retainedHeapGrowth)}, rss ${MB(run.retainedRssGrowth)}; promoted ` +
+          `${run.promotedPerReset} B/reset, ${run.markCompacts} full gc`,
       );
     }
   }
   clearTimeout(watchdog);
 
-  type Key = 'peakHeapGrowth' | 'peakRssGrowth' | 'retainedHeapGrowth' | 'retainedRssGrowth';
-  const KEYS: Key[] = [
-    'peakHeapGrowth',
-    'peakRssGrowth',
-    'retainedHeapGrowth',
-    'retainedRssGrowth',
-  ];
-  const summary = (impl: Impl) => {
-    const s: Record<string, number | Run[]> = {
-      cycles: Math.round(median(runs[impl].map((r) => r.cycles))),
-    };
-    for (const key of KEYS) s[key] = Math.round(median(runs[impl].map((r) => r[key])));
-    s.runs = runs[impl];
-    return s as Record<Key | 'cycles', number> & { runs: Run[] };
-  };
-  const wirestack = summary('wirestack');
-  const node = summary('node');
-  /** wirestack ÷ node:http; null when node:http's growth is not positive. */
-  const ratio = (key: Key) => (node[key] > 0 ? round(wirestack[key] / node[key], 2) : null);
+  const wirestack = summarize(runs.wirestack);
+  const node = summarize(runs.node);
+  const ratios = Object.fromEntries(KEYS.map((k) => [k, ratioOf(wirestack[k], node[k])]));
+  const roundRatios = Object.fromEntries(
+    KEYS.map((k) => [k, roundByRound(runs.wirestack, runs.node, k)]),
+  );
   const report = {
     benchmark: 'http-reset-storm',
     title: 'Server memory under a storm of half requests and resets',
@@ -309,27 +412,28 @@ async function main(): Promise<void> {
       `(baseline), then ${concurrency} clients for ${seconds} s each looping: connect, write ` +
       `half a request (half a head / a head and part of a 64 KiB body / a chunked head and ` +
       `part of a chunk, in turn), ${HOLD_MS} ms, reset; the server samples memoryUsage() every ` +
-      `${SAMPLE_MS} ms (peak) and again after gc once every connection is gone (retained); ` +
-      `growth over the baseline; ${rounds} round(s) alternating which side goes first; medians`,
+      `${SAMPLE_MS} ms (peak) and again after gc once every connection is gone (retained), ` +
+      `and profiles its collections during the storm (v8.GCProfiler: old-generation growth ` +
+      `across each scavenge = bytes promoted); growth over the baseline; ${rounds} round(s), ` +
+      `the sides back to back, alternating which goes first; medians`,
     server: "hello world; a 'clientError' listener that destroys the socket",
     wirestackModule: moduleLabel(ours),
     seconds,
     concurrency,
     rounds,
     target: 'wirestack ≤ node:http',
-    results: {
-      wirestack,
-      node,
-      ratios: Object.fromEntries(KEYS.map((k) => [k, ratio(k)])),
-    },
+    results: { wirestack, node, ratios, roundRatios },
   };
   writeResults(out, report);
-  for (const impl of ['wirestack', 'node'] as const) {
-    const r = impl === 'wirestack' ? wirestack : node;
+
+  console.log(`\nmedians of ${rounds} round(s): wirestack | node:http | wirestack ÷ node:http`);
+  console.log(`  resets in ${seconds} s: ${wirestack.cycles} | ${node.cycles}`);
+  for (const key of KEYS) {
+    const { label, show } = FIGURES[key];
+    const each = roundRatios[key];
     console.log(
-      `${impl.padEnd(9)} ${r.cycles} resets: peak heap +${MB(r.peakHeapGrowth)}, peak rss ` +
-        `+${MB(r.peakRssGrowth)}; after gc heap +${MB(r.retainedHeapGrowth)}, rss ` +
-        `+${MB(r.retainedRssGrowth)}`,
+      `  ${label}: ${show(wirestack[key])} | ${show(node[key])} | ${ratios[key] ?? '–'}` +
+        (each ? ` (round by round ${each.median}, from ${each.min} to ${each.max})` : ''),
     );
   }
 }
