@@ -376,6 +376,11 @@ function onWriteComplete(this: WriteRequest, status: number): void {
   this.chunks = null;
   this.handle!.asyncWrites--;
   this.callback(status < 0 ? uvError(status, 'write') : null);
+  // The request is done with, but may sit in the old generation (a slow
+  // peer's write outlives young collections) until a full one: naming the
+  // handle and the callback there would keep a closed connection alive.
+  this.handle = null;
+  this.callback = noop;
 }
 
 /** A new unconnected TCP or IPC handle. */
