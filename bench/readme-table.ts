@@ -346,13 +346,17 @@ interface TcpUserspaceMeasured {
   heapBytesPerSegment?: number;
 }
 
-interface TcpUserspaceReport {
-  benchmark: 'tcp-userspace';
+/** What every results file written with bench/lib.ts `machine()` holds besides its results. */
+interface MachineReport {
   date: string;
   node: string;
   cpu: string;
   cores: number;
   method: string;
+}
+
+interface TcpUserspaceReport extends MachineReport {
+  benchmark: 'tcp-userspace';
   results: Array<{
     label: string;
     wirestack: TcpUserspaceMeasured;
@@ -378,6 +382,45 @@ export function renderTcpUserspace(report: TcpUserspaceReport): string {
   ].join('\n');
 }
 
+interface KernelLinkReport extends MachineReport {
+  benchmark: 'kernel-link';
+  results: Array<{
+    far: 'wirestack' | 'kernel' | 'floor';
+    direction: string;
+    loss: number;
+    mbitPerSec: number;
+  }>;
+}
+
+export function renderKernelLink(report: KernelLinkReport): string {
+  const at = (far: string, direction: string, loss: number) =>
+    report.results.find((r) => r.far === far && r.direction === direction && r.loss === loss)
+      ?.mbitPerSec ?? Number.NaN;
+  const ratio = (a: number, b: number) => (Number.isFinite(a / b) ? (a / b).toFixed(2) : '—');
+  const rows = (['to-far', 'from-far'] as const).map((direction) => {
+    const label = direction === 'to-far' ? 'kernel → far end' : 'far end → kernel';
+    const w0 = at('wirestack', direction, 0);
+    const w1 = at('wirestack', direction, 1);
+    const k0 = at('kernel', direction, 0);
+    const k1 = at('kernel', direction, 1);
+    const f0 = at('floor', direction, 0);
+    return (
+      `| ${label} | ${number(w0)} | ${number(f0)} | ${ratio(w0, f0)} | ${number(k0)} | ` +
+      `${number(w1)} (${ratio(w1, w0)} of 0 %) | ${number(k1)} (${ratio(k1, k0)} of 0 %) |`
+    );
+  });
+  return [
+    '| direction | wirestack Mbit/s | floor Mbit/s | wirestack ÷ floor | kernel ↔ kernel Mbit/s | wirestack at 1 % loss | kernel ↔ kernel at 1 % loss |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...rows,
+    '',
+    `The far end is wirestack (\`wirestack run --link vxlan:…\`), a second kernel on the same path, or ` +
+      'the floor: a Node UDP socket relaying the VXLAN frames to a kernel behind it, with no stack. ' +
+      `${report.method}. Node ${report.node}, ${report.cpu} (${report.cores} cores, shared with other work), ` +
+      `${report.date.slice(0, 10)}. From \`bench/results/kernel-link.json\`, by \`npm run bench:kernel-link\` (root).`,
+  ].join('\n');
+}
+
 const renderers: Record<string, (report: never) => string> = {
   ws: renderWs,
   http: renderHttp,
@@ -388,6 +431,7 @@ const renderers: Record<string, (report: never) => string> = {
   parser: renderParser,
   stack: renderStack,
   'tcp-userspace': renderTcpUserspace,
+  'kernel-link': renderKernelLink,
 };
 
 /** Replaces the text between a benchmark's markers; returns null when the markers are absent. */

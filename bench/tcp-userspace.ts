@@ -14,13 +14,10 @@
  *      (build first: it measures dist/, as users get it)
  */
 import { once } from 'node:events';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import * as nodeNet from 'node:net';
-import * as os from 'node:os';
 import { join } from 'node:path';
 import { GCProfiler } from 'node:v8';
-import { median, ROOT } from './lib.js';
-import { updateReadme } from './readme-table.js';
+import { machine, median, ROOT, refreshReadme, writeResults } from './lib.js';
 
 const ROUNDS = Number(process.env.ROUNDS ?? 5);
 const MiB = 1 << 20;
@@ -203,19 +200,16 @@ async function main(): Promise<void> {
   const out = {
     benchmark: 'tcp-userspace',
     date: new Date().toISOString(),
-    node: process.version,
-    cpu: os.cpus()[0]?.model ?? 'unknown',
-    cores: os.cpus().length,
+    ...machine(),
     method:
       `one net.Socket bulk transfer a → b per round, 64 KiB writes; two simulated hosts on one link ` +
       `(0.05 ms latency, seed 1), virtual time as fast as the CPU allows; median of ${ROUNDS} rounds after a warm-up; ` +
       'host: node:net over loopback in the same process, same writes',
     results,
   };
-  const dir = join(ROOT, 'bench', 'results');
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'tcp-userspace.json'), `${JSON.stringify(out, null, 2)}\n`);
-  console.log(`updated: ${updateReadme(join(ROOT, 'README.md'), dir).join(', ')}`);
+  const file = join(ROOT, 'bench', 'results', 'tcp-userspace.json');
+  writeResults(file, out);
+  refreshReadme(file);
 }
 
 main().catch((err) => {
