@@ -51,24 +51,27 @@ describe('SimClock', () => {
     assert.throws(() => clock.runUntilIdle(1000), /more than 1000 events/);
   });
 
-  test('the driver runs virtual time from the event loop, one event per turn', async () => {
+  test('the driver runs virtual time from the event loop, one instant per turn', async () => {
     const clock = new SimClock();
     const driver = new ClockDriver(clock);
     const order: string[] = [];
     driver.start();
     await new Promise<void>((resolve) => {
-      clock.schedule(1000, () => {
-        order.push('event 1');
-        process.nextTick(() => order.push('tick after 1'));
-      });
-      clock.schedule(1000, () => {
-        order.push('event 2');
-        resolve();
-      });
+      const event = (name: string, at: number, then?: () => void) =>
+        clock.schedule(at, () => {
+          order.push(name);
+          process.nextTick(() => order.push(`tick after ${name}`));
+          then?.();
+        });
+      // Two events of one instant run together; what they defer runs before the next instant.
+      event('a', 1000);
+      event('b', 1000);
+      event('c', 1001, resolve);
     });
+    await new Promise((resolve) => setImmediate(resolve));
     driver.stop();
-    assert.deepEqual(order, ['event 1', 'tick after 1', 'event 2']);
-    assert.equal(clock.now(), 1000);
+    assert.deepEqual(order, ['a', 'b', 'tick after a', 'tick after b', 'c', 'tick after c']);
+    assert.equal(clock.now(), 1001);
   });
 
   test('real time: events run when the source reaches them', async () => {
