@@ -122,6 +122,8 @@ async function httpRequests(
   const now = () => sim.clock.now();
   const server = beta.http.createServer((req, res) => {
     const body = `hello from beta, you asked for ${req.url}\n`;
+    // No Date field: it reads the machine's clock, and a seed must give the same capture.
+    res.sendDate = false;
     res.writeHead(200, { 'Content-Type': 'text/plain', 'Content-Length': Buffer.byteLength(body) });
     res.end(body);
   });
