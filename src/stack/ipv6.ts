@@ -404,16 +404,16 @@ export class Ipv6Layer extends IpLayer {
       src,
       dst,
       trafficClass: options.tos ?? 0,
+      nextHeader: 0,
+      payloadLength: 0,
     };
     if (IPV6_HEADER_LEN + hbh + payloadLength <= mtu) {
       const frame = allocFrame(ETHERNET_HEADER_LEN + IPV6_HEADER_LEN + hbh + payloadLength);
       write(frame, ETHERNET_HEADER_LEN + IPV6_HEADER_LEN + hbh, src, dst);
       if (hbh > 0) emitIpv6RouterAlert(frame, ETHERNET_HEADER_LEN + IPV6_HEADER_LEN, protocol);
-      emitIpv6(frame, ETHERNET_HEADER_LEN, {
-        ...base,
-        nextHeader,
-        payloadLength: hbh + payloadLength,
-      });
+      base.nextHeader = nextHeader;
+      base.payloadLength = hbh + payloadLength;
+      emitIpv6(frame, ETHERNET_HEADER_LEN, base);
       if (loopCopy) stack.deliverLocally(route.iface, frame.slice(ETHERNET_HEADER_LEN));
       stack.count('ipv6.out');
       stack.linkOutput(route, frame, now);

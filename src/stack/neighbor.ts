@@ -14,7 +14,7 @@
  * than after ten minutes of virtual housekeeping; the entry count stays
  * bounded by `maxEntries` all the same.
  */
-import { type IpAddr, ipKey, u32 } from './address.js';
+import { type IpAddr, ipEquals, ipKey, u32 } from './address.js';
 
 /** An entry's map key: IPv4 addresses as numbers, so the per-packet lookup builds no string. */
 function neighborKey(a: IpAddr): number | string {
@@ -82,6 +82,8 @@ export class NeighborCache {
   private readonly callbacks: NeighborCallbacks;
   /** Frames dropped because a queue was full or resolution failed. */
   dropped = 0;
+  /** The entry `get` found last (cleared whenever an entry is removed). */
+  private last: NeighborEntry | null = null;
 
   constructor(callbacks: NeighborCallbacks, timers: Partial<NeighborTimers> = {}) {
     this.callbacks = callbacks;
@@ -98,10 +100,16 @@ export class NeighborCache {
    * is gone); without, the entry is as of its last use.
    */
   get(address: IpAddr, now?: number): NeighborEntry | undefined {
-    const key = neighborKey(address);
-    const entry = this.entries.get(key);
-    if (entry === undefined || now === undefined) return entry;
-    return this.age(key, entry, now);
+    // The entry found last, first: a stream of packets asks for one neighbour
+    // over and over, and an IPv6 key is a 32-character string to build.
+    let entry = this.last;
+    if (entry === null || !ipEquals(entry.address, address)) {
+      entry = this.entries.get(neighborKey(address)) ?? null;
+      if (entry === null) return undefined;
+      this.last = entry;
+    }
+    if (now === undefined) return entry;
+    return this.age(entry, now);
   }
 
   /**
@@ -162,7 +170,7 @@ export class NeighborCache {
   ): Uint8Array[] {
     const key = neighborKey(address);
     const found = this.entries.get(key);
-    let entry = found === undefined ? undefined : this.age(key, found, now);
+    let entry = found === undefined ? undefined : this.age(found, now);
     if (entry === undefined) {
       if (!create) return [];
       this.makeRoom();
@@ -205,14 +213,14 @@ export class NeighborCache {
             this.setDeadline(entry, now + this.timers.retransmitMs);
             this.callbacks.solicit(entry.address, entry.state === 'probe' ? entry.mac : null, now);
           } else {
-            this.entries.delete(key);
+            this.forget(key);
             this.dropped += entry.queue.length;
             this.callbacks.failed(entry.address, entry.queue, now);
           }
           break;
         case 'reachable':
         case 'stale':
-          this.age(key, entry, now);
+          this.age(entry, now);
           break;
       }
     }
@@ -231,6 +239,7 @@ export class NeighborCache {
   /** Forgets everything (e.g. the interface went down). */
   clear(): void {
     this.entries.clear();
+    this.last = null;
   }
 
   /**
@@ -238,15 +247,21 @@ export class NeighborCache {
    * time turns STALE (its STALE time counted from then), and STALE past its
    * time is forgotten (undefined is returned).
    */
-  private age(key: number | string, entry: NeighborEntry, now: number): NeighborEntry | undefined {
+  private age(entry: NeighborEntry, now: number): NeighborEntry | undefined {
     if (resolving(entry) || entry.deadline > now) return entry;
     if (entry.state === 'reachable') {
       entry.state = 'stale';
       entry.deadline += this.timers.staleMs;
       if (entry.deadline > now) return entry;
     }
-    this.entries.delete(key);
+    this.forget(neighborKey(entry.address));
     return undefined;
+  }
+
+  /** Removes an entry (and the memo of the last one found). */
+  private forget(key: number | string): void {
+    this.entries.delete(key);
+    this.last = null;
   }
 
   private setDeadline(entry: NeighborEntry, at: number): void {
@@ -259,7 +274,7 @@ export class NeighborCache {
     // Evict the oldest resolved entry, else the oldest of all.
     for (const [key, entry] of this.entries) {
       if (entry.state !== 'incomplete') {
-        this.entries.delete(key);
+        this.forget(key);
         return;
       }
     }
@@ -267,7 +282,7 @@ export class NeighborCache {
     if (oldest !== undefined) {
       const entry = this.entries.get(oldest)!;
       this.dropped += entry.queue.length;
-      this.entries.delete(oldest);
+      this.forget(oldest);
     }
   }
 }
