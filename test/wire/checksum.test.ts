@@ -106,3 +106,28 @@ test('long runs read 32 bits at a time give the checksum of the plain word sum (
     { numRuns: 500 },
   );
 });
+
+test('the 32-bit path agrees with a word-by-word sum at any length and alignment (property)', () => {
+  const reference = (bytes: Uint8Array): number => {
+    let sum = 0;
+    for (let i = 0; i + 1 < bytes.length; i += 2) sum += (bytes[i]! << 8) | bytes[i + 1]!;
+    if (bytes.length % 2 === 1) sum += bytes[bytes.length - 1]! << 8;
+    return finishChecksum(sum);
+  };
+  fc.assert(
+    fc.property(
+      fc.uint8Array({ minLength: 64, maxLength: 9000 }),
+      fc.integer({ min: 0, max: 7 }),
+      (data, shift) => {
+        // The same bytes at another offset in a larger buffer: every alignment of the 32-bit view.
+        const host = new Uint8Array(data.length + 8);
+        host.set(data, shift);
+        const bytes = host.subarray(shift, shift + data.length);
+        assert.equal(finishChecksum(sumBytes(bytes, 0, bytes.length)), reference(data));
+      },
+    ),
+  );
+  // All ones: the largest words, for the sums' exactness.
+  const ones = new Uint8Array(65535).fill(0xff);
+  assert.equal(finishChecksum(sumBytes(ones, 0, ones.length)), reference(ones));
+});
