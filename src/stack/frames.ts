@@ -1,31 +1,44 @@
 /**
- * Memory for outgoing frames: carved one after another from 64 KiB slabs
- * instead of allocated one by one. A typed array with a buffer of its own
- * costs a backing-store allocation and the collector's bookkeeping for it;
- * a view into a slab costs one small object. Slabs are never reused — one
- * becomes garbage once every frame carved from it is — so each frame starts
- * as zeros and belongs to whoever it is handed to, exactly as a fresh
- * `Uint8Array` would. Frames larger than a quarter slab get their own buffer.
+ * Memory for outgoing frames: carved one after another from slabs instead of
+ * allocated one by one. A typed array with a buffer of its own costs a
+ * backing-store allocation and the collector's bookkeeping for it; a view
+ * into a slab costs one small object. Slabs are never reused — one becomes
+ * garbage once every frame carved from it is — so each frame starts as zeros
+ * and belongs to whoever it is handed to, exactly as a fresh `Uint8Array`
+ * would.
  *
- * A frame that outlives its neighbours (a received chunk an application
- * keeps) keeps its slab alive: at most 64 KiB, the size of Node's own socket
- * read buffers.
+ * Frames up to 16 KiB come from 64 KiB slabs; larger ones (a loopback or
+ * jumbo MTU) from 1 MiB slabs, sixteen 64 KiB frames each. A frame that
+ * outlives its neighbours (a received chunk an application keeps) keeps its
+ * slab alive.
  */
-const SLAB_BYTES = 64 * 1024;
-const OWN_BUFFER_ABOVE = SLAB_BYTES / 4;
+class SlabCarver {
+  private slab: ArrayBuffer;
+  private used = 0;
 
-let slab = new ArrayBuffer(SLAB_BYTES);
-let used = 0;
+  constructor(private readonly slabBytes: number) {
+    this.slab = new ArrayBuffer(slabBytes);
+  }
+
+  carve(length: number): Uint8Array {
+    if (this.used + length > this.slabBytes) {
+      this.slab = new ArrayBuffer(this.slabBytes);
+      this.used = 0;
+    }
+    const frame = new Uint8Array(this.slab, this.used, length);
+    // 8-byte steps keep each frame's start aligned for the checksum's 32-bit reads.
+    this.used += (length + 7) & ~7;
+    return frame;
+  }
+}
+
+const SMALL_FRAME_MAX = 16 * 1024;
+const small = new SlabCarver(64 * 1024);
+const large = new SlabCarver(1024 * 1024);
 
 /** A zeroed `length`-byte array for a frame the caller will fill and hand over. */
 export function allocFrame(length: number): Uint8Array {
-  if (length > OWN_BUFFER_ABOVE) return new Uint8Array(length);
-  if (used + length > SLAB_BYTES) {
-    slab = new ArrayBuffer(SLAB_BYTES);
-    used = 0;
-  }
-  const frame = new Uint8Array(slab, used, length);
-  // 8-byte steps keep each frame's start aligned for the checksum's 32-bit reads.
-  used += (length + 7) & ~7;
-  return frame;
+  if (length <= SMALL_FRAME_MAX) return small.carve(length);
+  if (length <= 64 * 1024 + 64) return large.carve(length);
+  return new Uint8Array(length);
 }
