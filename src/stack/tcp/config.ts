@@ -33,6 +33,8 @@ export interface TcpConfig {
   congestionControl: CongestionControlName;
   /** Offer and use SACK (RFC 2018; tcp_sack: 1). */
   sack: boolean;
+  /** Detect losses with RACK-TLP when SACK is in use (RFC 8985; tcp_recovery: 1); off, RFC 6675's duplicate-ACK threshold. */
+  rack: boolean;
   /** Offer and use timestamps (RFC 7323; tcp_timestamps: 1). */
   timestamps: boolean;
   /** Offer window scaling (RFC 7323; tcp_window_scaling: 1). */
@@ -63,6 +65,7 @@ export const DEFAULT_TCP_CONFIG: TcpConfig = {
   initialWindowSegments: 10,
   congestionControl: 'cubic',
   sack: true,
+  rack: true,
   timestamps: true,
   windowScaling: true,
   keepAliveIdleMs: 7_200_000,

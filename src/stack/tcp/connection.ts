@@ -20,6 +20,9 @@ import type { CongestionControl } from './congestion.js';
 import { Cubic } from './cubic.js';
 import type { ConnectionHost } from './host.js';
 import { NewReno } from './new-reno.js';
+import { Rack } from './rack.js';
+import { SentQueue } from './rack-sent.js';
+import { TailLossProbe } from './rack-tlp.js';
 import { Reassembly } from './reassembly.js';
 import { RttEstimator } from './rtt.js';
 import { SackScoreboard } from './sack-scoreboard.js';
@@ -113,6 +116,12 @@ export class TcpConnection {
   highRxt = 0;
   /** RFC 6582's window inflation while recovering without SACK (bytes). */
   inflation = 0;
+  /** Segments in flight, as RACK sees them (RFC 8985; kept only with SACK and `rack` on). */
+  readonly sent = new SentQueue();
+  readonly rack = new Rack(this.sent);
+  readonly tlp = new TailLossProbe();
+  /** Something was sent or acknowledged: the tail loss probe is due to be (re)armed. */
+  private tlpRearm = false;
   /** Retransmit the segment at SND.UNA at the next output, whatever the window. */
   rexmitPending = false;
   /** RTT timing of one segment when timestamps are off (Karn's rule: never a retransmitted one). */
@@ -197,6 +206,11 @@ export class TcpConnection {
     this.smss = Math.min(this.peerMss, host.routeMss(this));
     this.cc = this.newCongestionControl();
     this.lastReceivedAt = now;
+  }
+
+  /** RACK-TLP detects losses (RFC 8985): with SACK, unless configured off; without, RFC 6582's duplicate ACKs do. */
+  get rackOn(): boolean {
+    return this.sackOk && this.host.config.rack;
   }
 
   private newCongestionControl(): CongestionControl {
@@ -672,6 +686,7 @@ export class TcpConnection {
     ) {
       this.duplicateAck(now, this.scoreboard.sacked > hadSack);
     }
+    if (this.rackOn) this.rackAck(seg, now);
     // Window update (§3.10.7.4): from the newest segment only.
     if (seqLt(this.sndWl1, seg.seq) || (this.sndWl1 === seg.seq && seqLe(this.sndWl2, ack))) {
       const opened = window > this.sndWnd;
@@ -741,11 +756,12 @@ export class TcpConnection {
         this.inRecovery = false;
         this.inflation = 0;
         this.cc.cwnd = Math.min(this.cc.ssthresh, Math.max(this.flight(), this.smss) + this.smss);
+        if (this.rackOn) this.rack.recoveryEnded();
       } else if (!this.sackOk) {
         // Partial acknowledgment (step 4): retransmit the next hole, deflate.
         this.rexmitPending = true;
         this.inflation = Math.max(0, this.inflation - acked) + (acked >= this.smss ? this.smss : 0);
-      } else if (seqGe(ack, this.highRxt)) {
+      } else if (!this.rackOn && seqGe(ack, this.highRxt)) {
         // A partial acknowledgment with SACK: the segment now at SND.UNA was sent before
         // the one that drew the recovery, so it is deemed lost (step 4; Linux marks the
         // head lost alike). Without this, a hole with fewer than DupThresh segments SACKed
@@ -756,6 +772,7 @@ export class TcpConnection {
       this.cc.onAck(acked, now, this.rtt.srtt);
     }
     this.dupAcks = 0;
+    this.tlpRearm = true;
     // RFC 6298 §5.2, §5.3.
     this.rtoAt = this.sndUna === this.sndMax ? NEVER : now + this.rtt.rto;
     return dataAcked;
@@ -764,6 +781,8 @@ export class TcpConnection {
   /** A duplicate ACK (RFC 5681 §2), or one with new SACK information (RFC 6675 §2). */
   private duplicateAck(now: number, newSack: boolean): void {
     this.dupAcks++;
+    // With RACK, time decides (see rackAck), not the count.
+    if (this.rackOn) return;
     if (this.inRecovery) {
       if (!this.sackOk) this.inflation += this.smss;
       return;
@@ -781,6 +800,107 @@ export class TcpConnection {
     this.enterRecovery(now);
   }
 
+  // ---- RACK-TLP (RFC 8985; the bookkeeping is in ./rack*.ts) ---------------------
+
+  /** §6.2: what the ACK `seg` delivered, its D-SACK, the probe's verdict, then losses by time. */
+  private rackAck(seg: TcpSegment, now: number): void {
+    const blocks = seg.options.sack;
+    let dsack = false;
+    if (blocks !== undefined && blocks.length > 0) {
+      const [left, right] = blocks[0]!;
+      const second = blocks[1];
+      // RFC 2883 §4: the first block reports a duplicate when below the ACK or inside the second.
+      dsack =
+        seqLe(right, seg.ack) ||
+        (second !== undefined && seqGe(left, second[0]) && seqLe(right, second[1]));
+      if (dsack) {
+        this.stats.dsacksReceived++;
+        this.host.count('tcp.dsacksReceived');
+        this.tlp.dsack(right);
+      }
+    }
+    const ts = seg.options.timestamps;
+    const echoMs =
+      this.tsOk && ts !== undefined && ts.echo !== 0 ? (ts.echo - this.tsOffset) >>> 0 : -1;
+    this.rack.onAck(this.sndUna, this.scoreboard, echoMs, now);
+    this.rack.onDsack(dsack, dsack && this.stats.retransmits > 0, this.sndUna, this.sndNxt);
+    // §7.4: a probe that repaired a loss: the congestion controller hears of the loss.
+    if (this.tlp.onAck(seqGe(this.sndUna, this.tlp.endSeq))) this.cc.onLoss(this.flight(), now);
+    if (this.rack.worthScanning(this.scoreboard, this.sndUna)) this.detectLosses(now);
+  }
+
+  /** Recovering the losses of a window (fast recovery, or after a timeout): one window reduction each. */
+  private recovering(): boolean {
+    return this.inRecovery || (seqLt(this.sndUna, this.recover) && this.recover !== this.iss);
+  }
+
+  /** §6.2 step 5: marks what RACK deems lost; a first loss starts the recovery (RFC 6675 §5). */
+  private detectLosses(now: number): void {
+    const recovering = this.recovering();
+    if (!this.rack.detectLoss(this.rack.reoWnd(recovering, this.rtt.srtt), now)) return;
+    if (!recovering) this.enterRecovery(now);
+  }
+
+  /** §6.2 step 6: the reordering timer fired. */
+  private reorderTimeout(now: number): void {
+    this.rack.timerAt = NEVER;
+    if (this.rackOn && isSynchronized(this.state)) this.detectLosses(now);
+  }
+
+  /** §7.2: (re)arms the probe timer while a lost tail would otherwise wait for the RTO. */
+  private armLossProbe(now: number): void {
+    this.tlpRearm = false;
+    const s = this.state;
+    const sending =
+      s === 'ESTABLISHED' ||
+      s === 'CLOSE-WAIT' ||
+      s === 'FIN-WAIT-1' ||
+      s === 'CLOSING' ||
+      s === 'LAST-ACK';
+    if (
+      !this.rackOn ||
+      !sending ||
+      this.recovering() ||
+      this.tlp.endSeq !== -1 ||
+      this.sndUna === this.sndMax ||
+      !this.scoreboard.empty ||
+      this.sent.lostBytes > 0 ||
+      this.rtoAt === NEVER
+    ) {
+      this.tlp.cancel();
+      return;
+    }
+    this.tlp.arm(this.rtt.srtt, seqDiff(this.sndMax, this.sndUna) <= this.smss, this.rtoAt, now);
+  }
+
+  /** §7.3: the probe: new data if the peer's window takes a segment, else the highest segment again. */
+  private lossProbe(now: number): void {
+    if (!this.rackOn || !isSynchronized(this.state) || this.sndUna === this.sndMax) return;
+    if (this.tlp.endSeq !== -1) return;
+    const unsent = seqDiff(this.dataEnd(), this.sndNxt);
+    const usable = seqDiff(seqAdd(this.sndUna, this.sndWnd), this.sndNxt);
+    const room = this.segmentRoom();
+    let retransmission = false;
+    if (unsent > 0 && this.sndNxt === this.sndMax && usable >= Math.min(unsent, room)) {
+      const len = Math.min(unsent, room);
+      const withFin = this.finQueued && !this.finSent && len === unsent;
+      this.transmitSegment(this.sndNxt, len, withFin, false, now);
+      this.sndNxt = seqAdd(this.sndNxt, len + (withFin ? 1 : 0));
+      if (withFin) this.finSent = true;
+      this.sndMax = this.sndNxt;
+    } else {
+      const last = this.sent.last();
+      if (last === null || !this.retransmit(last.start, this.segmentAt(last.start, last.end), now))
+        return;
+      retransmission = true;
+    }
+    this.stats.lossProbes++;
+    this.host.count('tcp.lossProbes');
+    this.tlp.sent(this.sndMax, retransmission);
+    this.tlpRearm = false;
+    this.rtoAt = now + this.rtt.rto;
+  }
+
   private enterRecovery(now: number): void {
     this.stats.fastRecoveries++;
     this.inRecovery = true;
@@ -788,8 +908,10 @@ export class TcpConnection {
     this.highRxt = this.sndUna;
     this.cc.onLoss(this.flight(), now);
     this.inflation = this.sackOk ? 0 : DUP_THRESH * this.smss;
-    this.rexmitPending = true;
+    // RACK has marked what to resend; the others resend the segment at SND.UNA first.
+    this.rexmitPending = !this.rackOn;
     this.rttSeq = -1;
+    this.tlp.cancel();
   }
 
   /** Segment text and FIN (§3.10.7.4 seventh and eighth steps). */
@@ -943,6 +1065,10 @@ export class TcpConnection {
    * SACKed nor deemed lost — retransmissions count again.
    */
   flight(): number {
+    if (this.rackOn) {
+      const out = seqDiff(this.sndMax, this.sndUna) - this.scoreboard.sacked - this.sent.lostBytes;
+      return Math.max(0, out);
+    }
     const outstanding = seqDiff(this.sndNxt, this.sndUna);
     if (!this.inRecovery || !this.sackOk) {
       return outstanding - this.scoreboard.sackedBetween(this.sndUna, this.sndNxt);
@@ -965,6 +1091,7 @@ export class TcpConnection {
         if (++guard > 100_000) break;
       }
       this.armPersist(now);
+      if (this.tlpRearm) this.armLossProbe(now);
     }
     // In SYN-RECEIVED too: an unacceptable segment (the peer's SYN-ACK in a
     // simultaneous open) is answered <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK> (§3.10.7.4).
@@ -986,8 +1113,16 @@ export class TcpConnection {
         }
       }
     }
+    // RFC 8985 §6.1: what RACK deemed lost goes first, as the congestion window allows.
+    if (this.rackOn && this.sent.lostBytes > 0) {
+      const lost = this.sent.firstLost();
+      if (lost !== null) {
+        if (cwnd - this.flight() < this.smss) return false;
+        return this.retransmit(lost.start, this.segmentAt(lost.start, lost.end), now);
+      }
+    }
     // RFC 6675 NextSeg (1) and (3): holes below HighData, in SACK recovery.
-    if (this.inRecovery && this.sackOk) {
+    if (this.inRecovery && this.sackOk && !this.rackOn) {
       const hole = this.nextHole();
       if (hole !== -1) {
         if (cwnd - this.flight() < this.smss) return false;
@@ -1080,15 +1215,17 @@ export class TcpConnection {
     return -1;
   }
 
-  private retransmit(seq: number, len: number, now: number): void {
+  /** Sends [seq, seq + len) again (with the FIN when it ends there); false when there is nothing to send. */
+  private retransmit(seq: number, len: number, now: number): boolean {
     const dataEnd = this.dataEnd();
     const fin = this.finSent && seqAdd(seq, len) === dataEnd;
-    if (len === 0 && !fin) return;
+    if (len === 0 && !fin) return false;
     this.transmitSegment(seq, len, fin, true, now);
     const end = seqAdd(seq, len + (fin ? 1 : 0));
     if (seqGt(end, this.highRxt)) this.highRxt = end;
     if (seqGt(end, this.sndNxt)) this.sndNxt = end;
     this.rttSeq = -1;
+    return true;
   }
 
   /** Puts one data / FIN segment on the wire and arms the retransmission timer. */
@@ -1104,6 +1241,10 @@ export class TcpConnection {
     if (push) flags |= 0x08; // PSH: the last of what the application wrote
     this.emit(flags, seq, len, seqDiff(seq, this.sndUna), now);
     this.stats.bytesSent += len;
+    if (this.rackOn) {
+      this.sent.sent(seq, seqAdd(seq, len + (fin ? 1 : 0)), retransmission, now);
+      if (!retransmission) this.tlpRearm = true;
+    }
     if (retransmission) {
       this.stats.retransmits++;
       this.host.count('tcp.retransmits');
@@ -1229,6 +1370,8 @@ export class TcpConnection {
       this.persistAt,
       this.keepAliveAt,
       this.timeWaitAt,
+      this.rack.timerAt,
+      this.tlp.timerAt,
     );
   }
 
@@ -1240,6 +1383,11 @@ export class TcpConnection {
         this.destroy();
         return;
       }
+    }
+    if (this.rack.timerAt <= now) this.reorderTimeout(now);
+    if (this.tlp.timerAt <= now) {
+      this.tlp.timerAt = NEVER;
+      this.lossProbe(now);
     }
     if (this.rtoAt <= now) {
       this.rtoAt = NEVER;
@@ -1295,8 +1443,12 @@ export class TcpConnection {
     this.highRxt = this.sndUna;
     this.dupAcks = 0;
     this.rttSeq = -1;
-    this.sndNxt = this.sndUna;
     this.rexmitPending = false;
+    this.tlp.reset();
+    // RFC 8985 §6.3: with RACK, all not SACKed is deemed lost and resent from the lowest;
+    // without, go back to SND.UNA (RFC 5681 §3.1).
+    if (this.rackOn) this.rack.onTimeout();
+    else this.sndNxt = this.sndUna;
     this.rtoAt = now + this.rtt.rto;
     if (this.sndUna === this.sndMax && !(this.finSent && !this.finAcked)) this.rtoAt = NEVER;
   }
@@ -1373,7 +1525,8 @@ export class TcpConnection {
       this.updateMss();
       if (this.smss < before && seqLt(this.sndUna, this.sndMax)) {
         // Resend what was too big at the new size (as Linux's simple retransmit).
-        this.sndNxt = this.sndUna;
+        if (this.rackOn) this.rack.onTimeout();
+        else this.sndNxt = this.sndUna;
         this.output(now);
       }
       return;

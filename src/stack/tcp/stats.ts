@@ -10,6 +10,10 @@ export interface TcpStats {
   timeouts: number;
   /** Fast retransmits / recovery episodes entered. */
   fastRecoveries: number;
+  /** Tail loss probes sent (RFC 8985 §7). */
+  lossProbes: number;
+  /** D-SACK blocks received (RFC 2883): data of ours that arrived twice, mostly needless retransmissions. */
+  dsacksReceived: number;
   /** Segments that arrived wholly duplicate and were discarded. */
   duplicatesReceived: number;
   /** Segments that arrived out of order and were queued. */
@@ -27,6 +31,8 @@ export function newStats(): TcpStats {
     retransmits: 0,
     timeouts: 0,
     fastRecoveries: 0,
+    lossProbes: 0,
+    dsacksReceived: 0,
     duplicatesReceived: 0,
     outOfOrderReceived: 0,
     srtt: 0,
