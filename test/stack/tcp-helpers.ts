@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { SimHost } from '../../src/link/sim/host.js';
-import type { LinkConditions, SimLink } from '../../src/link/sim/link.js';
+import type { LinkConditions, LinkEnd, SimLink } from '../../src/link/sim/link.js';
 import { SimNetwork } from '../../src/link/sim/network.js';
 import { parseIp } from '../../src/stack/address.js';
 import type { TcpConfig } from '../../src/stack/tcp/config.js';
@@ -147,4 +147,24 @@ export function transfer(
     server,
     elapsedMs: endAt - start,
   };
+}
+
+/** The TCP sequence number and payload length of a client data segment (IPv4 over Ethernet), or null. */
+export function dataSegment(frame: Uint8Array): { seq: number; len: number } | null {
+  const view = new DataView(frame.buffer, frame.byteOffset, frame.byteLength);
+  if (frame.length < 54 || view.getUint16(12) !== 0x0800 || frame[23] !== 6) return null;
+  const ihl = (frame[14]! & 0x0f) * 4;
+  const total = view.getUint16(16);
+  const tcp = 14 + ihl;
+  const len = total - ihl - (frame[tcp + 12]! >>> 4) * 4;
+  return len > 0 ? { seq: view.getUint32(tcp + 4), len } : null;
+}
+
+/** Drops client data frames as `choose` says (each frame seen once, in sending order). */
+export function dropData(p: Pair, choose: (seg: { seq: number; len: number }) => boolean): void {
+  p.link.filter((_time, frame, from: LinkEnd) => {
+    if (from !== p.link.a) return 'pass';
+    const seg = dataSegment(frame);
+    return seg !== null && choose(seg) ? 'drop' : 'pass';
+  });
 }

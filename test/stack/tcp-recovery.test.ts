@@ -11,28 +11,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { LinkEnd } from '../../src/link/sim/link.js';
-import { type Pair, pair, pattern, sha256, transfer } from './tcp-helpers.js';
-
-/** The TCP sequence number and payload length of a client data segment (IPv4 over Ethernet), or null. */
-function dataSegment(frame: Uint8Array): { seq: number; len: number } | null {
-  const view = new DataView(frame.buffer, frame.byteOffset, frame.byteLength);
-  if (frame.length < 54 || view.getUint16(12) !== 0x0800 || frame[23] !== 6) return null;
-  const ihl = (frame[14]! & 0x0f) * 4;
-  const total = view.getUint16(16);
-  const tcp = 14 + ihl;
-  const len = total - ihl - (frame[tcp + 12]! >>> 4) * 4;
-  return len > 0 ? { seq: view.getUint32(tcp + 4), len } : null;
-}
-
-/** Drops client data frames as `choose` says (each frame seen once, in sending order). */
-function dropData(p: Pair, choose: (seg: { seq: number; len: number }) => boolean): void {
-  p.link.filter((_time, frame, from: LinkEnd) => {
-    if (from !== p.link.a) return 'pass';
-    const seg = dataSegment(frame);
-    return seg !== null && choose(seg) ? 'drop' : 'pass';
-  });
-}
+import { dropData, pair, pattern, sha256, transfer } from './tcp-helpers.js';
 
 describe('TCP loss recovery', () => {
   for (const sack of [true, false]) {

@@ -819,10 +819,7 @@ export class TcpConnection {
         this.tlp.dsack(right);
       }
     }
-    const ts = seg.options.timestamps;
-    const echoMs =
-      this.tsOk && ts !== undefined && ts.echo !== 0 ? (ts.echo - this.tsOffset) >>> 0 : -1;
-    this.rack.onAck(this.sndUna, this.scoreboard, echoMs, now);
+    this.rack.onAck(this.sndUna, this.scoreboard, now);
     this.rack.onDsack(dsack, dsack && this.stats.retransmits > 0, this.sndUna, this.sndNxt);
     // §7.4: a probe that repaired a loss: the congestion controller hears of the loss.
     if (this.tlp.onAck(seqGe(this.sndUna, this.tlp.endSeq))) this.cc.onLoss(this.flight(), now);
@@ -1066,8 +1063,9 @@ export class TcpConnection {
    */
   flight(): number {
     if (this.rackOn) {
-      const out = seqDiff(this.sndMax, this.sndUna) - this.scoreboard.sacked - this.sent.lostBytes;
-      return Math.max(0, out);
+      const sent = this.sent;
+      const delivered = this.scoreboard.sacked + sent.sackedFins;
+      return Math.max(0, seqDiff(this.sndMax, this.sndUna) - delivered - sent.lostBytes);
     }
     const outstanding = seqDiff(this.sndNxt, this.sndUna);
     if (!this.inRecovery || !this.sackOk) {
@@ -1242,7 +1240,7 @@ export class TcpConnection {
     this.emit(flags, seq, len, seqDiff(seq, this.sndUna), now);
     this.stats.bytesSent += len;
     if (this.rackOn) {
-      this.sent.sent(seq, seqAdd(seq, len + (fin ? 1 : 0)), retransmission, now);
+      this.sent.sent(seq, seqAdd(seq, len + (fin ? 1 : 0)), fin, retransmission, now);
       if (!retransmission) this.tlpRearm = true;
     }
     if (retransmission) {
@@ -1447,8 +1445,10 @@ export class TcpConnection {
     this.tlp.reset();
     // RFC 8985 §6.3: with RACK, all not SACKed is deemed lost and resent from the lowest;
     // without, go back to SND.UNA (RFC 5681 §3.1).
-    if (this.rackOn) this.rack.onTimeout();
-    else this.sndNxt = this.sndUna;
+    if (this.rackOn) {
+      this.rack.onTimeout();
+      this.rexmitPending = true; // the first of them, whatever the window (RFC 6298 §5.4)
+    } else this.sndNxt = this.sndUna;
     this.rtoAt = now + this.rtt.rto;
     if (this.sndUna === this.sndMax && !(this.finSent && !this.finAcked)) this.rtoAt = NEVER;
   }

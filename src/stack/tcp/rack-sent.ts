@@ -9,12 +9,14 @@
  * Sequence numbers modulo 2³² (./seq.ts); times in ms.
  */
 import type { SackScoreboard } from './sack-scoreboard.js';
-import { seqDiff, seqGe, seqGt, seqLe, seqLt } from './seq.js';
+import { seqAdd, seqDiff, seqGe, seqGt, seqLe, seqLt } from './seq.js';
 
 export interface SentSegment {
   start: number;
   /** One past the last sequence number (a FIN counts one). */
   end: number;
+  /** It carries the FIN, which SACK blocks never cover (RFC 2018 reports data). */
+  fin: boolean;
   /** When it was last sent (ms). */
   xmitTs: number;
   /** Its last transmission's place in the connection's sending order: exact where times tie. */
@@ -33,6 +35,8 @@ export class SentQueue {
   lostBytes = 0;
   /** Entries SACKed and not yet cumulatively acknowledged (RFC 8985's RACK.segs_sacked). */
   sackedSegments = 0;
+  /** SACKed entries that carry the FIN: delivered, though no SACK block counts the FIN's number. */
+  sackedFins = 0;
   /** The end of the highest retransmission; none is outstanding once SND.UNA reaches it. */
   retransmittedEnd = 0;
   private anyRetransmitted = false;
@@ -56,12 +60,13 @@ export class SentQueue {
     return this.anyRetransmitted && seqGt(this.retransmittedEnd, sndUna);
   }
 
-  /** [start, end) went on the wire at `now`: a new entry, or the overlapped ones replaced. */
-  sent(start: number, end: number, retransmission: boolean, now: number): void {
+  /** [start, end) (`fin`: its last number is the FIN's) went on the wire at `now`: a new entry, or the overlapped ones replaced. */
+  sent(start: number, end: number, fin: boolean, retransmission: boolean, now: number): void {
     const order = this.nextOrder++;
     const entry: SentSegment = {
       start,
       end,
+      fin,
       xmitTs: now,
       order,
       retransmitted: retransmission,
@@ -83,7 +88,7 @@ export class SentQueue {
     while (i < entries.length && seqLe(entries[i]!.end, start)) i++;
     if (i < entries.length && seqLt(entries[i]!.start, start)) {
       const e = entries[i]!;
-      entries.splice(i, 0, { ...e, end: start });
+      entries.splice(i, 0, { ...e, end: start, fin: false });
       if (e.sacked) this.sackedSegments++;
       e.start = start;
       i++;
@@ -137,9 +142,10 @@ export class SentQueue {
       if (seqGe(e.start, top)) break;
       if (e.sacked) continue;
       const sackedEnd = board.sackedEnd(e.start);
-      if (sackedEnd === -1 || seqLt(sackedEnd, e.end)) continue;
+      if (sackedEnd === -1 || seqLt(sackedEnd, e.fin ? seqAdd(e.end, -1) : e.end)) continue;
       e.sacked = true;
       this.sackedSegments++;
+      if (e.fin) this.sackedFins++;
       if (e.lost) {
         e.lost = false;
         this.lostBytes -= seqDiff(e.end, e.start);
@@ -168,12 +174,16 @@ export class SentQueue {
     this.head = 0;
     this.lostBytes = 0;
     this.sackedSegments = 0;
+    this.sackedFins = 0;
     this.anyRetransmitted = false;
   }
 
   /** Takes a removed (or replaced) entry out of the counters. */
   private forget(e: SentSegment): void {
     if (e.lost) this.lostBytes -= seqDiff(e.end, e.start);
-    if (e.sacked) this.sackedSegments--;
+    if (e.sacked) {
+      this.sackedSegments--;
+      if (e.fin) this.sackedFins--;
+    }
   }
 }

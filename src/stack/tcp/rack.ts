@@ -18,7 +18,7 @@
  * segments in flight (./rack-sent.ts) carries the verdicts; `timerAt` is the
  * reordering timer's deadline (ms, Infinity when off).
  */
-import { type SentQueue, type SentSegment } from './rack-sent.js';
+import type { SentQueue, SentSegment } from './rack-sent.js';
 import type { SackScoreboard } from './sack-scoreboard.js';
 import { seqGe, seqGt, seqLt } from './seq.js';
 
@@ -49,28 +49,24 @@ export class Rack {
 
   constructor(readonly queue: SentQueue) {}
 
-  /**
-   * An ACK arrived (§6.2 steps 1 - 3): segments up to `ack` and those the
-   * scoreboard now covers are delivered. `echoMs` is the time our echoed
-   * timestamp was sent (ms; -1 without timestamps), which tells an ACK of a
-   * retransmission from one of the original.
-   */
-  onAck(ack: number, board: SackScoreboard, echoMs: number, now: number): void {
-    const delivered = (e: SentSegment): void => this.delivered(e, echoMs, now);
+  /** An ACK arrived (§6.2 steps 1 - 3): segments up to `ack` and those the scoreboard now covers are delivered. */
+  onAck(ack: number, board: SackScoreboard, now: number): void {
+    const delivered = (e: SentSegment): void => this.delivered(e, now);
     this.queue.acknowledge(ack, delivered);
     this.queue.markSacked(board, delivered);
   }
 
-  private delivered(e: SentSegment, echoMs: number, now: number): void {
+  private delivered(e: SentSegment, now: number): void {
     // Step 3: an original delivered below the highest delivered was reordered.
     if (!this.fackSet || seqGt(e.end, this.fack)) {
       this.fack = e.end;
       this.fackSet = true;
     } else if (seqLt(e.end, this.fack) && !e.retransmitted) this.reorderingSeen = true;
-    // Step 2: the most recently sent delivered segment, unless the ACK may be the original's.
+    // Step 2: the most recently sent delivered segment. A retransmission delivered sooner
+    // than any round trip was the original's delivery (§6.2: the timestamp echo is no help
+    // for SACKed data, as the receiver echoes the last in-order segment's, RFC 7323 §4.3).
     const rtt = now - e.xmitTs;
     if (e.retransmitted) {
-      if (echoMs >= 0 && echoMs < Math.floor(e.xmitTs)) return;
       if (rtt < this.minRtt) return;
     } else if (rtt < this.minRtt) this.minRtt = rtt;
     if (e.order > this.order) {
