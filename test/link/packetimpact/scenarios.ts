@@ -138,6 +138,23 @@ async function next(ctx: Context, o: Open, timeoutMs = WAIT): Promise<Observatio
   };
 }
 
+/**
+ * The DUT writes `n` bytes and the driver acknowledges none: the data
+ * segments that come, in order (RFC 8985 §7: the tail loss probe goes before
+ * the retransmission timeout).
+ */
+async function tail(ctx: Context, n: number, count = 4): Promise<Observation> {
+  const o = await open(ctx);
+  ctx.agent.sockets[o.id]!.write(bytes(n));
+  const seen: Array<[number, number]> = [];
+  for (let i = 0; i < count; i++) {
+    const s = await ctx.driver.expect((s) => from(ctx)(s) && s.payload.length > 0, WAIT);
+    if (s === null) break;
+    seen.push([rel(s.seq, o.irs), s.payload.length]);
+  }
+  return { seen };
+}
+
 export const SCENARIOS: Record<string, Scenario> = {
   async 'SYN with MSS, WS, SACK-permitted and timestamps'(ctx) {
     const o = await open(ctx);
@@ -390,6 +407,15 @@ export const SCENARIOS: Record<string, Scenario> = {
     const first = await ctx.driver.expect(from(ctx), WAIT);
     const again = await ctx.driver.expect(from(ctx), 2500);
     return { first: flags(first), again: flags(again), sameSeq: first?.seq === again?.seq };
+  },
+
+  async 'a lost tail: a probe resends the last segment, then the RTO the first (RACK-TLP)'(ctx) {
+    return tail(ctx, 2 * 1448);
+  },
+
+  async 'a lost tail with more to send: the probe is the next new segment (RACK-TLP)'(ctx) {
+    // Twenty segments: the initial window takes ten, the probe sends the eleventh.
+    return tail(ctx, 20 * 1448, 12);
   },
 
   async 'keep-alive: a probe one below SND.NXT after the idle time'(ctx) {
