@@ -54,7 +54,7 @@ A link to the kernel (userspace only; see docs/links.md):
   --address CIDR     an address of the interface, e.g. 10.78.0.2/24 or
                      fd78::2/64 (repeat for more)
   --gateway IP       a default route through IP (one per family; repeat)
-  --mtu BYTES        the interface's MTU (default 1450 for vxlan, 1500 for udp)
+  --mtu BYTES        the interface's MTU (default 1450 for vxlan, 1430 over an IPv6 underlay; 1500 for udp)
   --vni N            the VXLAN network identifier (default 1)
 Faults on the link, each direction, in real time:
 ${faultOptionsHelp('0')}

@@ -7,7 +7,7 @@
  * | `WIRESTACK_LINK` | `vxlan:10.99.0.2:4789@10.99.0.1:4789` | KIND:LOCAL@REMOTE — the kind (`vxlan` or `udp`), this end's UDP socket, the peer's |
  * | `WIRESTACK_ADDRESSES` | `10.78.0.2/24,fd78::2/64` | the interface's addresses |
  * | `WIRESTACK_GATEWAYS` | `10.78.0.1,fd78::1` | default routes, one gateway per family |
- * | `WIRESTACK_LINK_MTU` | `1450` | the interface's MTU (default: the kind's) |
+ * | `WIRESTACK_LINK_MTU` | `1450` | the interface's MTU (default: the kind's; VXLAN over an IPv6 underlay 1430) |
  * | `WIRESTACK_VNI` | `42` | the VXLAN network identifier (default 1) |
  * | `WIRESTACK_FAULTS` | `delay=20,jitter=5,loss=1%,seed=7` | the fault layer on the link |
  *
@@ -26,7 +26,14 @@ import type { PacketLink } from './packet-link.js';
 import type { SimClock } from './sim/clock.js';
 import { UdpIpLink } from './udp-ip.js';
 import { formatUdpEndpoint, parseUdpEndpoint, type UdpEndpoint } from './udp-tunnel.js';
-import { VxlanLink } from './vxlan.js';
+import { VXLAN_DEFAULT_MTU, VxlanLink } from './vxlan.js';
+
+/**
+ * The VXLAN MTU over an IPv6 underlay: the outer IPv6 header is 20 bytes
+ * longer than IPv4's, so 1500 − 40 − 8 − 8 − 14, what the kernel gives its
+ * vxlan device over a 1500-byte IPv6 device.
+ */
+const VXLAN_IPV6_UNDERLAY_MTU = VXLAN_DEFAULT_MTU - 20;
 
 export type LinkKind = 'vxlan' | 'udp';
 
@@ -165,7 +172,9 @@ export function openLink(
       ? new VxlanLink({
           local: config.local,
           remote: config.remote,
-          mtu: config.mtu,
+          mtu:
+            config.mtu ??
+            (config.local.address.includes(':') ? VXLAN_IPV6_UNDERLAY_MTU : VXLAN_DEFAULT_MTU),
           vni: config.vni,
         })
       : new UdpIpLink({ local: config.local, remote: config.remote, mtu: config.mtu });

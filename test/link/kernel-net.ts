@@ -34,10 +34,14 @@ export const KERNEL_V4 = '10.78.0.1';
 export const KERNEL_V6 = 'fd78::1';
 export const WIRESTACK_V4 = '10.78.0.2';
 export const WIRESTACK_V6 = 'fd78::2';
-const UNDERLAY_K = '10.99.0.1';
-const UNDERLAY_W = '10.99.0.2';
+/** The underlay (the veth pair) per family: the kernel's end, wirestack's end, the prefix. */
+const UNDERLAY = {
+  4: { k: '10.99.0.1', w: '10.99.0.2', prefix: 24 },
+  6: { k: 'fd99::1', w: 'fd99::2', prefix: 64 },
+} as const;
 const VNI = 42;
-const PORT = 4789;
+/** The UDP port of both VTEPs (and of the bare-IP relay). */
+export const LINK_PORT = 4789;
 
 /**
  * Checks that the kernel network can be built: root, and each tool on PATH.
@@ -97,6 +101,10 @@ export type KernelLinkKind = 'vxlan' | 'udp';
 
 export interface KernelNet {
   kind: KernelLinkKind;
+  /** The underlay's family: the veth pair's addresses, and so the tunnel's outer header. */
+  underlayFamily: 4 | 6;
+  /** The kernel's end of the veth pair (the underlay device). */
+  underlay: string;
   /** The kernel's namespace and device. */
   kernelNs: string;
   device: string;
@@ -114,8 +122,18 @@ export interface KernelNet {
 
 let counter = 0;
 
-/** Builds the namespaces, the veth pair and the kernel's device of `kind`. */
-export async function makeKernelNet(kind: KernelLinkKind, tag: string): Promise<KernelNet> {
+/**
+ * Builds the namespaces, the veth pair (with IPv4 or, `underlayFamily` 6,
+ * IPv6 addresses: the tunnel's outer family) and the kernel's device of `kind`.
+ */
+export async function makeKernelNet(
+  kind: KernelLinkKind,
+  tag: string,
+  underlayFamily: 4 | 6 = 4,
+): Promise<KernelNet> {
+  const under = UNDERLAY[underlayFamily];
+  // An endpoint as socat and `--link` write it: IPv6 in brackets.
+  const endpoint = (address: string) => (underlayFamily === 6 ? `[${address}]` : address);
   removeLeftovers();
   const id = `${process.pid}-${tag}${counter++}`;
   const kernelNs = `wirestack-${id}-k`;
@@ -154,10 +172,12 @@ export async function makeKernelNet(kind: KernelLinkKind, tag: string): Promise<
       wirestackNs,
     ]);
     for (const [ns, dev, addr] of [
-      [kernelNs, vethK, UNDERLAY_K],
-      [wirestackNs, vethW, UNDERLAY_W],
+      [kernelNs, vethK, under.k],
+      [wirestackNs, vethW, under.w],
     ] as const) {
-      ip(['-n', ns, 'addr', 'add', `${addr}/24`, 'dev', dev]);
+      // nodad: the address is usable at once (no duplicate detection on a fresh pair).
+      const dad = underlayFamily === 6 ? ['nodad'] : [];
+      ip(['-n', ns, 'addr', 'add', `${addr}/${under.prefix}`, 'dev', dev, ...dad]);
       ip(['-n', ns, 'link', 'set', dev, 'up']);
       ip(['-n', ns, 'link', 'set', 'lo', 'up']);
     }
@@ -174,11 +194,11 @@ export async function makeKernelNet(kind: KernelLinkKind, tag: string): Promise<
         'id',
         String(VNI),
         'remote',
-        UNDERLAY_W,
+        under.w,
         'local',
-        UNDERLAY_K,
+        under.k,
         'dstport',
-        String(PORT),
+        String(LINK_PORT),
         'dev',
         vethK,
       ]);
@@ -192,7 +212,7 @@ export async function makeKernelNet(kind: KernelLinkKind, tag: string): Promise<
       ip(['-n', kernelNs, 'link', 'set', device, 'up']);
       linkArgs = [
         '--link',
-        `vxlan:${UNDERLAY_W}:${PORT}@${UNDERLAY_K}:${PORT}`,
+        `vxlan:${endpoint(under.w)}:${LINK_PORT}@${endpoint(under.k)}:${LINK_PORT}`,
         '--vni',
         String(VNI),
       ];
@@ -206,7 +226,7 @@ export async function makeKernelNet(kind: KernelLinkKind, tag: string): Promise<
           'exec',
           kernelNs,
           'socat',
-          `UDP-DATAGRAM:${UNDERLAY_W}:${PORT},bind=${UNDERLAY_K}:${PORT}`,
+          `UDP${underlayFamily === 6 ? '6' : ''}-DATAGRAM:${endpoint(under.w)}:${LINK_PORT},bind=${endpoint(under.k)}:${LINK_PORT}`,
           `TUN:${KERNEL_V4}/24,tun-type=tun,iff-no-pi,iff-up,tun-name=${device}`,
         ],
         { stdio: ['ignore', 'ignore', 'pipe'] },
@@ -223,7 +243,10 @@ export async function makeKernelNet(kind: KernelLinkKind, tag: string): Promise<
         }
       }
       ip(['-n', kernelNs, 'addr', 'add', `${KERNEL_V6}/64`, 'dev', device, 'nodad']);
-      linkArgs = ['--link', `udp:${UNDERLAY_W}:${PORT}@${UNDERLAY_K}:${PORT}`];
+      linkArgs = [
+        '--link',
+        `udp:${endpoint(under.w)}:${LINK_PORT}@${endpoint(under.k)}:${LINK_PORT}`,
+      ];
     }
     linkArgs.push('--address', `${WIRESTACK_V4}/24`, '--address', `${WIRESTACK_V6}/64`);
     linkArgs.push('--gateway', KERNEL_V4, '--gateway', KERNEL_V6);
@@ -236,6 +259,8 @@ export async function makeKernelNet(kind: KernelLinkKind, tag: string): Promise<
     ];
     return {
       kind,
+      underlayFamily,
+      underlay: vethK,
       kernelNs,
       device,
       wirestackNs,

@@ -122,6 +122,8 @@ export class TcpConnection {
   readonly tlp = new TailLossProbe();
   /** Something was sent or acknowledged: the tail loss probe is due to be (re)armed. */
   private tlpRearm = false;
+  /** A recovery began: its first retransmission goes whatever the window (RFC 6675 §5 step 4.3). */
+  private fastRetransmitDue = false;
   /** Retransmit the segment at SND.UNA at the next output, whatever the window. */
   rexmitPending = false;
   /** RTT timing of one segment when timestamps are off (Karn's rule: never a retransmitted one). */
@@ -907,6 +909,7 @@ export class TcpConnection {
     this.inflation = this.sackOk ? 0 : DUP_THRESH * this.smss;
     // RACK has marked what to resend; the others resend the segment at SND.UNA first.
     this.rexmitPending = !this.rackOn;
+    this.fastRetransmitDue = this.rackOn;
     this.rttSeq = -1;
     this.tlp.cancel();
   }
@@ -1115,7 +1118,8 @@ export class TcpConnection {
     if (this.rackOn && this.sent.lostBytes > 0) {
       const lost = this.sent.firstLost();
       if (lost !== null) {
-        if (cwnd - this.flight() < this.smss) return false;
+        if (cwnd - this.flight() < this.smss && !this.fastRetransmitDue) return false;
+        this.fastRetransmitDue = false;
         return this.retransmit(lost.start, this.segmentAt(lost.start, lost.end), now);
       }
     }
@@ -1442,6 +1446,7 @@ export class TcpConnection {
     this.dupAcks = 0;
     this.rttSeq = -1;
     this.rexmitPending = false;
+    this.fastRetransmitDue = false;
     this.tlp.reset();
     // RFC 8985 §6.3: with RACK, all not SACKed is deemed lost and resent from the lowest;
     // without, go back to SND.UNA (RFC 5681 §3.1).
