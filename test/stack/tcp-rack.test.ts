@@ -9,10 +9,14 @@
  * - the last segments of a transfer lost: the tail loss probe repairs them,
  *   no retransmission timeout;
  * - a retransmission lost too: RACK finds it by time (a segment sent after it
- *   was delivered) and sends it again, no retransmission timeout.
+ *   was delivered) and sends it again, no retransmission timeout;
+ *
+ * and the record of segments in flight on its own (splits, counters, the FIN).
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { SentQueue } from '../../src/stack/tcp/rack-sent.js';
+import { SackScoreboard } from '../../src/stack/tcp/sack-scoreboard.js';
 import { dropData, pair, pattern, sha256, transfer } from './tcp-helpers.js';
 
 const MSS = 1448;
@@ -99,4 +103,67 @@ describe('RACK-TLP', () => {
       else assert.equal(stats.timeouts, 1);
     });
   }
+});
+
+describe('the segments in flight (rack-sent.ts)', () => {
+  /** The entries as [start, end, flags]. */
+  const entries = (q: SentQueue) =>
+    Array.from({ length: q.size }, (_, i) => {
+      const e = q.at(i);
+      const flags = `${e.retransmitted ? 'R' : ''}${e.sacked ? 'S' : ''}${e.lost ? 'L' : ''}`;
+      return [e.start, e.end, flags];
+    });
+
+  test('a retransmission of part of a segment splits it; counters follow', () => {
+    const q = new SentQueue();
+    q.sent(1000, 2000, false, false, 1);
+    q.sent(2000, 3000, false, false, 1);
+    q.markLost(q.at(0));
+    q.markLost(q.at(1));
+    assert.equal(q.lostBytes, 2000);
+    // Resent at a smaller MSS: [1500, 2500) straddles both.
+    q.sent(1500, 2500, false, true, 5);
+    assert.deepEqual(entries(q), [
+      [1000, 1500, 'L'],
+      [1500, 2500, 'R'],
+      [2500, 3000, 'L'],
+    ]);
+    assert.equal(q.lostBytes, 1000);
+    assert.equal(q.firstLost()?.start, 1000);
+    assert.ok(q.retransmissionOutstanding(1000));
+    const delivered: number[] = [];
+    q.acknowledge(2700, (e) => delivered.push(e.start));
+    assert.deepEqual(delivered, [1000, 1500], 'whole entries only');
+    assert.deepEqual(entries(q), [[2700, 3000, 'L']]);
+    assert.equal(q.lostBytes, 300);
+    assert.ok(!q.retransmissionOutstanding(2700));
+  });
+
+  test('SACKed whole entries are delivered once; one with the FIN counts its data', () => {
+    const q = new SentQueue();
+    q.sent(0, 100, false, false, 1);
+    q.sent(100, 200, false, false, 1);
+    q.sent(200, 301, true, false, 1); // 100 bytes and the FIN
+    const board = new SackScoreboard();
+    board.update(
+      [
+        [150, 300],
+        [50, 60],
+      ],
+      0,
+      301,
+    );
+    const delivered: number[] = [];
+    q.markSacked(board, (e) => delivered.push(e.start));
+    assert.deepEqual(delivered, [200], 'partly SACKed entries are not delivered');
+    assert.equal(q.sackedSegments, 1);
+    assert.equal(q.sackedFins, 1);
+    q.markSacked(board, (e) => delivered.push(e.start));
+    assert.deepEqual(delivered, [200], 'not twice');
+    q.acknowledge(301, (e) => delivered.push(e.start));
+    assert.deepEqual(delivered, [200, 0, 100]);
+    assert.equal(q.size, 0);
+    assert.equal(q.sackedSegments, 0);
+    assert.equal(q.sackedFins, 0);
+  });
 });
