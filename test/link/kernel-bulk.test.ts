@@ -121,7 +121,7 @@ describe('kernel link: bulk TCP over VXLAN', { concurrency: false }, () => {
     });
   }
 
-  test("under wirestack's own faults: delay 20 ms ± 5 ms, reorder 25 %, duplicate 1 %, corrupt 0.1 %", {
+  test("16 MiB each way under wirestack's own faults: delay 20 ms ± 5 ms, reorder 25 %, duplicate 1 %, corrupt 0.1 %", {
     timeout: 120_000,
   }, async (t) => {
     const env = await withNet(t, 'wf', []);
