@@ -87,7 +87,12 @@ export abstract class UdpTunnelLink implements PacketLink {
         `the local (${options.local.address}) and remote (${options.remote.address}) addresses must be of one family`,
       );
     }
-    this.socket = dgram.createSocket({ type: family === 6 ? 'udp6' : 'udp4' });
+    // Every send names the peer by its address; answering the socket's lookup at
+    // once spares each frame dns.lookup's round through the next tick.
+    this.socket = dgram.createSocket({
+      type: family === 6 ? 'udp6' : 'udp4',
+      lookup: (address, _options, callback) => callback(null, address, family),
+    });
     this.socket.unref();
     const bufferBytes = options.socketBufferBytes ?? 4 << 20;
     this.ready = new Promise<void>((resolve, reject) => {
