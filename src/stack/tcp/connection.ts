@@ -46,6 +46,9 @@ const MAX_PERSIST_MS = 60_000;
 
 function noop(): void {}
 
+/** Connections made so far in this process: their creation order breaks timer ties. */
+let created = 0;
+
 /** A shorthand for the window scale shift that lets `buffer` be advertised (RFC 7323 §2.3). */
 export function scaleFor(buffer: number): number {
   let shift = 0;
@@ -172,6 +175,10 @@ export class TcpConnection {
   persistAt = NEVER;
   keepAliveAt = NEVER;
   timeWaitAt = NEVER;
+  /** The layer's timer heap entry (see ./timer-heap.ts). */
+  timerKey = NEVER;
+  timerIndex = -1;
+  readonly timerSeq = created++;
   persistBackoff = 0;
   noDelay = false;
   keepAliveEnabled = false;
@@ -250,6 +257,7 @@ export class TcpConnection {
     if (n === 0) return 0;
     this.sendBuffer.append(n === data.length ? data : data.subarray(0, n));
     if (isSynchronized(this.state)) this.output(now);
+    this.reportDeadline();
     return n;
   }
 
@@ -269,6 +277,7 @@ export class TcpConnection {
       this.ackNow = true;
       this.output(now);
     }
+    this.reportDeadline();
   }
 
   /** Stops delivery: data accumulates and the advertised window closes as the buffer fills. */
@@ -297,6 +306,7 @@ export class TcpConnection {
         return;
     }
     if (isSynchronized(this.state)) this.output(now);
+    this.reportDeadline();
   }
 
   /**
@@ -324,7 +334,7 @@ export class TcpConnection {
     }
     this.shutdown(now);
     if (this.state === 'FIN-WAIT-2') this.timeWaitAt = now + FIN_WAIT_2_TIMEOUT_MS;
-    this.host.wake(this.deadline());
+    this.reportDeadline();
   }
 
   /** ABORT: a RST now (SO_LINGER 0); the connection is gone, no callbacks run. */
@@ -342,6 +352,7 @@ export class TcpConnection {
     this.keepAliveEnabled = enable;
     if (idleMs > 0) this.keepAliveIdleMs = idleMs;
     this.armKeepAlive(now);
+    this.reportDeadline();
   }
 
   private orphan(): void {
@@ -1375,6 +1386,16 @@ export class TcpConnection {
       this.rack.timerAt,
       this.tlp.timerAt,
     );
+  }
+
+  /**
+   * Tells the layer the earliest deadline after a call from the application
+   * may have set a timer (the layer re-reads it itself after input, timers
+   * and ICMP). It matters only when earlier than the last one told: a later
+   * one is found when that comes due (./timer-heap.ts).
+   */
+  private reportDeadline(): void {
+    if (this.state !== 'CLOSED') this.host.timerAt(this, this.deadline());
   }
 
   /** Runs the timers due at `now`. */

@@ -8,6 +8,7 @@ import type { TcpOptions } from '../../wire/tcp.js';
 import type { IpAddr } from '../address.js';
 import type { TcpConfig } from './config.js';
 import type { SendBuffer } from './send-buffer.js';
+import type { TimedEntry } from './timer-heap.js';
 
 /** The parts of a connection the layer reads to send for it. */
 export interface ConnectionEnds {
@@ -40,6 +41,8 @@ export interface ConnectionHost {
   ): boolean;
   /** Asks to be polled by `at` (ms). */
   wake(at: number): void;
+  /** `conn`'s earliest timer is at `at` (ms), after a call from the application. */
+  timerAt(conn: ConnectionEnds & TimedEntry, at: number): void;
   count(name: string, n?: number): void;
   /** Whether one more challenge ACK may go out now (RFC 5961 §7). */
   challengeAckAllowed(now: number): boolean;

@@ -42,6 +42,7 @@ import type { ConnectionHost } from './host.js';
 import { initialSequenceNumber } from './isn.js';
 import { TcpListener } from './listener.js';
 import { seqAdd, seqGt } from './seq.js';
+import { TimerHeap } from './timer-heap.js';
 
 const IPV4_HEADER = 20;
 const IPV6_HEADER = 40;
@@ -77,8 +78,12 @@ export class TcpLayer implements ConnectionHost {
   private readonly host: IpHost;
   /** Connections by `localPort * 65536 + remotePort`; addresses tell the rest apart. */
   private readonly connections = new Map<number, TcpConnection[]>();
-  /** Every live connection (for the timers). */
+  /** Every live connection. */
   private readonly all = new Set<TcpConnection>();
+  /** The connections with a timer running, by deadline. */
+  private readonly timers = new TimerHeap<TcpConnection>();
+  /** Scratch for `poll`: the connections with a timer due. */
+  private readonly due: TcpConnection[] = [];
   private readonly listeners = new Map<number, TcpListener[]>();
   /** How many connections and listeners use each local port. */
   private readonly portUse = new Map<number, number>();
@@ -150,6 +155,7 @@ export class TcpLayer implements ConnectionHost {
     const conn = new TcpConnection(this, src, port, remote.slice(), options.remotePort, false, now);
     this.add(conn);
     conn.open(this.isn(conn, now), now);
+    this.timerAt(conn, conn.deadline());
     return conn;
   }
 
@@ -232,6 +238,7 @@ export class TcpLayer implements ConnectionHost {
   /** ConnectionHost: `conn` is CLOSED. */
   remove(conn: TcpConnection): void {
     if (!this.all.delete(conn)) return;
+    this.timers.remove(conn);
     const key = conn.localPort * 65536 + conn.remotePort;
     const list = this.connections.get(key);
     if (list !== undefined) {
@@ -310,6 +317,7 @@ export class TcpLayer implements ConnectionHost {
     }
     if (conn !== undefined) {
       conn.input(seg, now);
+      this.timerAt(conn, conn.deadline());
       return;
     }
     const listener = this.findListener(dst, seg.dstPort);
@@ -358,6 +366,7 @@ export class TcpLayer implements ConnectionHost {
     listener.synQueue.add(conn);
     this.add(conn);
     conn.acceptSyn(seg, this.isn(conn, now), now);
+    this.timerAt(conn, conn.deadline());
   }
 
   /** §3.10.7.1: the RST for a segment no connection or listener takes (never for a RST). */
@@ -406,21 +415,39 @@ export class TcpLayer implements ConnectionHost {
     }
     this.host.count('tcp.icmpErrors');
     conn.icmpError(error, now);
+    this.timerAt(conn, conn.deadline());
   }
 
   // ---- timers -----------------------------------------------------------------------
 
+  /** Runs the timers due at `now`: each connection with one due is polled once, earliest first. */
   poll(now: number): void {
-    for (const conn of this.all) if (conn.deadline() <= now) conn.poll(now);
+    // The scratch array, unless a callback polls from inside a poll.
+    const due = this.due.length === 0 ? this.due : [];
+    this.timers.takeDue(now, due);
+    for (let i = 0; i < due.length; i++) {
+      const conn = due[i]!;
+      // An earlier connection's poll (its callbacks) may have closed this one.
+      if (conn.isClosed()) continue;
+      if (conn.deadline() <= now) conn.poll(now);
+      if (!conn.isClosed()) this.timers.lower(conn, conn.deadline());
+    }
+    due.length = 0;
   }
 
+  /** The earliest timer of any connection (ms), Infinity when none runs. */
   nextDeadline(): number {
-    let next = Number.POSITIVE_INFINITY;
-    for (const conn of this.all) {
-      const at = conn.deadline();
-      if (at < next) next = at;
-    }
-    return next;
+    return this.timers.next();
+  }
+
+  /**
+   * ConnectionHost, and after every call into a connection from here:
+   * `conn`'s earliest deadline is `at`. Only an earlier one than its key
+   * moves it in the heap (see ./timer-heap.ts); a new earliest wakes the host.
+   */
+  timerAt(conn: TcpConnection, at: number): void {
+    if (conn.isClosed()) return;
+    if (this.timers.lower(conn, at)) this.host.wake(at);
   }
 
   // ---- output (ConnectionHost) ----------------------------------------------------------
