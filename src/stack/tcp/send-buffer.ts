@@ -9,25 +9,28 @@ const MIN_BLOCK = 4 * 1024;
 const MAX_BLOCK = 64 * 1024;
 
 /**
- * Full-size blocks given back by `consume`, for the next `append` on any
- * connection: a bulk sender then copies into memory it already has instead
- * of a fresh zeroed allocation per 64 KiB written. Bounded (4 MiB); blocks
- * are private to the buffer, so one can be reused as soon as its bytes are
- * acknowledged.
+ * Blocks given back by `consume`, for the next `append` on any connection:
+ * a bulk sender then copies into memory it already has instead of a fresh
+ * zeroed allocation per 64 KiB written, and request / response traffic (a
+ * small write, its ACK, the next write) instead of one per write — while an
+ * idle connection still holds none. Bounded (4 MiB of full-size blocks,
+ * 1 MiB of small ones); blocks are private to the buffer, so one can be
+ * reused as soon as its bytes are acknowledged.
  */
 const spareBlocks: Uint8Array[] = [];
 const MAX_SPARE_BLOCKS = 64;
+const spareSmallBlocks: Uint8Array[] = [];
+const MAX_SPARE_SMALL_BLOCKS = 256;
 
 function newBlock(size: number): Uint8Array {
-  if (size === MAX_BLOCK) {
-    const spare = spareBlocks.pop();
-    if (spare !== undefined) return spare;
-  }
-  return new Uint8Array(size);
+  const spares = size === MAX_BLOCK ? spareBlocks : spareSmallBlocks;
+  return spares.pop() ?? new Uint8Array(size);
 }
 
 function recycle(block: Uint8Array): void {
-  if (block.length === MAX_BLOCK && spareBlocks.length < MAX_SPARE_BLOCKS) spareBlocks.push(block);
+  if (block.length === MAX_BLOCK) {
+    if (spareBlocks.length < MAX_SPARE_BLOCKS) spareBlocks.push(block);
+  } else if (spareSmallBlocks.length < MAX_SPARE_SMALL_BLOCKS) spareSmallBlocks.push(block);
 }
 
 export class SendBuffer {
