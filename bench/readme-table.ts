@@ -418,6 +418,54 @@ export function renderKernelLink(report: KernelLinkReport): string {
       'the floor: a Node UDP socket relaying the VXLAN frames to a kernel behind it, with no stack. ' +
       `${report.method}. Node ${report.node}, ${report.cpu} (${report.cores} cores, shared with other work), ` +
       `${report.date.slice(0, 10)}. From \`bench/results/kernel-link.json\`, by \`npm run bench:kernel-link\` (root).`,
+interface HttpSimSide {
+  requestsPerSec: number;
+  cpuMicrosPerRequest: number;
+}
+
+export interface HttpSimReport {
+  benchmark: 'http-sim';
+  date: string;
+  node: string;
+  cpu: string;
+  cores: number;
+  method: string;
+  inFlight: number;
+  results: {
+    simulated: HttpSimSide & {
+      /** CPU µs per request by where the code lives (see bench/http-sim.ts). */
+      cpuSplitMicrosPerRequest: Record<
+        'http' | 'socket' | 'tcp' | 'ipLink' | 'node' | 'gc' | 'other',
+        number
+      >;
+    };
+    hostTransport: HttpSimSide;
+    nodeHttp: HttpSimSide;
+    ratio: number;
+    cpuRatio: number;
+  };
+}
+
+export function renderHttpSim(report: HttpSimReport): string {
+  const { simulated: sim, hostTransport: host, nodeHttp: node } = report.results;
+  const split = sim.cpuSplitMicrosPerRequest;
+  const row = (label: string, side: HttpSimSide) =>
+    `| ${label} | ${number(side.requestsPerSec)} | ${side.cpuMicrosPerRequest.toFixed(1)} | ` +
+    `${(side.requestsPerSec / host.requestsPerSec).toFixed(2)} |`;
+  return [
+    `| hello-world GET, keep-alive, ${report.inFlight} in flight, one process | requests/s | CPU µs/request | ÷ host transport |`,
+    '| --- | ---: | ---: | ---: |',
+    row('wirestack http, two simulated hosts (userspace TCP/IP)', sim),
+    row('wirestack http, host transport over loopback (kernel TCP)', host),
+    row('node:http over loopback', node),
+    '',
+    `Simulated network, CPU µs per request by layer: HTTP ${split.http}, net.Socket and the stream handle ` +
+      `${split.socket}, TCP ${split.tcp}, IP, Ethernet and the simulated link ${split.ipLink}, ` +
+      `Node's runtime (streams, events, ticks, immediates) ${split.node}, garbage collection ${split.gc}, ` +
+      `other ${split.other}. Host transport CPU per request ÷ the simulated network's: ${report.results.cpuRatio.toFixed(2)}.`,
+    '',
+    `${report.method} Node ${report.node}, ${report.cpu} (${report.cores} cores, shared with other work), ` +
+      `${report.date.slice(0, 10)}. From \`bench/results/http-sim.json\`, by \`npm run bench:http-sim\`.`,
   ].join('\n');
 }
 
@@ -432,6 +480,7 @@ const renderers: Record<string, (report: never) => string> = {
   stack: renderStack,
   'tcp-userspace': renderTcpUserspace,
   'kernel-link': renderKernelLink,
+  'http-sim': renderHttpSim,
 };
 
 /** Replaces the text between a benchmark's markers; returns null when the markers are absent. */
