@@ -1515,19 +1515,27 @@ export class TcpConnection {
       this.keepAliveAt = NEVER;
       return;
     }
-    const idle = this.keepAliveIdleMs > 0 ? this.keepAliveIdleMs : this.host.config.keepAliveIdleMs;
     this.keepAliveAt =
       this.keepAliveProbesSent === 0
-        ? this.lastReceivedAt + idle
+        ? this.lastReceivedAt + this.keepAliveIdle()
         : now + this.host.config.keepAliveIntervalMs;
     this.host.wake(this.keepAliveAt);
+  }
+
+  /** TCP_KEEPIDLE (ms): this connection's, else the configured default. */
+  private keepAliveIdle(): number {
+    return this.keepAliveIdleMs > 0 ? this.keepAliveIdleMs : this.host.config.keepAliveIdleMs;
   }
 
   /** RFC 9293 §3.8.4 / RFC 1122 §4.2.3.6: a probe with SEG.SEQ = SND.NXT − 1 draws an ACK. */
   private keepAliveTimeout(now: number): void {
     if (this.sndUna !== this.sndMax) {
-      // Data is outstanding: the retransmission timer watches the peer.
+      // Data is outstanding: the retransmission timer watches the peer. Look
+      // again a whole idle time from now, as Linux does (from the last segment
+      // received, that time may already be past: the timer would fire again
+      // at once, for ever).
       this.armKeepAlive(now);
+      if (this.keepAliveAt <= now) this.keepAliveAt = now + this.keepAliveIdle();
       return;
     }
     if (this.keepAliveProbesSent >= this.host.config.keepAliveProbes) {
