@@ -242,6 +242,8 @@ export class Simulation {
     { host: SimHost; link: SimLink; iface: NetInterface }
   >();
   private readonly defaults: Partial<LinkConditions>;
+  /** Every host's addresses by name, which each host's own table reads through to. */
+  private readonly names = new HostsTable(false);
   private readonly captures: Capture[] = [];
   private readonly driver: ClockDriver | null;
 
@@ -282,22 +284,19 @@ export class Simulation {
     if (v6 !== null) addresses.push(v6);
     const iface = host.attach(link.a, this.network.nextMac(), addresses, { name: 'eth0' });
     const clock = this.clock;
-    const stack = new Stack(name, host.stack, {
+    const env: StackEnvironment = {
       now: () => clock.now(),
       schedule: (delay, fn) => {
         const event = clock.after(delay, fn);
         return () => clock.cancel(event);
       },
-    });
+    };
+    const stack = new Stack(name, host.stack, env, new HostsTable(true, this.names));
     for (const capture of this.captures) this.tapHost(link, capture);
     this.hosts.push(stack);
     this.simHosts.set(stack, { host, link, iface });
-    // Every host knows every other by name.
-    for (const other of this.hosts) {
-      for (const address of stack.addresses()) other.hosts.add(name, address);
-      if (other !== stack)
-        for (const address of other.addresses()) stack.hosts.add(other.name, address);
-    }
+    // Every host knows every other by name (through the shared table).
+    for (const address of stack.addresses()) this.names.add(name, address);
     return stack;
   }
 
