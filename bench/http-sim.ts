@@ -27,7 +27,7 @@ import { Session } from 'node:inspector';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { Child, machine, median, ROOT, refreshReadme, reply, round, writeResults } from './lib.js';
+import { childAnswer, machine, median, publish, ROOT, reply, round, runMain } from './lib.js';
 
 const ROUNDS = Number(process.env.ROUNDS ?? 5);
 const REQUESTS = Number(process.env.REQUESTS ?? 20_000);
@@ -236,14 +236,8 @@ async function childMain(side: SideName | 'profile'): Promise<void> {
 }
 
 /** Runs `side` in a fresh child process and returns what it printed. */
-async function inChild<T>(side: SideName | 'profile'): Promise<T> {
-  const child = new Child(side, [__filename, '--side', side]);
-  try {
-    return await child.next<T>(600_000);
-  } finally {
-    child.stop();
-  }
-}
+const inChild = <T>(side: SideName | 'profile'): Promise<T> =>
+  childAnswer<T>(side, [__filename, '--side', side], undefined, 600_000);
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { side: { type: 'string' } } });
@@ -291,13 +285,7 @@ async function main(): Promise<void> {
     },
   };
   console.log(JSON.stringify(report.results, null, 2));
-  if (process.env.NO_WRITE) return;
-  const out = join(ROOT, 'bench', 'results', 'http-sim.json');
-  writeResults(out, report);
-  refreshReadme(out);
+  publish(report);
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+runMain(main);

@@ -133,6 +133,21 @@ export class Child {
   }
 }
 
+/** Runs `node [execArgv] args` in a fresh process and returns the first JSON line it prints. */
+export async function childAnswer<T>(
+  name: string,
+  args: string[],
+  execArgv?: string[],
+  timeoutMs?: number,
+): Promise<T> {
+  const child = new Child(name, args, execArgv);
+  try {
+    return await child.next<T>(timeoutMs);
+  } finally {
+    child.stop();
+  }
+}
+
 /** In a child: exit when the parent closes our stdin, or on SIGTERM. */
 export function exitWithParent(): void {
   process.stdin.on('end', () => process.exit(0));
@@ -284,6 +299,17 @@ export function refreshReadme(out: string): void {
   console.log(
     changed.length > 0 ? `README.md: updated ${changed.join(', ')}` : 'README.md: unchanged',
   );
+}
+
+/**
+ * Writes `report` as bench/results/<its benchmark>.json and regenerates the
+ * README's tables; with NO_WRITE set in the environment, neither (a trial run).
+ */
+export function publish(report: { benchmark: string }): void {
+  if (process.env.NO_WRITE) return;
+  const out = join(ROOT, 'bench', 'results', `${report.benchmark}.json`);
+  writeResults(out, report);
+  refreshReadme(out);
 }
 
 /** The positive integer an option (`--rounds`) was given, or `fallback` when it was not. */

@@ -469,6 +469,72 @@ export function renderHttpSim(report: HttpSimReport): string {
   ].join('\n');
 }
 
+export interface ScaleReport {
+  benchmark: 'scale';
+  date: string;
+  node: string;
+  cpu: string;
+  cores: number;
+  results: {
+    hosts: {
+      hosts: number;
+      servers: number;
+      clients: number;
+      requestsPerClient: number;
+      lossPerLink: number;
+      requests: number;
+      correct: number;
+      wallMs: number;
+      simulatedSeconds: number;
+      simulatedSecondsPerWallSecond: number;
+      peakRssMiB: number;
+      heapBytesPerHost: number;
+    };
+    idleRaw: { connections: number; heapBytesPerEndpoint: number; idlePollMicros: number };
+    idleNet: { connections: number; heapBytesPerEndpoint: number };
+    idleNetHost: { connections: number; heapBytesPerEndpoint: number };
+    concurrent: {
+      connections: number;
+      clientHosts: number;
+      openAtOnceOnTheServer: number;
+      wallMs: number;
+      simulatedSeconds: number;
+      peakRssMiB: number;
+      heapBytesPerConnection: number;
+    };
+    idleBytesBeyondNetSocket: number;
+  };
+}
+
+export function renderScale(report: ScaleReport): string {
+  const { hosts: h, idleRaw, idleNet, idleNetHost, concurrent: c } = report.results;
+  const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+  const bytes = (n: number) => `${number(n)} B`;
+  return [
+    '| run | figure |',
+    '| --- | ---: |',
+    `| ${number(h.hosts)} hosts (${h.servers} HTTP servers, ${h.clients} clients × ${h.requestsPerClient} keep-alive requests, ${h.lossPerLink * 100} % loss per link): wall time | ${seconds(h.wallMs)} |`,
+    `| … responses right | ${number(h.correct)} of ${number(h.requests)} |`,
+    `| … simulated seconds per wall second | ${h.simulatedSecondsPerWallSecond} (${h.simulatedSeconds} s simulated) |`,
+    `| … peak RSS | ${number(h.peakRssMiB)} MiB |`,
+    `| … heap per host (stack, interfaces, Node modules bound to it) | ${bytes(h.heapBytesPerHost)} |`,
+    `| idle TCP connection, raw stack (one endpoint; ${number(idleRaw.connections)} connections) | ${bytes(idleRaw.heapBytesPerEndpoint)} |`,
+    `| idle connection through net, simulated hosts (net.Socket included; ${number(idleNet.connections)}) | ${bytes(idleNet.heapBytesPerEndpoint)} |`,
+    `| … the same net on the host transport (the kernel holds TCP) | ${bytes(idleNetHost.heapBytesPerEndpoint)} |`,
+    `| … held beyond the net.Socket by the userspace stack | ${bytes(report.results.idleBytesBeyondNetSocket)} |`,
+    `| one poll of a stack holding ${number(idleRaw.connections)} idle connections | ${idleRaw.idlePollMicros} µs |`,
+    `| ${number(c.connections)} concurrent connections through one simulated server host (from ${c.clientHosts} hosts): wall time | ${seconds(c.wallMs)} |`,
+    `| … open on the server at once | ${number(c.openAtOnceOnTheServer)} |`,
+    `| … peak RSS | ${number(c.peakRssMiB)} MiB |`,
+    `| … heap per connection (both ends, net.Socket included) | ${bytes(c.heapBytesPerConnection)} |`,
+    '',
+    'Each part in a fresh process; heap figures are heap growth after full collections. ' +
+      `Node ${report.node}, ${report.cpu} (${report.cores} cores, shared with other work), ` +
+      `${report.date.slice(0, 10)}. From \`bench/results/scale.json\`, by \`npm run bench:scale\`; ` +
+      'what each part does is in bench/scale.ts.',
+  ].join('\n');
+}
+
 const renderers: Record<string, (report: never) => string> = {
   ws: renderWs,
   http: renderHttp,
@@ -481,6 +547,7 @@ const renderers: Record<string, (report: never) => string> = {
   'tcp-userspace': renderTcpUserspace,
   'kernel-link': renderKernelLink,
   'http-sim': renderHttpSim,
+  scale: renderScale,
 };
 
 /** Replaces the text between a benchmark's markers; returns null when the markers are absent. */
