@@ -48,13 +48,13 @@ export class HostsTable {
     return family === 4 || family === 6 ? list.filter((e) => e.family === family) : list.slice();
   }
 
-  /** Every name and its addresses. */
+  /** Every name and its addresses: this table's own, then the shared ones it does not hide. */
   entries(): Array<[string, LookupAddress[]]> {
     const out: Array<[string, LookupAddress[]]> = [];
+    for (const [name, list] of this.names) out.push([name, list.slice()]);
     for (const [name] of this.shared?.entries() ?? []) {
       if (!this.names.has(name) && !this.hidden.has(name)) out.push([name, this.resolve(name)]);
     }
-    for (const [name, list] of this.names) out.push([name, list.slice()]);
     return out;
   }
 

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { describe, test } from 'node:test';
 import type { Socket } from '../../src/net/index.js';
-import { Simulation } from '../../src/sim.js';
+import { Simulation, type Stack } from '../../src/sim.js';
 
 const LIMIT = { timeout: 60_000 };
 
@@ -89,6 +89,28 @@ describe('the simulator at scale', () => {
     assert.ok(first.length > 100_000, `a capture of ${first.length} bytes`);
     assert.equal(Buffer.compare(first, second), 0);
     assert.notEqual(Buffer.compare(first, await run(12)), 0);
+  });
+
+  test("every host knows every other by name; one host's changes stay its own", () => {
+    const { sim } = network(1, 3);
+    const [h1, h2, h3] = sim.hosts as [Stack, Stack, Stack];
+    const names = (host: Stack, name: string) => host.hosts.resolve(name).map((a) => a.address);
+    assert.deepEqual(names(h1, 'H3'), ['10.0.0.3', 'fd00::3']);
+    assert.deepEqual(names(h3, 'h3'), ['10.0.0.3', 'fd00::3']);
+    h1.hosts.remove('h2');
+    h1.hosts.add('h3', '192.0.2.3');
+    assert.deepEqual(names(h1, 'h2'), []);
+    assert.deepEqual(names(h1, 'h3'), ['10.0.0.3', 'fd00::3', '192.0.2.3']);
+    assert.deepEqual(names(h3, 'h2'), ['10.0.0.2', 'fd00::2']);
+    assert.deepEqual(names(h2, 'h3'), ['10.0.0.3', 'fd00::3']);
+    const h4 = sim.addHost('h4');
+    assert.deepEqual(names(h1, 'h4'), ['10.0.0.4', 'fd00::4']);
+    assert.deepEqual(
+      h1.hosts.entries().map(([name]) => name),
+      ['localhost', 'h3', 'h1', 'h4'],
+    );
+    assert.deepEqual(names(h4, 'localhost'), ['127.0.0.1', '::1']);
+    sim.close();
   });
 
   test('1,000 connections through one server host, open at once, all complete', LIMIT, async () => {
