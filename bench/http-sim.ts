@@ -137,7 +137,7 @@ async function timedRound(make: () => Promise<Setup>): Promise<Round> {
 }
 
 /** Where a profile sample's function lives. */
-type Part = 'http' | 'socket' | 'tcp' | 'ipLink' | 'node' | 'gc' | 'other';
+type Part = 'http' | 'socket' | 'tcp' | 'ipLink' | 'node' | 'native' | 'gc' | 'other';
 
 function partOf(url: string, functionName: string): Part {
   if (functionName === '(garbage collector)') return 'gc';
@@ -151,7 +151,10 @@ function partOf(url: string, functionName: string): Part {
       return 'ipLink';
     return 'other';
   }
-  if (url.startsWith('node:') || (url === '' && functionName !== '(idle)')) return 'node';
+  if (url.startsWith('node:')) return 'node';
+  // Node's C++ bindings and V8's builtins: on the host transport, the system calls too
+  // (a write's call runs the kernel's TCP and loopback).
+  if (url === '' && !functionName.startsWith('(')) return 'native';
   return 'other';
 }
 
@@ -160,15 +163,15 @@ interface ProfileNode {
   callFrame: { functionName: string; url: string };
 }
 
-/** One profiled run of the simulated side: the share of CPU samples per part (idle excluded). */
-async function profileShares(): Promise<Record<Part, number>> {
+/** One profiled run of a side: the share of CPU samples per part (idle excluded). */
+async function profileShares(make: () => Promise<Setup>): Promise<Record<Part, number>> {
   const session = new Session();
   session.connect();
   const post = <T>(method: string, params?: object): Promise<T> =>
     new Promise((resolve, reject) =>
       session.post(method, params, (err, result) => (err ? reject(err) : resolve(result as T))),
     );
-  const s = await simulated();
+  const s = await make();
   try {
     await load(s, Math.max(IN_FLIGHT, REQUESTS / 4));
     await post('Profiler.enable');
@@ -190,6 +193,7 @@ async function profileShares(): Promise<Record<Part, number>> {
       tcp: 0,
       ipLink: 0,
       node: 0,
+      native: 0,
       gc: 0,
       other: 0,
     };
@@ -225,23 +229,35 @@ function measured(rounds: Round[]): Measured {
 
 type SideName = 'simulated' | 'hostTransport' | 'nodeHttp';
 const SIDES: SideName[] = ['simulated', 'hostTransport', 'nodeHttp'];
+/** A side's timed round, or (`profile:` before its name) its profiled one. */
+type ChildTask = SideName | `profile:${SideName}`;
 
-/** In a child: runs one round of `side` (or the profile) and prints the result as JSON. */
-async function childMain(side: SideName | 'profile'): Promise<void> {
+/** In a child: runs one round of a side (timed or profiled) and prints the result as JSON. */
+async function childMain(task: ChildTask): Promise<void> {
   const wirestackHttp = (await import(join(ROOT, 'dist', 'http', 'index.js'))) as Http;
-  if (side === 'profile') reply(await profileShares());
-  else if (side === 'simulated') reply(await timedRound(simulated));
-  else reply(await timedRound(() => loopback(side === 'nodeHttp' ? nodeHttp : wirestackHttp)));
+  const side = task.replace('profile:', '') as SideName;
+  const make =
+    side === 'simulated'
+      ? simulated
+      : () => loopback(side === 'nodeHttp' ? nodeHttp : wirestackHttp);
+  reply(task.startsWith('profile:') ? await profileShares(make) : await timedRound(make));
   process.exit(0);
 }
 
-/** Runs `side` in a fresh child process and returns what it printed. */
-const inChild = <T>(side: SideName | 'profile'): Promise<T> =>
-  childAnswer<T>(side, [__filename, '--side', side], undefined, 600_000);
+/** Runs `task` in a fresh child process and returns what it printed. */
+const inChild = <T>(task: ChildTask): Promise<T> =>
+  childAnswer<T>(task, [__filename, '--side', task], undefined, 600_000);
+
+/** CPU µs per request by part: `shares` of the side's measured CPU per request. */
+function cpuSplit(shares: Record<Part, number>, side: Measured): Record<Part, number> {
+  return Object.fromEntries(
+    Object.entries(shares).map(([k, v]) => [k, round(v * side.cpuMicrosPerRequest, 1)]),
+  ) as Record<Part, number>;
+}
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { side: { type: 'string' } } });
-  if (values.side !== undefined) return childMain(values.side as SideName | 'profile');
+  if (values.side !== undefined) return childMain(values.side as ChildTask);
   const rounds: Record<SideName, Round[]> = { simulated: [], hostTransport: [], nodeHttp: [] };
   for (let r = 0; r < ROUNDS; r++) {
     // Rotate which side goes first, so drift on a shared machine spreads evenly.
@@ -255,10 +271,8 @@ async function main(): Promise<void> {
   const simulatedSide = measured(rounds.simulated);
   const host = measured(rounds.hostTransport);
   const node = measured(rounds.nodeHttp);
-  const shares = await inChild<Record<Part, number>>('profile');
-  const split = Object.fromEntries(
-    Object.entries(shares).map(([k, v]) => [k, round(v * simulatedSide.cpuMicrosPerRequest, 1)]),
-  ) as Record<Part, number>;
+  const split = cpuSplit(await inChild('profile:simulated'), simulatedSide);
+  const hostSplit = cpuSplit(await inChild('profile:hostTransport'), host);
   const report = {
     benchmark: 'http-sim',
     date: new Date().toISOString(),
@@ -273,11 +287,11 @@ async function main(): Promise<void> {
       'hosts (one LAN, 0.05 ms links, seed 1, virtual ' +
       'time as fast as the CPU allows); hostTransport: wirestack http on the host transport over loopback; ' +
       `nodeHttp: node:http over loopback. Median of ${ROUNDS} rounds, the sides in rotation. ` +
-      'CPU split: one more simulated round under the V8 sampling profiler (100 µs), self time by the file ' +
-      "of each sample's function, scaled to the measured CPU per request.",
+      'CPU split: one more round of each wirestack side under the V8 sampling profiler (100 µs), self ' +
+      "time by the file of each sample's function, scaled to the side's measured CPU per request.",
     results: {
       simulated: { ...simulatedSide, cpuSplitMicrosPerRequest: split },
-      hostTransport: host,
+      hostTransport: { ...host, cpuSplitMicrosPerRequest: hostSplit },
       nodeHttp: node,
       ratio: round(simulatedSide.requestsPerSec / host.requestsPerSec, 2),
       /** Host transport CPU per request ÷ the simulated network's: the steadier measure on a busy machine. */

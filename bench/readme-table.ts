@@ -418,6 +418,15 @@ export function renderKernelLink(report: KernelLinkReport): string {
       'the floor: a Node UDP socket relaying the VXLAN frames to a kernel behind it, with no stack. ' +
       `${report.method}. Node ${report.node}, ${report.cpu} (${report.cores} cores, shared with other work), ` +
       `${report.date.slice(0, 10)}. From \`bench/results/kernel-link.json\`, by \`npm run bench:kernel-link\` (root).`,
+  ].join('\n');
+}
+
+/** CPU µs per request by where the code lives (see bench/http-sim.ts). */
+type HttpSimSplit = Record<
+  'http' | 'socket' | 'tcp' | 'ipLink' | 'node' | 'native' | 'gc' | 'other',
+  number
+>;
+
 interface HttpSimSide {
   requestsPerSec: number;
   cpuMicrosPerRequest: number;
@@ -432,14 +441,8 @@ export interface HttpSimReport {
   method: string;
   inFlight: number;
   results: {
-    simulated: HttpSimSide & {
-      /** CPU µs per request by where the code lives (see bench/http-sim.ts). */
-      cpuSplitMicrosPerRequest: Record<
-        'http' | 'socket' | 'tcp' | 'ipLink' | 'node' | 'gc' | 'other',
-        number
-      >;
-    };
-    hostTransport: HttpSimSide;
+    simulated: HttpSimSide & { cpuSplitMicrosPerRequest: HttpSimSplit };
+    hostTransport: HttpSimSide & { cpuSplitMicrosPerRequest?: HttpSimSplit };
     nodeHttp: HttpSimSide;
     ratio: number;
     cpuRatio: number;
@@ -449,6 +452,7 @@ export interface HttpSimReport {
 export function renderHttpSim(report: HttpSimReport): string {
   const { simulated: sim, hostTransport: host, nodeHttp: node } = report.results;
   const split = sim.cpuSplitMicrosPerRequest;
+  const hostSplit = host.cpuSplitMicrosPerRequest;
   const row = (label: string, side: HttpSimSide) =>
     `| ${label} | ${number(side.requestsPerSec)} | ${side.cpuMicrosPerRequest.toFixed(1)} | ` +
     `${(side.requestsPerSec / host.requestsPerSec).toFixed(2)} |`;
@@ -461,8 +465,14 @@ export function renderHttpSim(report: HttpSimReport): string {
     '',
     `Simulated network, CPU µs per request by layer: HTTP ${split.http}, net.Socket and the stream handle ` +
       `${split.socket}, TCP ${split.tcp}, IP, Ethernet and the simulated link ${split.ipLink}, ` +
-      `Node's runtime (streams, events, ticks, immediates) ${split.node}, garbage collection ${split.gc}, ` +
-      `other ${split.other}. Host transport CPU per request ÷ the simulated network's: ${report.results.cpuRatio.toFixed(2)}.`,
+      `Node's runtime (streams, events, ticks, immediates) ${split.node}, Node's bindings and V8 builtins ` +
+      `${split.native ?? 0}, garbage collection ${split.gc}, other ${split.other}.` +
+      (hostSplit
+        ? ` Host transport: HTTP ${hostSplit.http}, net.Socket and the handle ${hostSplit.socket}, Node's ` +
+          `runtime ${hostSplit.node}, bindings and builtins — the system calls, so the kernel's TCP and ` +
+          `loopback — ${hostSplit.native}, garbage collection ${hostSplit.gc}, other ${hostSplit.other}.`
+        : '') +
+      ` Host transport CPU per request ÷ the simulated network's: ${report.results.cpuRatio.toFixed(2)}.`,
     '',
     `${report.method} Node ${report.node}, ${report.cpu} (${report.cores} cores, shared with other work), ` +
       `${report.date.slice(0, 10)}. From \`bench/results/http-sim.json\`, by \`npm run bench:http-sim\`.`,
