@@ -535,6 +535,7 @@ export function renderScale(report: ScaleReport): string {
     `| one poll of a stack holding ${number(idleRaw.connections)} idle connections | ${idleRaw.idlePollMicros} µs |`,
     `| ${number(c.connections)} concurrent connections through one simulated server host (from ${c.clientHosts} hosts): wall time | ${seconds(c.wallMs)} |`,
     `| … open on the server at once | ${number(c.openAtOnceOnTheServer)} |`,
+    `| … simulated time until every connection had its answer | ${c.simulatedSeconds} s |`,
     `| … peak RSS | ${number(c.peakRssMiB)} MiB |`,
     `| … heap per connection (both ends, net.Socket included) | ${bytes(c.heapBytesPerConnection)} |`,
     '',
