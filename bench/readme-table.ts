@@ -531,7 +531,7 @@ export function renderScale(report: ScaleReport): string {
     `| idle TCP connection, raw stack (one endpoint; ${number(idleRaw.connections)} connections) | ${bytes(idleRaw.heapBytesPerEndpoint)} |`,
     `| idle connection through net, simulated hosts (net.Socket included; ${number(idleNet.connections)}) | ${bytes(idleNet.heapBytesPerEndpoint)} |`,
     `| … the same net on the host transport (the kernel holds TCP) | ${bytes(idleNetHost.heapBytesPerEndpoint)} |`,
-    `| … held beyond the net.Socket by the userspace stack | ${bytes(report.results.idleBytesBeyondNetSocket)} |`,
+    `| … held beyond that (the net.Socket and the host transport's handle object) by the userspace stack | ${bytes(report.results.idleBytesBeyondNetSocket)} |`,
     `| one poll of a stack holding ${number(idleRaw.connections)} idle connections | ${idleRaw.idlePollMicros} µs |`,
     `| ${number(c.connections)} concurrent connections through one simulated server host (from ${c.clientHosts} hosts): wall time | ${seconds(c.wallMs)} |`,
     `| … open on the server at once | ${number(c.openAtOnceOnTheServer)} |`,
