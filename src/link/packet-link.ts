@@ -59,7 +59,7 @@ export interface PacketLinkStats {
   bytesIn: number;
   /** Received datagrams that were not frames of this link (wrong sender, VNI, header). */
   rejected: number;
-  /** Frames the host's socket refused to send (too big, unreachable, ...). */
+  /** Frames the link could not send (a link that cannot tell, such as the UDP tunnels, leaves it 0). */
   sendErrors: number;
 }
 
