@@ -188,12 +188,26 @@ function start(argv: string[]) {
       };
       check();
     });
-  const stop = () =>
-    new Promise<void>((resolve) => {
-      if (child.exitCode !== null || child.signalCode !== null) return resolve();
-      child.once('exit', () => resolve());
+  // Done when the whole group is gone: `wirestack run`'s program may outlive it by a
+  // moment, still holding the VXLAN port the next far end binds.
+  const groupGone = async () => {
+    for (let i = 0; i < 150; i++) {
+      try {
+        process.kill(-child.pid!, 0);
+      } catch {
+        return;
+      }
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  };
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
       process.kill(-child.pid!, 'SIGTERM');
-    });
+      await exited;
+    }
+    await groupGone();
+  };
   return { line, stop };
 }
 
