@@ -22,8 +22,9 @@
  * Needs root, iproute2, ethtool, nftables. Run: npm run bench:kernel-link
  * (build first) → bench/results/kernel-link.json and the README's table.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
+import { type Proc, startProc } from '../test/link/kernel-net.js';
 import { machine, median, ROOT, refreshReadme, writeResults } from './lib.js';
 
 const ROUNDS = Number(process.env.ROUNDS ?? 3);
@@ -158,59 +159,6 @@ table inet wsbench {
   execFileSync('ip', inNs(NS.a, 'nft', ['-f', '-']), { input: rules });
 }
 
-/** A running child; `line(re)` waits for a stdout line matching `re`. */
-function start(argv: string[]) {
-  // A process group of its own: `wirestack run` leaves signals to its program's group.
-  const child = spawn('ip', argv, { stdio: ['ignore', 'pipe', 'inherit'], detached: true });
-  let out = '';
-  const waiters: Array<() => void> = [];
-  child.stdout.setEncoding('utf8');
-  const wake = () => {
-    for (const w of waiters.splice(0)) w();
-  };
-  child.stdout.on('data', (d: string) => {
-    out += d;
-    wake();
-  });
-  child.on('exit', wake);
-  const line = (re: RegExp, timeoutMs = 120_000): Promise<RegExpMatchArray> =>
-    new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no ${re} in time; got: ${out}`)), timeoutMs);
-      const check = () => {
-        const m = out.match(re);
-        if (m) {
-          clearTimeout(timer);
-          resolve(m);
-        } else if (child.exitCode !== null) {
-          clearTimeout(timer);
-          reject(new Error(`exited before ${re}; got: ${out}`));
-        } else waiters.push(check);
-      };
-      check();
-    });
-  // Done when the whole group is gone: `wirestack run`'s program may outlive it by a
-  // moment, still holding the VXLAN port the next far end binds.
-  const groupGone = async () => {
-    for (let i = 0; i < 150; i++) {
-      try {
-        process.kill(-child.pid!, 0);
-      } catch {
-        return;
-      }
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  };
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      process.kill(-child.pid!, 'SIGTERM');
-      await exited;
-    }
-    await groupGone();
-  };
-  return { line, stop };
-}
-
 type Far = 'wirestack' | 'kernel' | 'floor';
 
 /** The program that runs at the far end (R, or B for the floor): under wirestack, or plain Node. */
@@ -245,12 +193,12 @@ async function transfer(far: Far, direction: 'to-far' | 'from-far'): Promise<num
           inNs(NS.a, process.execPath, [BULK, 'sink', port]),
           farArgv(far, ['send', OVER.a, port, String(BYTES)]),
         ];
-  const sink = start(sinkArgv);
+  const sink = startProc('ip', sinkArgv);
   try {
-    await sink.line(/^ready$/m, 30_000);
-    const sender = start(sendArgv);
+    await sink.line(/^ready$/, 30_000);
+    const sender = startProc('ip', sendArgv);
     try {
-      const [, bytes, ms] = await sender.line(/^sent (\d+) ([\d.]+)$/m);
+      const [, bytes, ms] = await sender.line(/^sent (\d+) ([\d.]+)$/, 120_000);
       return (Number(bytes) * 8) / (Number(ms) * 1000);
     } finally {
       await sender.stop();
@@ -262,11 +210,11 @@ async function transfer(far: Far, direction: 'to-far' | 'from-far'): Promise<num
 
 /** Sets the far end up for `far`, runs `fn`, takes it down. */
 async function withFar<T>(far: Far, fn: () => Promise<T>): Promise<T> {
-  let relay: ReturnType<typeof start> | null = null;
+  let relay: Proc | null = null;
   if (far === 'kernel') vxlan(NS.r, 'wsb-vxr', UNDER.rA, UNDER.a, 'wsb-r0', OVER.far);
   if (far === 'floor') {
-    relay = start(inNs(NS.r, process.execPath, [RELAY, PORT, UNDER.a, UNDER.b]));
-    await relay.line(/^ready$/m, 30_000);
+    relay = startProc('ip', inNs(NS.r, process.execPath, [RELAY, PORT, UNDER.a, UNDER.b]));
+    await relay.line(/^ready$/, 30_000);
   }
   try {
     return await fn();

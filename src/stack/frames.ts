@@ -33,12 +33,14 @@ class SlabCarver {
 }
 
 const SMALL_FRAME_MAX = 16 * 1024;
+/** The largest frame a slab takes: a 64 KiB IP packet and its link header. */
+const LARGE_FRAME_MAX = 64 * 1024 + 64;
 const small = new SlabCarver(64 * 1024);
 const large = new SlabCarver(1024 * 1024);
 
 /** A zeroed `length`-byte array for a frame the caller will fill and hand over. */
 export function allocFrame(length: number): Uint8Array {
   if (length <= SMALL_FRAME_MAX) return small.carve(length);
-  if (length <= 64 * 1024 + 64) return large.carve(length);
+  if (length <= LARGE_FRAME_MAX) return large.carve(length);
   return new Uint8Array(length);
 }

@@ -292,6 +292,15 @@ export interface Proc {
   stop(): Promise<void>;
 }
 
+function groupAlive(pid: number): boolean {
+  try {
+    process.kill(-pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export function startProc(command: string, args: readonly string[], env?: NodeJS.ProcessEnv): Proc {
   // Its own process group: `wirestack run` leaves signals to the program it runs,
   // which gets them through the group, as from a terminal.
@@ -365,6 +374,11 @@ export function startProc(command: string, args: readonly string[], env?: NodeJS
       await Promise.race([exited, new Promise((r) => setTimeout(r, 3000))]);
       if (child.exitCode === null && child.signalCode === null) signal('SIGKILL');
       await exited;
+      // Until the whole group is gone: `wirestack run`'s program may outlive it by a
+      // moment, still holding a port (the link's) that the next program binds.
+      for (let i = 0; i < 150 && groupAlive(child.pid!); i++) {
+        await new Promise((r) => setTimeout(r, 20));
+      }
     },
   };
 }
