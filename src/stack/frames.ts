@@ -11,18 +11,31 @@
  * jumbo MTU) from 1 MiB slabs, sixteen 64 KiB frames each. A frame that
  * outlives its neighbours (a received chunk an application keeps) keeps its
  * slab alive.
+ *
+ * Slabs also tell frames this process's stacks wrote from any others: see
+ * `checksummedHere`.
  */
+
+/** Every slab carved so far (weakly: a slab goes when its last frame does). */
+const slabs = new WeakSet<ArrayBufferLike>();
+
 class SlabCarver {
   private slab: ArrayBuffer;
   private used = 0;
 
   constructor(private readonly slabBytes: number) {
-    this.slab = new ArrayBuffer(slabBytes);
+    this.slab = this.newSlab();
+  }
+
+  private newSlab(): ArrayBuffer {
+    const slab = new ArrayBuffer(this.slabBytes);
+    slabs.add(slab);
+    return slab;
   }
 
   carve(length: number): Uint8Array {
     if (this.used + length > this.slabBytes) {
-      this.slab = new ArrayBuffer(this.slabBytes);
+      this.slab = this.newSlab();
       this.used = 0;
     }
     const frame = new Uint8Array(this.slab, this.used, length);
@@ -43,4 +56,17 @@ export function allocFrame(length: number): Uint8Array {
   if (length <= SMALL_FRAME_MAX) return small.carve(length);
   if (length <= LARGE_FRAME_MAX) return large.carve(length);
   return new Uint8Array(length);
+}
+
+/**
+ * True when `bytes` (a frame, or a view into one) lies in a slab of this
+ * module: a stack in this process wrote it, checksums included, and nothing
+ * on the way (a simulated link, which corrupts and duplicates copies, never
+ * the frame it was given) changed it. A receiving stack may then skip
+ * verifying its checksums, as one behind a NIC with receive checksum
+ * offload does. Frames from anywhere else — a real link, a test's crafted
+ * bytes, a corrupted copy — are verified.
+ */
+export function checksummedHere(bytes: Uint8Array): boolean {
+  return slabs.has(bytes.buffer);
 }

@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, type TestContext, test } from 'node:test';
 import type { Capture } from '../../src/link/capture.js';
+import type { LinkConditions } from '../../src/link/sim/link.js';
 import type { TcpConfig } from '../../src/stack/tcp/config.js';
 import type { TcpConnection } from '../../src/stack/tcp/connection.js';
 import { seqAdd, seqDiff, seqGt, seqLe } from '../../src/stack/tcp/seq.js';
@@ -53,10 +54,15 @@ interface Session {
 
 /** A connection a → b (server reading), its capture started before the SYN. */
 function session(
-  options: { family?: 4 | 6; tcp?: Partial<TcpConfig>; seed?: number } = {},
+  options: {
+    family?: 4 | 6;
+    tcp?: Partial<TcpConfig>;
+    seed?: number;
+    link?: Partial<LinkConditions>;
+  } = {},
 ): Session {
   const family = options.family ?? 4;
-  const p = pair({ latencyMs: LATENCY }, options.seed ?? 1, options.tcp ?? {});
+  const p = pair({ latencyMs: LATENCY, ...options.link }, options.seed ?? 1, options.tcp ?? {});
   const capture = p.net.capture();
   const clock = p.net.clock;
   const listener = p.b.stack.tcp.listen({ address: null, port: PORT, family });
@@ -107,6 +113,8 @@ function session(
         runUntil(p.net, () => receivedBytes() >= target, maxMs),
         'delivered',
       );
+      // The rest of the instant: the ACK owed for the last frames taken.
+      clock.runUntil(clock.now());
     },
     idle(ms) {
       clock.runUntil(clock.now() + ms);
@@ -355,8 +363,9 @@ describe('the receiver', () => {
     assert.ok(after[0]!.timeMs - s.p.net.clock.now() < 0);
   });
 
-  test('delayed ACKs: one per two full segments, a lone segment after the delayed-ACK timer', () => {
-    const s = session();
+  test('delayed ACKs: one per two full segments, one per burst, a lone segment after the delayed-ACK timer', () => {
+    // 100 Mbit/s: each full frame reaches the receiver about 0.12 ms after the one before.
+    const s = session({ link: { bandwidthBps: 100e6 } });
     const mss = s.client.smss;
     const start = s.client.sndNxt;
     s.deliver(pattern(8 * mss, 7));
@@ -366,13 +375,29 @@ describe('the receiver', () => {
       [2, 4, 6, 8].map((n) => n * mss),
       'every second full segment',
     );
-    s.idle(100);
-    const lone = s.client.sndNxt;
-    s.deliver(pattern(100, 8));
-    s.idle(100);
-    const data = s.clientData().find((f) => f.seg.seq === lone)!;
-    const ack = s.fromServer().find((f) => f.seg.ack === seqAdd(lone, 100))!;
-    const delay = s.p.b.stack.tcp.config.delayedAckMs;
+    // No serialization delay: the eight arrive in the same instant, and are answered together.
+    const b = session();
+    const burst = b.client.sndNxt;
+    b.deliver(pattern(8 * mss, 7));
+    const burstAcks = b.fromServer().filter((f) => seqGt(f.seg.ack, burst));
+    assert.deepEqual(
+      burstAcks.map((f) => seqDiff(f.seg.ack, burst)),
+      [8 * mss],
+      'one ACK for the burst',
+    );
+    const last = b.clientData().find((f) => seqDiff(f.seg.seq, burst) === 7 * mss)!;
+    assert.equal(
+      burstAcks[0]!.timeMs - last.timeMs,
+      LATENCY,
+      'at once, not after the delayed-ACK timer',
+    );
+    b.idle(100);
+    const lone = b.client.sndNxt;
+    b.deliver(pattern(100, 8));
+    b.idle(100);
+    const data = b.clientData().find((f) => f.seg.seq === lone)!;
+    const ack = b.fromServer().find((f) => f.seg.ack === seqAdd(lone, 100))!;
+    const delay = b.p.b.stack.tcp.config.delayedAckMs;
     assert.equal(ack.timeMs - data.timeMs, LATENCY + delay, 'held for the delayed-ACK timer');
   });
 

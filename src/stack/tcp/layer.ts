@@ -33,6 +33,7 @@ import {
 } from '../address.js';
 import { EPHEMERAL_LOW, EPHEMERAL_SPAN, EphemeralPorts } from '../ephemeral.js';
 import { StackError } from '../errors.js';
+import { checksummedHere } from '../frames.js';
 import type { NetInterface } from '../interface.js';
 import type { IpHost } from '../ip-host.js';
 import type { IpSendOptions, PayloadWriter } from '../ip-types.js';
@@ -304,7 +305,10 @@ export class TcpLayer implements ConnectionHost {
       host.count('tcp.notUnicast'); // RFC 1122 §4.2.3.10
       return;
     }
-    const seg = parseTcp(bytes, pseudoHeaderSum(src, dst, IP_PROTO_TCP, bytes.length));
+    const seg = parseTcp(
+      bytes,
+      checksummedHere(bytes) ? null : pseudoHeaderSum(src, dst, IP_PROTO_TCP, bytes.length),
+    );
     if (seg instanceof WireError) {
       host.reject(seg);
       return;
