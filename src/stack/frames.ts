@@ -12,24 +12,31 @@
  * outlives its neighbours (a received chunk an application keeps) keeps its
  * slab alive.
  *
- * Slabs also tell frames this process's stacks wrote from any others: see
- * `checksummedHere`.
+ * Slabs also tell frames this process's stacks wrote from any others (see
+ * `checksummedHere`), and frames whose TCP checksum was left for later
+ * from complete ones (`checksumLeft`): those come from slabs of their own.
  */
 
 /** Every slab carved so far (weakly: a slab goes when its last frame does). */
 const slabs = new WeakSet<ArrayBufferLike>();
+/** The slabs of frames whose TCP checksum is left zero (./checksum-offload.ts). */
+const checksumLeftSlabs = new WeakSet<ArrayBufferLike>();
 
 class SlabCarver {
   private slab: ArrayBuffer;
   private used = 0;
 
-  constructor(private readonly slabBytes: number) {
+  constructor(
+    private readonly slabBytes: number,
+    private readonly kind: WeakSet<ArrayBufferLike> | null,
+  ) {
     this.slab = this.newSlab();
   }
 
   private newSlab(): ArrayBuffer {
     const slab = new ArrayBuffer(this.slabBytes);
     slabs.add(slab);
+    this.kind?.add(slab);
     return slab;
   }
 
@@ -48,25 +55,39 @@ class SlabCarver {
 const SMALL_FRAME_MAX = 16 * 1024;
 /** The largest frame a slab takes: a 64 KiB IP packet and its link header. */
 const LARGE_FRAME_MAX = 64 * 1024 + 64;
-const small = new SlabCarver(64 * 1024);
-const large = new SlabCarver(1024 * 1024);
+const SMALL_SLAB = 64 * 1024;
+const LARGE_SLAB = 1024 * 1024;
+const small = new SlabCarver(SMALL_SLAB, null);
+const large = new SlabCarver(LARGE_SLAB, null);
+const smallChecksumLeft = new SlabCarver(SMALL_SLAB, checksumLeftSlabs);
+const largeChecksumLeft = new SlabCarver(LARGE_SLAB, checksumLeftSlabs);
 
-/** A zeroed `length`-byte array for a frame the caller will fill and hand over. */
-export function allocFrame(length: number): Uint8Array {
-  if (length <= SMALL_FRAME_MAX) return small.carve(length);
-  if (length <= LARGE_FRAME_MAX) return large.carve(length);
+/**
+ * A zeroed `length`-byte array for a frame the caller will fill and hand
+ * over; `checksumLeft`: a TCP frame whose checksum the writer leaves zero
+ * (only up to `LARGE_FRAME_MAX`, which every IP packet fits).
+ */
+export function allocFrame(length: number, checksumLeft = false): Uint8Array {
+  if (length <= SMALL_FRAME_MAX) return (checksumLeft ? smallChecksumLeft : small).carve(length);
+  if (length <= LARGE_FRAME_MAX) return (checksumLeft ? largeChecksumLeft : large).carve(length);
+  if (checksumLeft) throw new RangeError(`a ${length}-byte frame cannot leave its checksum`);
   return new Uint8Array(length);
 }
 
 /**
  * True when `bytes` (a frame, or a view into one) lies in a slab of this
- * module: a stack in this process wrote it, checksums included, and nothing
- * on the way (a simulated link, which corrupts and duplicates copies, never
- * the frame it was given) changed it. A receiving stack may then skip
- * verifying its checksums, as one behind a NIC with receive checksum
- * offload does. Frames from anywhere else — a real link, a test's crafted
- * bytes, a corrupted copy — are verified.
+ * module: a stack in this process wrote it (its checksums complete, or left
+ * for offload) and nothing on the way changed it (a simulated link corrupts
+ * and duplicates copies, never the frame it was given). A receiving stack
+ * may then skip verifying its checksums, as one behind a NIC with receive
+ * checksum offload does. Frames from anywhere else — a real link, a test's
+ * crafted bytes, a corrupted copy — are verified.
  */
 export function checksummedHere(bytes: Uint8Array): boolean {
   return slabs.has(bytes.buffer);
+}
+
+/** True when `bytes` lies in a frame whose TCP checksum was left zero. */
+export function checksumLeft(bytes: Uint8Array): boolean {
+  return checksumLeftSlabs.has(bytes.buffer);
 }

@@ -18,6 +18,15 @@ export interface InterfaceOptions {
   mtu?: number;
   /** Sends one frame; the buffer is handed over (not reused by the stack). */
   transmit: (frame: Uint8Array) => void;
+  /**
+   * The interface carries frames only to stacks in this process (a simulated
+   * link, loopback), so TCP may leave its checksum to be completed where a
+   * frame is seen or copied — a tap, a capture, a link's filter, a corrupted
+   * or duplicated copy (`withChecksums`, ./checksum-offload.ts) — as Linux
+   * leaves it to a NIC or never computes it on loopback (CHECKSUM_PARTIAL).
+   * Default false: every frame leaves complete.
+   */
+  checksumOffload?: boolean;
 }
 
 export interface InterfaceAddress {
@@ -42,6 +51,8 @@ export class NetInterface {
   readonly arp: NeighborCache;
   readonly ndp: NeighborCache;
   readonly taps: InterfaceTap[] = [];
+  /** See `InterfaceOptions.checksumOffload`. */
+  readonly checksumOffload: boolean;
   up = true;
 
   constructor(index: number, options: InterfaceOptions, arp: NeighborCache, ndp: NeighborCache) {
@@ -51,6 +62,7 @@ export class NetInterface {
     this.mac = options.mac ?? new Uint8Array(6);
     this.mtu = options.mtu ?? 1500;
     this.transmit = options.transmit;
+    this.checksumOffload = options.checksumOffload ?? false;
     this.arp = arp;
     this.ndp = ndp;
   }

@@ -20,10 +20,26 @@ export interface IpSendOptions {
   multicastLoop?: boolean;
   /** Add a Router Alert (IGMP, MLD). */
   routerAlert?: boolean;
+  /**
+   * The writer can leave its checksum for the interface to complete (TCP):
+   * when the interface offloads checksums, the datagram is written into
+   * offload memory and the writer is told to leave it (./checksum-offload.ts).
+   */
+  checksumOffload?: boolean;
 }
 
-/** Writes the upper-layer payload at `buf[offset]`, given the chosen addresses. */
-export type PayloadWriter = (buf: Uint8Array, offset: number, src: IpAddr, dst: IpAddr) => void;
+/**
+ * Writes the upper-layer payload at `buf[offset]`, given the chosen
+ * addresses; `checksumLeft`: leave the checksum field zero, for
+ * `withChecksums` to complete (see `IpSendOptions.checksumOffload`).
+ */
+export type PayloadWriter = (
+  buf: Uint8Array,
+  offset: number,
+  src: IpAddr,
+  dst: IpAddr,
+  checksumLeft: boolean,
+) => void;
 
 /** Where a datagram goes: interface, link-layer next hop, source. */
 export interface ResolvedRoute {

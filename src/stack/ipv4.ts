@@ -330,8 +330,9 @@ export class Ipv4Layer extends IpLayer {
       ((multicast && options.multicastLoop !== false && route.iface.hasGroup(dst)) ||
         route.broadcast);
     if (headerLength + payloadLength <= mtu) {
-      const frame = allocFrame(ETHERNET_HEADER_LEN + headerLength + payloadLength);
-      write(frame, ETHERNET_HEADER_LEN + headerLength, src, dst);
+      const left = options.checksumOffload === true && route.iface.checksumOffload && !loopCopy;
+      const frame = allocFrame(ETHERNET_HEADER_LEN + headerLength + payloadLength, left);
+      write(frame, ETHERNET_HEADER_LEN + headerLength, src, dst, left);
       // Like Linux with path-MTU discovery: DF on whatever leaves unfragmented,
       // except that a zero identification is only valid with DF (RFC 6864).
       fields.identification = this.nextId();
@@ -344,7 +345,7 @@ export class Ipv4Layer extends IpLayer {
     }
     if (options.dontFragment) return new StackError('EMSGSIZE');
     const payload = new Uint8Array(payloadLength);
-    write(payload, 0, src, dst);
+    write(payload, 0, src, dst, false);
     fields.identification = this.nextId();
     if (loopCopy) {
       const whole = new Uint8Array(headerLength + payloadLength);

@@ -366,7 +366,7 @@ export class Ipv6Layer extends IpLayer {
     now: number,
   ): void {
     const frame = new Uint8Array(ETHERNET_HEADER_LEN + IPV6_HEADER_LEN + length);
-    write(frame, ETHERNET_HEADER_LEN + IPV6_HEADER_LEN, src, dst);
+    write(frame, ETHERNET_HEADER_LEN + IPV6_HEADER_LEN, src, dst, false);
     emitIpv6(frame, ETHERNET_HEADER_LEN, {
       payloadLength: length,
       nextHeader: IP_PROTO_ICMPV6,
@@ -408,8 +408,10 @@ export class Ipv6Layer extends IpLayer {
       payloadLength: 0,
     };
     if (IPV6_HEADER_LEN + hbh + payloadLength <= mtu) {
-      const frame = allocFrame(ETHERNET_HEADER_LEN + IPV6_HEADER_LEN + hbh + payloadLength);
-      write(frame, ETHERNET_HEADER_LEN + IPV6_HEADER_LEN + hbh, src, dst);
+      const left =
+        options.checksumOffload === true && route.iface.checksumOffload && !loopCopy && hbh === 0;
+      const frame = allocFrame(ETHERNET_HEADER_LEN + IPV6_HEADER_LEN + hbh + payloadLength, left);
+      write(frame, ETHERNET_HEADER_LEN + IPV6_HEADER_LEN + hbh, src, dst, left);
       if (hbh > 0) emitIpv6RouterAlert(frame, ETHERNET_HEADER_LEN + IPV6_HEADER_LEN, protocol);
       base.nextHeader = nextHeader;
       base.payloadLength = hbh + payloadLength;
@@ -422,7 +424,7 @@ export class Ipv6Layer extends IpLayer {
     // RFC 8200 §4.5: the unfragmentable part (fixed header, hop-by-hop) in
     // every fragment, then a Fragment header, then a slice of the rest.
     const payload = new Uint8Array(payloadLength);
-    write(payload, 0, src, dst);
+    write(payload, 0, src, dst, false);
     if (loopCopy) {
       const whole = new Uint8Array(IPV6_HEADER_LEN + hbh + payloadLength);
       whole.set(payload, IPV6_HEADER_LEN + hbh);

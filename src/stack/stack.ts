@@ -36,6 +36,7 @@ import {
   V4_LOOPBACK,
   V6_LOOPBACK,
 } from './address.js';
+import { withChecksums } from './checksum-offload.js';
 import { EchoLayer } from './echo.js';
 import { EPHEMERAL_LOW, EPHEMERAL_SPAN } from './ephemeral.js';
 import { StackError } from './errors.js';
@@ -101,6 +102,7 @@ export class NetStack implements IpHost, IpLayerHost, UdpHost {
       medium: 'ip',
       mtu: 65536,
       transmit: (packet) => this.deliverLocally(this.loopback, packet),
+      checksumOffload: true,
     });
     this.addAddress(this.loopback, { address: V4_LOOPBACK, prefixLength: 8 });
     this.addAddress(this.loopback, { address: V6_LOOPBACK, prefixLength: 128 });
@@ -279,7 +281,7 @@ export class NetStack implements IpHost, IpLayerHost, UdpHost {
   /** A frame arrived on `iface` (an Ethernet frame, or an IP packet on an IP interface). */
   input(iface: NetInterface, frame: Uint8Array, now: number): void {
     if (!iface.up) return;
-    for (const tap of iface.taps) tap(now, frame, 'in');
+    if (iface.taps.length > 0) this.tapped(iface, frame, 'in', now);
     this.count('frames.in');
     if (iface.medium === 'ip') {
       this.ipInput(iface, frame, now, false);
@@ -326,7 +328,7 @@ export class NetStack implements IpHost, IpLayerHost, UdpHost {
       const queue = this.localQueue;
       this.localQueue = [];
       for (const { iface, packet } of queue) {
-        for (const tap of iface.taps) if (iface === this.loopback) tap(now, packet, 'in');
+        if (iface === this.loopback && iface.taps.length > 0) this.tapped(iface, packet, 'in', now);
         this.ipInput(iface, packet, now, false);
       }
     }
@@ -497,9 +499,20 @@ export class NetStack implements IpHost, IpLayerHost, UdpHost {
 
   /** Puts a finished frame on the interface's link. */
   transmit(iface: NetInterface, frame: Uint8Array, now: number): void {
-    for (const tap of iface.taps) tap(now, frame, 'out');
+    if (iface.taps.length > 0) this.tapped(iface, frame, 'out', now);
     this.count('frames.out');
     iface.transmit(frame);
+  }
+
+  /** Shows `frame` to `iface`'s taps, its checksums complete (./checksum-offload.ts). */
+  private tapped(
+    iface: NetInterface,
+    frame: Uint8Array,
+    direction: 'in' | 'out',
+    now: number,
+  ): void {
+    const seen = withChecksums(frame, iface.medium === 'ip' ? 0 : ETHERNET_HEADER_LEN);
+    for (const tap of iface.taps) tap(now, seen, direction);
   }
 
   /** Sends one IP datagram (fragmenting as needed); null on success. */

@@ -243,15 +243,16 @@ export interface TcpFields {
 /**
  * Writes header and options at `offset`, before the `payloadLength` bytes the
  * caller places at `offset + headerLength` first (see `tcpHeaderLength`),
- * and the checksum with `pseudoSum` (computed with the segment length).
- * Returns the header length.
+ * and the checksum with `pseudoSum` (computed with the segment length), or
+ * leaves the checksum field zero when `pseudoSum` is null (offloaded:
+ * `completeTcpChecksum` fills it in later). Returns the header length.
  */
 export function emitTcp(
   buf: Uint8Array,
   offset: number,
   fields: TcpFields,
   payloadLength: number,
-  pseudoSum: number,
+  pseudoSum: number | null,
 ): number {
   const optionLength = fields.options
     ? emitOptions(buf, offset + TCP_HEADER_LEN, fields.options)
@@ -272,12 +273,24 @@ export function emitTcp(
   buf[offset + 17] = 0;
   buf[offset + 18] = (fields.urgent ?? 0) >>> 8;
   buf[offset + 19] = (fields.urgent ?? 0) & 0xff;
-  const checksum = finishChecksum(
-    sumBytes(buf, offset, offset + headerLength + payloadLength, pseudoSum),
-  );
+  if (pseudoSum !== null) completeTcpChecksum(buf, offset, headerLength + payloadLength, pseudoSum);
+  return headerLength;
+}
+
+/**
+ * Computes and writes the checksum of the `length`-byte segment at `offset`,
+ * whose checksum field is zero, with `pseudoSum` (the pseudo-header's sum,
+ * computed with `length`).
+ */
+export function completeTcpChecksum(
+  buf: Uint8Array,
+  offset: number,
+  length: number,
+  pseudoSum: number,
+): void {
+  const checksum = finishChecksum(sumBytes(buf, offset, offset + length, pseudoSum));
   buf[offset + 16] = checksum >>> 8;
   buf[offset + 17] = checksum & 0xff;
-  return headerLength;
 }
 
 /** The header length `emitTcp` writes for `options`. */

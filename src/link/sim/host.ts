@@ -37,6 +37,8 @@ export class SimHost {
       mac,
       mtu: options.mtu ?? end.link.conditions.mtu,
       transmit: (frame) => end.send(frame),
+      // Simulated links carry frames only to stacks in this process.
+      checksumOffload: true,
     });
     end.onframe = (frame) => {
       stack.input(iface, frame, this.clock.now());

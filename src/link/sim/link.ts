@@ -6,6 +6,7 @@
  * comes from the link's own seeded PRNG, drawn in a fixed order.
  */
 
+import { withChecksums } from '../../stack/checksum-offload.js';
 import { validateLinkConditions } from './check-conditions.js';
 import type { SimClock } from './clock.js';
 import { FaultDraw } from './fault-draw.js';
@@ -202,8 +203,11 @@ export class SimLink {
     const now = this.clock.now();
     const stats = from.stats;
     stats.sent++;
-    for (const tap of this.taps) tap(now, sent, from);
     let frame = sent;
+    // Whatever looks at or copies the frame sees it complete (../../stack/checksum-offload.ts).
+    if (this.taps.length > 0 || this.filters.length > 0 || c.corrupt > 0 || c.duplicate > 0)
+      frame = withChecksums(sent, c.headerBytes);
+    for (const tap of this.taps) tap(now, frame, from);
     for (const filter of this.filters) {
       const verdict = filter(now, frame, from);
       if (verdict === 'pass') continue;

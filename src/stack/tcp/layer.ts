@@ -583,8 +583,8 @@ export class TcpLayer implements ConnectionHost {
     payloadLength: 0,
     headerLength: 0,
   };
-  private readonly sendOptions: IpSendOptions = {};
-  private readonly writeOutgoing: PayloadWriter = (buf, offset, from, to) => {
+  private readonly sendOptions: IpSendOptions = { checksumOffload: true };
+  private readonly writeOutgoing: PayloadWriter = (buf, offset, from, to, checksumLeft) => {
     const out = this.outgoing;
     const total = out.headerLength + out.payloadLength;
     if (out.payloadLength > 0 && out.conn !== null)
@@ -599,7 +599,7 @@ export class TcpLayer implements ConnectionHost {
       offset,
       out.fields,
       out.payloadLength,
-      pseudoHeaderSum(from, to, IP_PROTO_TCP, total),
+      checksumLeft ? null : pseudoHeaderSum(from, to, IP_PROTO_TCP, total),
     );
   };
 }
