@@ -14,7 +14,12 @@
  *
  * Slabs also tell frames this process's stacks wrote from any others (see
  * `checksummedHere`), and frames whose TCP checksum was left for later
- * from complete ones (`checksumLeft`): those come from slabs of their own.
+ * from complete ones (`checksumLeft`): those come from slabs of their own,
+ * which are not zeroed first — the TCP writer writes every byte of such a
+ * segment — since a bulk transfer would otherwise clear every byte only to
+ * overwrite it. As with `Buffer.allocUnsafe`'s pool, the slab behind a
+ * received chunk (`chunk.buffer`, beyond the chunk) may then hold other
+ * bytes of this process.
  */
 
 /** Every slab carved so far (weakly: a slab goes when its last frame does). */
@@ -22,10 +27,22 @@ const slabs = new WeakSet<ArrayBufferLike>();
 /** The slabs of frames whose TCP checksum is left zero (./checksum-offload.ts). */
 const checksumLeftSlabs = new WeakSet<ArrayBufferLike>();
 
+/** Node's `Buffer`, where the runtime has it (the stack needs none of Node's built-ins). */
+const NodeBuffer = (globalThis as { Buffer?: { allocUnsafeSlow(size: number): Uint8Array } })
+  .Buffer;
+
+/** `bytes` of memory not cleared first where the runtime can give that (Node), else zeroed. */
+function uninitialized(bytes: number): ArrayBuffer {
+  if (NodeBuffer === undefined) return new ArrayBuffer(bytes);
+  // Never pooled: a buffer of its own, exactly `bytes` long, at offset 0.
+  return NodeBuffer.allocUnsafeSlow(bytes).buffer as ArrayBuffer;
+}
+
 class SlabCarver {
   private slab: ArrayBuffer;
   private used = 0;
 
+  /** @param kind The set its slabs join besides `slabs`; null for zeroed, complete frames. */
   constructor(
     private readonly slabBytes: number,
     private readonly kind: WeakSet<ArrayBufferLike> | null,
@@ -34,7 +51,8 @@ class SlabCarver {
   }
 
   private newSlab(): ArrayBuffer {
-    const slab = new ArrayBuffer(this.slabBytes);
+    const slab =
+      this.kind === null ? new ArrayBuffer(this.slabBytes) : uninitialized(this.slabBytes);
     slabs.add(slab);
     this.kind?.add(slab);
     return slab;
@@ -64,8 +82,9 @@ const largeChecksumLeft = new SlabCarver(LARGE_SLAB, checksumLeftSlabs);
 
 /**
  * A zeroed `length`-byte array for a frame the caller will fill and hand
- * over; `checksumLeft`: a TCP frame whose checksum the writer leaves zero
- * (only up to `LARGE_FRAME_MAX`, which every IP packet fits).
+ * over; with `checksumLeft`, one for a TCP segment whose checksum the writer
+ * leaves zero, not zeroed (the writer writes every byte; only up to
+ * `LARGE_FRAME_MAX`, which every IP packet fits).
  */
 export function allocFrame(length: number, checksumLeft = false): Uint8Array {
   if (length <= SMALL_FRAME_MAX) return (checksumLeft ? smallChecksumLeft : small).carve(length);
