@@ -3,9 +3,10 @@
  * user calls (SEND, RECEIVE as readStart/readStop, CLOSE as shutdown/close,
  * ABORT), segment arrival (§3.10.7), and the timers — retransmission
  * (RFC 6298), delayed ACK (§3.8.6.3), persist (§3.8.6.1), keep-alive
- * (§3.8.4), TIME-WAIT (§3.10.7.4). Sending decisions (segmentation, Nagle,
- * silly-window avoidance, loss recovery) are in ./output.ts; window sizing
- * in the congestion controller (./congestion.ts).
+ * (§3.8.4), TIME-WAIT (§3.10.7.4) — and the sending decisions
+ * (segmentation, Nagle, silly-window avoidance, recovery: `output`). Loss
+ * detection is in ./rack.ts and ./rack-tlp.ts, window sizing in the
+ * congestion controller (./congestion.ts).
  *
  * Sans-IO: `now` (ms) comes in with every call; segments leave through the
  * owning layer (`ConnectionHost.transmit`); deadlines are read by the layer
