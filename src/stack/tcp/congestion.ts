@@ -20,6 +20,12 @@ export interface CongestionControl {
   onLoss(flight: number, now: number): void;
   /** The retransmission timer fired with `flight` bytes outstanding (RFC 5681 §3.1 eq. 4, loss window 1 SMSS). */
   onTimeout(flight: number, now: number): void;
+  /**
+   * The last reduction was needless (./undo.ts): the window and threshold go
+   * back to at least `priorCwnd` and `priorSsthresh` (bytes, as before it;
+   * RFC 4015 §2), and the controller's own state with them.
+   */
+  undo(priorCwnd: number, priorSsthresh: number): void;
 }
 
 /** RFC 5681 §3.1 slow start with Appropriate Byte Counting (RFC 3465, L = 2 SMSS). */

@@ -31,6 +31,7 @@ import { SendBuffer } from './send-buffer.js';
 import { seqAdd, seqDiff, seqGe, seqGt, seqLe, seqLt } from './seq.js';
 import { isSynchronized, type TcpState } from './state.js';
 import { newStats, type TcpStats } from './stats.js';
+import { CongestionUndo } from './undo.js';
 
 const NEVER = Number.POSITIVE_INFINITY;
 /** RFC 9293 §3.7.1: the MSS assumed when the peer sends none (IPv4 536, IPv6 1220). */
@@ -124,6 +125,8 @@ export class TcpConnection {
   readonly sent = new SentQueue();
   readonly rack = new Rack(this.sent);
   readonly tlp = new TailLossProbe();
+  /** The last window reduction, until known needed or needless (RFC 3708, RFC 3522). */
+  readonly undo = new CongestionUndo();
   /** Something was sent or acknowledged: the tail loss probe is due to be (re)armed. */
   private tlpRearm = false;
   /** A recovery began: its first retransmission goes whatever the window (RFC 6675 §5 step 4.3). */
@@ -764,6 +767,7 @@ export class TcpConnection {
     if (seqLt(this.sndNxt, ack)) this.sndNxt = ack;
     this.scoreboard.prune(ack);
     this.retries = 0;
+    if (this.undo.acknowledged(ack, this.tsOk && ts ? ts.echo : -1)) this.undoReduction();
     if (this.inRecovery) {
       if (seqGe(ack, this.recover)) {
         // Full acknowledgment (RFC 6582 §3.2 step 3).
@@ -787,6 +791,7 @@ export class TcpConnection {
     }
     this.dupAcks = 0;
     this.tlpRearm = true;
+    this.tlp.progressed();
     // RFC 6298 §5.2, §5.3.
     this.rtoAt = this.sndUna === this.sndMax ? NEVER : now + this.rtt.rto;
     return dataAcked;
@@ -831,12 +836,16 @@ export class TcpConnection {
         this.stats.dsacksReceived++;
         this.host.count('tcp.dsacksReceived');
         this.tlp.dsack(right);
+        if (this.undo.dsack(left, right)) this.undoReduction();
       }
     }
-    this.rack.onAck(this.sndUna, this.scoreboard, now);
+    const ts = seg.options.timestamps;
+    const echoMs = this.tsOk && ts ? (ts.echo - this.tsOffset) >>> 0 : -1;
+    this.rack.onAck(this.sndUna, this.scoreboard, now, echoMs);
     this.rack.onDsack(dsack, dsack && this.stats.retransmits > 0, this.sndUna, this.sndNxt);
     // §7.4: a probe that repaired a loss: the congestion controller hears of the loss.
-    if (this.tlp.onAck(seqGe(this.sndUna, this.tlp.endSeq))) this.cc.onLoss(this.flight(), now);
+    if (this.tlp.onAck(seqGe(this.sndUna, this.tlp.endSeq)) && !this.recovering())
+      this.cc.onLoss(this.flight(), now);
     if (this.rack.worthScanning(this.scoreboard, this.sndUna)) this.detectLosses(now);
   }
 
@@ -868,14 +877,15 @@ export class TcpConnection {
       s === 'FIN-WAIT-1' ||
       s === 'CLOSING' ||
       s === 'LAST-ACK';
+    // Unlike §7.2, also while recovering or with data SACKed (as QUIC's probe
+    // timeout, RFC 9002 §6.2): a small window's whole flight — a retransmission
+    // and what followed it — can be lost with its ACKs, and nothing but the
+    // retransmission timeout (200 ms at least) would notice (docs/tcp.md).
     if (
       !this.rackOn ||
       !sending ||
-      this.recovering() ||
-      this.tlp.endSeq !== -1 ||
+      !this.tlp.mayProbe ||
       this.sndUna === this.sndMax ||
-      !this.scoreboard.empty ||
-      this.sent.lostBytes > 0 ||
       this.rtoAt === NEVER
     ) {
       this.tlp.cancel();
@@ -887,7 +897,7 @@ export class TcpConnection {
   /** §7.3: the probe: new data if the peer's window takes a segment, else the highest segment again. */
   private lossProbe(now: number): void {
     if (!this.rackOn || !isSynchronized(this.state) || this.sndUna === this.sndMax) return;
-    if (this.tlp.endSeq !== -1) return;
+    if (!this.tlp.mayProbe) return;
     const unsent = seqDiff(this.dataEnd(), this.sndNxt);
     const usable = seqDiff(seqAdd(this.sndUna, this.sndWnd), this.sndNxt);
     const room = this.segmentRoom();
@@ -908,8 +918,9 @@ export class TcpConnection {
     this.stats.lossProbes++;
     this.host.count('tcp.lossProbes');
     this.tlp.sent(this.sndMax, retransmission);
-    this.tlpRearm = false;
     this.rtoAt = now + this.rtt.rto;
+    // A second probe may follow, at twice the timeout (./rack-tlp.ts).
+    this.tlpRearm = this.tlp.mayProbe;
   }
 
   private enterRecovery(now: number): void {
@@ -917,6 +928,7 @@ export class TcpConnection {
     this.inRecovery = true;
     this.recover = this.sndMax;
     this.highRxt = this.sndUna;
+    this.undo.begin(this.cc.cwnd, this.cc.ssthresh, false);
     this.cc.onLoss(this.flight(), now);
     this.inflation = this.sackOk ? 0 : DUP_THRESH * this.smss;
     // RACK has marked what to resend; the others resend the segment at SND.UNA first.
@@ -924,6 +936,27 @@ export class TcpConnection {
     this.fastRetransmitDue = this.rackOn;
     this.rttSeq = -1;
     this.tlp.cancel();
+  }
+
+  /**
+   * The last window reduction was needless (./undo.ts): the window comes back
+   * (RFC 4015 §2), the recovery ends, and what it deemed lost is no longer —
+   * a loss still there is found again, and starts a recovery of its own.
+   */
+  private undoReduction(): void {
+    this.cc.undo(this.undo.priorCwnd, this.undo.priorSsthresh);
+    this.undo.close();
+    this.stats.undos++;
+    this.host.count('tcp.undos');
+    if (this.inRecovery && this.rackOn) this.rack.recoveryEnded();
+    this.inRecovery = false;
+    this.inflation = 0;
+    this.recover = this.sndUna;
+    this.rexmitPending = false;
+    this.fastRetransmitDue = false;
+    // Stop resending what a spurious timeout deemed lost (go-back-N).
+    if (this.rackOn) this.sent.unmarkLost();
+    else this.sndNxt = this.sndMax;
   }
 
   /** Segment text and FIN (§3.10.7.4 seventh and eighth steps). */
@@ -1261,11 +1294,14 @@ export class TcpConnection {
     this.stats.bytesSent += len;
     if (this.rackOn) {
       this.sent.sent(seq, seqAdd(seq, len + (fin ? 1 : 0)), fin, retransmission, now);
-      if (!retransmission) this.tlpRearm = true;
+      // A retransmission too: while recovering, it may be the last thing sent.
+      this.tlpRearm = true;
     }
     if (retransmission) {
       this.stats.retransmits++;
       this.host.count('tcp.retransmits');
+      const end = seqAdd(seq, len + (fin ? 1 : 0));
+      this.undo.retransmitted(seq, end, this.tsOk ? this.tsValue(now) : -1);
     } else if (this.rttSeq === -1 && !this.tsOk && len > 0) {
       this.rttSeq = seqAdd(seq, len);
       this.rttTime = now;
@@ -1462,8 +1498,11 @@ export class TcpConnection {
       return;
     }
     const flight = this.flight();
-    if (this.rtt.backoffs === 0) this.cc.onTimeout(flight, now);
-    else this.cc.cwnd = this.smss;
+    if (this.rtt.backoffs === 0) {
+      // Inside an episode still open, the window before that one is what an undo restores.
+      this.undo.begin(this.cc.cwnd, this.cc.ssthresh, this.recovering());
+      this.cc.onTimeout(flight, now);
+    } else this.cc.cwnd = this.smss;
     this.rtt.backoff();
     this.inRecovery = false;
     this.inflation = 0;

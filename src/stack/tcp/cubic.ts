@@ -27,6 +27,9 @@ export class Cubic implements CongestionControl {
   private k = 0;
   /** The Reno-friendly estimate W_est (segments). */
   private wEst = 0;
+  /** W_max and the previous W_max before the last reduction, for an undo. */
+  private priorWMax = 0;
+  private priorWLastMax = 0;
 
   constructor(smss: number, initialWindowSegments: number) {
     this.smss = smss;
@@ -77,9 +80,19 @@ export class Cubic implements CongestionControl {
     this.cwnd = this.smss;
   }
 
+  undo(priorCwnd: number, priorSsthresh: number): void {
+    this.cwnd = Math.max(this.cwnd, priorCwnd);
+    this.ssthresh = Math.max(this.ssthresh, priorSsthresh);
+    this.wMax = this.priorWMax;
+    this.wLastMax = this.priorWLastMax;
+    this.epochStart = -1;
+  }
+
   /** §4.6, §4.7: remember W_max (lowered when the maximum keeps falling), cut ssthresh by β. */
   private reduce(): void {
     const segments = this.cwnd / this.smss;
+    this.priorWMax = this.wMax;
+    this.priorWLastMax = this.wLastMax;
     this.wMax = segments < this.wLastMax ? (segments * (1 + BETA)) / 2 : segments;
     this.wLastMax = segments;
     this.ssthresh = Math.max(this.cwnd * BETA, 2 * this.smss);

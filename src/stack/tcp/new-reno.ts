@@ -46,6 +46,11 @@ export class NewReno implements CongestionControl {
     this.cwnd = this.smss;
     this.bytesAcked = 0;
   }
+
+  undo(priorCwnd: number, priorSsthresh: number): void {
+    this.cwnd = Math.max(this.cwnd, priorCwnd);
+    this.ssthresh = Math.max(this.ssthresh, priorSsthresh);
+  }
 }
 
 /** RFC 6928: min(IW × SMSS, max(2 × SMSS, 14600)) for IW = 10, generalised. */

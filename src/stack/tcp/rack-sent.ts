@@ -161,6 +161,14 @@ export class SentQueue {
     this.lostBytes += seqDiff(e.end, e.start);
   }
 
+  /** No entry is deemed lost any more (a reduction was undone: RACK decides again). */
+  unmarkLost(): void {
+    if (this.lostBytes <= 0) return;
+    const entries = this.entries;
+    for (let i = this.head; i < entries.length; i++) entries[i]!.lost = false;
+    this.lostBytes = 0;
+  }
+
   /** The lowest entry deemed lost and not yet sent again, or null. */
   firstLost(): SentSegment | null {
     if (this.lostBytes <= 0) return null;

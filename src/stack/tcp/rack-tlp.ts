@@ -5,7 +5,14 @@
  * two round trips after the last transmission or ACK sends one segment —
  * new data if the peer's window allows, else the highest segment again —
  * whose ACK brings the SACK information RACK needs, or the D-SACK that shows
- * nothing was lost. One probe per episode; the RTO is rearmed after it.
+ * nothing was lost. The RTO is rearmed after each probe.
+ *
+ * Unlike §7.3's one probe per episode, a second may follow at twice the PTO
+ * when nothing was acknowledged since the first (as QUIC's probe timeout
+ * backs off, RFC 9002 §6.2.1): with a window of a few segments on a lossy
+ * path, the probe is lost with its flight often enough (one in five at 10 %
+ * loss each way) that the retransmission timeout — 200 ms or more, against a
+ * round trip of a millisecond — would dominate the transfer (docs/tcp.md).
  *
  * Sans-IO: the connection decides when a probe is allowed (§7.2) and sends
  * it; this keeps the timer (`timerAt`, ms, Infinity when off) and the
@@ -18,6 +25,8 @@ const WORST_CASE_DELAYED_ACK_MS = 200;
 const PTO_SLACK_MS = 2;
 /** §7.2: the PTO before any RTT sample (ms). */
 const PTO_WITHOUT_RTT_MS = 1000;
+/** Probes sent without an acknowledgment of new data in between, each PTO twice the last. */
+const MAX_PROBES = 2;
 
 export class TailLossProbe {
   /** TLP.end_seq: SND.NXT just after the probe; -1 while no probe is outstanding. */
@@ -28,12 +37,22 @@ export class TailLossProbe {
   private duplicated = false;
   /** The probe timer (ms; Infinity when off). */
   timerAt = Number.POSITIVE_INFINITY;
+  /** Probes sent since new data was last acknowledged. */
+  private probes = 0;
 
-  /** §7.2: (re)arms the PTO from `now`: 2 × SRTT (+ WCDelAckT for a lone segment), never after the RTO (`rtoAt`). */
+  /** Whether another probe may be sent before new data is acknowledged. */
+  get mayProbe(): boolean {
+    return this.probes < MAX_PROBES;
+  }
+
+  /**
+   * §7.2: (re)arms the PTO from `now`: 2 × SRTT (+ WCDelAckT for a lone
+   * segment), doubled for a second probe, never after the RTO (`rtoAt`).
+   */
   arm(srtt: number, loneSegment: boolean, rtoAt: number, now: number): void {
     let pto = PTO_WITHOUT_RTT_MS;
     if (srtt > 0) pto = 2 * srtt + (loneSegment ? WORST_CASE_DELAYED_ACK_MS : PTO_SLACK_MS);
-    this.timerAt = Math.min(now + pto, rtoAt);
+    this.timerAt = Math.min(now + pto * 2 ** this.probes, rtoAt);
   }
 
   cancel(): void {
@@ -42,6 +61,7 @@ export class TailLossProbe {
 
   /** A probe went out; `sndNxt` after it. */
   sent(sndNxt: number, retransmission: boolean): void {
+    this.probes++;
     this.endSeq = sndNxt;
     this.isRetransmission = retransmission;
     this.duplicated = false;
@@ -64,9 +84,15 @@ export class TailLossProbe {
     return repaired;
   }
 
+  /** New data was acknowledged: the probes' backoff starts over. */
+  progressed(): void {
+    this.probes = 0;
+  }
+
   /** The episode ends without a verdict (a timeout, a new recovery). */
   reset(): void {
     this.endSeq = -1;
+    this.probes = 0;
     this.timerAt = Number.POSITIVE_INFINITY;
   }
 }

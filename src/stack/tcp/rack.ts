@@ -49,11 +49,20 @@ export class Rack {
 
   constructor(readonly queue: SentQueue) {}
 
-  /** An ACK arrived (§6.2 steps 1 - 3): segments up to `ack` and those the scoreboard now covers are delivered. */
-  onAck(ack: number, board: SackScoreboard, now: number): void {
-    const delivered = (e: SentSegment): void => this.delivered(e, now);
-    this.queue.acknowledge(ack, delivered);
-    this.queue.markSacked(board, delivered);
+  /**
+   * An ACK arrived (§6.2 steps 1 - 3): segments up to `ack` and those the
+   * scoreboard now covers are delivered. `echoMs`: the time (our clock, ms)
+   * the ACK's timestamp echo stands for (modulo 2³²), -1 without one — a retransmission
+   * cumulatively acknowledged by an ACK echoing a time before it was sent
+   * was the original's delivery (step 2). Only for the cumulative ACK: for
+   * SACKed data the peer echoes an older segment's (RFC 7323 §4.3).
+   */
+  onAck(ack: number, board: SackScoreboard, now: number, echoMs = -1): void {
+    this.queue.acknowledge(ack, (e) => {
+      if (!(e.retransmitted && echoMs !== -1 && seqLt(echoMs, Math.floor(e.xmitTs) >>> 0)))
+        this.delivered(e, now);
+    });
+    this.queue.markSacked(board, (e) => this.delivered(e, now));
   }
 
   private delivered(e: SentSegment, now: number): void {

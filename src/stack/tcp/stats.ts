@@ -14,6 +14,8 @@ export interface TcpStats {
   lossProbes: number;
   /** D-SACK blocks received (RFC 2883): data of ours that arrived twice, mostly needless retransmissions. */
   dsacksReceived: number;
+  /** Window reductions undone as needless (D-SACK or timestamps showed nothing was lost; ./undo.ts). */
+  undos: number;
   /** Segments that arrived wholly duplicate and were discarded. */
   duplicatesReceived: number;
   /** Segments that arrived out of order and were queued. */
@@ -33,6 +35,7 @@ export function newStats(): TcpStats {
     fastRecoveries: 0,
     lossProbes: 0,
     dsacksReceived: 0,
+    undos: 0,
     duplicatesReceived: 0,
     outOfOrderReceived: 0,
     srtt: 0,
