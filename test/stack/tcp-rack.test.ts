@@ -45,7 +45,7 @@ describe('RACK-TLP', () => {
     for (const c of runs) {
       assert.ok(c.reordered > c.segments / 5, `the link reordered ${c.reordered} segments`);
       // No loss: a retransmission is needless; the receiver reports most by D-SACK.
-      assert.ok(c.rack <= c.segments / 25, `RACK: ${c.rack} of ${c.segments} segments resent`);
+      assert.ok(c.rack <= c.segments / 50, `RACK: ${c.rack} of ${c.segments} segments resent`);
       assert.ok(c.dsacks <= c.rack, `${c.dsacks} D-SACKs for ${c.rack} retransmissions`);
       assert.ok(
         c.dupThresh >= 5 * c.rack,

@@ -563,6 +563,11 @@ export class TcpConnection {
     if (this.tsOk && o.timestamps && !rst && this.tsRecentSet) {
       if (seqLt(o.timestamps.value, this.tsRecent)) {
         this.host.count('tcp.paws');
+        // An old duplicate (the original of a needless resend, say) is still reported
+        // in a D-SACK block (RFC 2883), as Linux does: the sender learns it resent in vain.
+        const end = seqAdd(seg.seq, seg.payload.length);
+        if (seg.payload.length > 0 && seqLt(seg.seq, this.rcvNxt))
+          this.reportDuplicate(seg.seq, end);
         this.ackNow = true;
         return;
       }
@@ -941,7 +946,7 @@ export class TcpConnection {
   /**
    * The last window reduction was needless (./undo.ts): the window comes back
    * (RFC 4015 §2), the recovery ends, and what it deemed lost is no longer —
-   * a loss still there is found again, and starts a recovery of its own.
+   * RACK finds a loss still there again.
    */
   private undoReduction(): void {
     this.cc.undo(this.undo.priorCwnd, this.undo.priorSsthresh);
@@ -951,7 +956,10 @@ export class TcpConnection {
     if (this.inRecovery && this.rackOn) this.rack.recoveryEnded();
     this.inRecovery = false;
     this.inflation = 0;
-    this.recover = this.sndUna;
+    // `recover` stays: the window the undone reduction covered gets no second one
+    // (RFC 6582's rule), and RACK takes the needless retransmission for
+    // reordering, as it takes a D-SACK (RFC 8985 §6.2 step 4).
+    if (this.rackOn) this.rack.onDsack(true, true, this.sndUna, this.sndNxt);
     this.rexmitPending = false;
     this.fastRetransmitDue = false;
     // Stop resending what a spurious timeout deemed lost (go-back-N).
