@@ -772,7 +772,9 @@ export class TcpConnection {
     if (seqLt(this.sndNxt, ack)) this.sndNxt = ack;
     this.scoreboard.prune(ack);
     this.retries = 0;
-    if (this.undo.acknowledged(ack, this.tsOk && ts ? ts.echo : -1)) this.undoReduction();
+    // With RACK only: it finds again any loss the undo forgets (./undo.ts).
+    if (this.rackOn && this.undo.acknowledged(ack, this.tsOk && ts ? ts.echo : -1))
+      this.undoReduction();
     if (this.inRecovery) {
       if (seqGe(ack, this.recover)) {
         // Full acknowledgment (RFC 6582 §3.2 step 3).
@@ -953,18 +955,17 @@ export class TcpConnection {
     this.undo.close();
     this.stats.undos++;
     this.host.count('tcp.undos');
-    if (this.inRecovery && this.rackOn) this.rack.recoveryEnded();
+    if (this.inRecovery) this.rack.recoveryEnded();
     this.inRecovery = false;
     this.inflation = 0;
     // `recover` stays: the window the undone reduction covered gets no second one
     // (RFC 6582's rule), and RACK takes the needless retransmission for
     // reordering, as it takes a D-SACK (RFC 8985 §6.2 step 4).
-    if (this.rackOn) this.rack.onDsack(true, true, this.sndUna, this.sndNxt);
+    this.rack.onDsack(true, true, this.sndUna, this.sndNxt);
     this.rexmitPending = false;
     this.fastRetransmitDue = false;
     // Stop resending what a spurious timeout deemed lost (go-back-N).
-    if (this.rackOn) this.sent.unmarkLost();
-    else this.sndNxt = this.sndMax;
+    this.sent.unmarkLost();
   }
 
   /** Segment text and FIN (§3.10.7.4 seventh and eighth steps). */
