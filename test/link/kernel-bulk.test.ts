@@ -94,13 +94,9 @@ describe('kernel link: bulk TCP over VXLAN', { concurrency: false }, () => {
     await download(t, env.net, 6, payload(env.dir, 64 * MiB), [], 30_000);
   });
 
-  // 16 MiB at 10 %: 64 MiB takes about two minutes there, and the kernel itself
-  // with CUBIC takes ten (docs/links.md has the figures and the reasons).
-  for (const [percent, bytes] of [
-    [1, 64 * MiB],
-    [5, 64 * MiB],
-    [10, 16 * MiB],
-  ] as const) {
+  // docs/links.md has the times (and the kernel's own, with CUBIC: ten minutes at 10 %).
+  for (const percent of [1, 5, 10]) {
+    const bytes = 64 * MiB;
     test(`${bytes / MiB} MiB each way under ${percent} % loss each way on the kernel's side`, {
       timeout: 120_000,
     }, async (t) => {
@@ -121,8 +117,10 @@ describe('kernel link: bulk TCP over VXLAN', { concurrency: false }, () => {
     });
   }
 
-  test("16 MiB each way under wirestack's own faults: delay 20 ms ± 5 ms, reorder 25 %, duplicate 1 %, corrupt 0.1 %", {
-    timeout: 120_000,
+  // About 95 s from wirestack: loss-based congestion control's ceiling on this
+  // path (docs/links.md), so a longer limit than the others.
+  test("64 MiB each way under wirestack's own faults: delay 20 ms ± 5 ms, reorder 25 %, duplicate 1 %, corrupt 0.1 %", {
+    timeout: 300_000,
   }, async (t) => {
     const env = await withNet(t, 'wf', []);
     if (!env) return;
@@ -140,14 +138,11 @@ describe('kernel link: bulk TCP over VXLAN', { concurrency: false }, () => {
       '--seed',
       '7',
     ];
-    // 16 MiB: on this 45 ms path one loss event a second (corruption, and the
-    // reorderings longer than RACK's window) holds CUBIC near 50 segments per round
-    // trip, about 5 Mbit/s from wirestack; 64 MiB would take two minutes (docs/links.md).
-    const bytes = 16 * MiB;
+    const bytes = 64 * MiB;
     const started = Date.now();
-    await upload(t, env.net, 4, bytes, faults, 100_000);
+    await upload(t, env.net, 4, bytes, faults, 240_000);
     const up = Date.now() - started;
-    await download(t, env.net, 4, payload(env.dir, bytes), faults, 100_000);
+    await download(t, env.net, 4, payload(env.dir, bytes), faults, 40_000);
     t.diagnostic(`up ${up} ms, down ${Date.now() - started - up} ms`);
   });
 
