@@ -936,6 +936,7 @@ export class TcpConnection {
     this.recover = this.sndMax;
     this.highRxt = this.sndUna;
     this.undo.begin(this.cc.cwnd, this.cc.ssthresh, false);
+    this.tlp.lossyPath = true;
     this.cc.onLoss(this.flight(), now);
     this.inflation = this.sackOk ? 0 : DUP_THRESH * this.smss;
     // RACK has marked what to resend; the others resend the segment at SND.UNA first.
@@ -1510,6 +1511,7 @@ export class TcpConnection {
     if (this.rtt.backoffs === 0) {
       // Inside an episode still open, the window before that one is what an undo restores.
       this.undo.begin(this.cc.cwnd, this.cc.ssthresh, this.recovering());
+      this.tlp.lossyPath = true;
       this.cc.onTimeout(flight, now);
     } else this.cc.cwnd = this.smss;
     this.rtt.backoff();

@@ -7,12 +7,14 @@
  * whose ACK brings the SACK information RACK needs, or the D-SACK that shows
  * nothing was lost. The RTO is rearmed after each probe.
  *
- * Unlike §7.3's one probe per episode, a second may follow at twice the PTO
+ * Unlike §7.3's one probe per episode, on a path the connection has found
+ * lossy (it has recovered from a loss) a second may follow at twice the PTO
  * when nothing was acknowledged since the first (as QUIC's probe timeout
  * backs off, RFC 9002 §6.2.1): with a window of a few segments on a lossy
  * path, the probe is lost with its flight often enough (one in five at 10 %
  * loss each way) that the retransmission timeout — 200 ms or more, against a
  * round trip of a millisecond — would dominate the transfer (docs/tcp.md).
+ * Until then, one probe and the RTO, as §7.3 and Linux.
  *
  * Sans-IO: the connection decides when a probe is allowed (§7.2) and sends
  * it; this keeps the timer (`timerAt`, ms, Infinity when off) and the
@@ -25,8 +27,8 @@ const WORST_CASE_DELAYED_ACK_MS = 200;
 const PTO_SLACK_MS = 2;
 /** §7.2: the PTO before any RTT sample (ms). */
 const PTO_WITHOUT_RTT_MS = 1000;
-/** Probes sent without an acknowledgment of new data in between, each PTO twice the last. */
-const MAX_PROBES = 2;
+/** Probes sent without an acknowledgment of new data in between, each PTO twice the last, on a lossy path. */
+const MAX_PROBES_LOSSY = 2;
 
 export class TailLossProbe {
   /** TLP.end_seq: SND.NXT just after the probe; -1 while no probe is outstanding. */
@@ -39,10 +41,12 @@ export class TailLossProbe {
   timerAt = Number.POSITIVE_INFINITY;
   /** Probes sent since new data was last acknowledged. */
   private probes = 0;
+  /** The connection has recovered from a loss: a second probe may follow the first. */
+  lossyPath = false;
 
   /** Whether another probe may be sent before new data is acknowledged. */
   get mayProbe(): boolean {
-    return this.probes < MAX_PROBES;
+    return this.probes < (this.lossyPath ? MAX_PROBES_LOSSY : 1);
   }
 
   /**
