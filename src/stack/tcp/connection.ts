@@ -851,8 +851,7 @@ export class TcpConnection {
     this.rack.onAck(this.sndUna, this.scoreboard, now, echoMs);
     this.rack.onDsack(dsack, dsack && this.stats.retransmits > 0, this.sndUna, this.sndNxt);
     // §7.4: a probe that repaired a loss: the congestion controller hears of the loss.
-    if (this.tlp.onAck(seqGe(this.sndUna, this.tlp.endSeq)) && !this.recovering())
-      this.cc.onLoss(this.flight(), now);
+    if (this.tlp.onAck(seqGe(this.sndUna, this.tlp.endSeq))) this.cc.onLoss(this.flight(), now);
     if (this.rack.worthScanning(this.scoreboard, this.sndUna)) this.detectLosses(now);
   }
 
@@ -924,7 +923,7 @@ export class TcpConnection {
     }
     this.stats.lossProbes++;
     this.host.count('tcp.lossProbes');
-    this.tlp.sent(this.sndMax, retransmission);
+    this.tlp.sent(this.sndMax, retransmission, this.recovering());
     this.rtoAt = now + this.rtt.rto;
     // A second probe may follow, at twice the timeout (./rack-tlp.ts).
     this.tlpRearm = this.tlp.mayProbe;

@@ -37,6 +37,8 @@ export class TailLossProbe {
   isRetransmission = false;
   /** A D-SACK reported the probe's data as a duplicate: nothing was lost. */
   private duplicated = false;
+  /** The probe went while recovering: that recovery's reduction covers a loss it repaired. */
+  private whileRecovering = false;
   /** The probe timer (ms; Infinity when off). */
   timerAt = Number.POSITIVE_INFINITY;
   /** Probes sent since new data was last acknowledged. */
@@ -63,11 +65,12 @@ export class TailLossProbe {
     this.timerAt = Number.POSITIVE_INFINITY;
   }
 
-  /** A probe went out; `sndNxt` after it. */
-  sent(sndNxt: number, retransmission: boolean): void {
+  /** A probe went out; `sndNxt` after it; `recovering`: during a recovery. */
+  sent(sndNxt: number, retransmission: boolean, recovering: boolean): void {
     this.probes++;
     this.endSeq = sndNxt;
     this.isRetransmission = retransmission;
+    this.whileRecovering = recovering;
     this.duplicated = false;
   }
 
@@ -78,12 +81,13 @@ export class TailLossProbe {
 
   /**
    * §7.4: an ACK up to `ack` (`reached`: it covers TLP.end_seq). Returns true
-   * when the probe repaired a loss — a retransmitted probe acknowledged
-   * without a D-SACK for it — so the congestion controller must hear of it.
+   * when the probe repaired a loss — a retransmitted probe, sent outside a
+   * recovery, acknowledged without a D-SACK for it — so the congestion
+   * controller must hear of it.
    */
   onAck(reached: boolean): boolean {
     if (this.endSeq === -1 || !reached) return false;
-    const repaired = this.isRetransmission && !this.duplicated;
+    const repaired = this.isRetransmission && !this.duplicated && !this.whileRecovering;
     this.endSeq = -1;
     return repaired;
   }

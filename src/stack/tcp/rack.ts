@@ -47,22 +47,33 @@ export class Rack {
   /** The reordering timer (ms; Infinity when off). */
   timerAt = Number.POSITIVE_INFINITY;
 
+  /** The ACK being processed: its time and its timestamp echo (see onAck). */
+  private ackTime = 0;
+  private ackEchoMs = -1;
+  /** Made once: called per delivered segment, on every ACK. */
+  private readonly acknowledged = (e: SentSegment): void => {
+    const echo = this.ackEchoMs;
+    if (e.retransmitted && echo !== -1 && seqLt(echo, Math.floor(e.xmitTs) >>> 0)) return;
+    this.delivered(e, this.ackTime);
+  };
+  private readonly sacked = (e: SentSegment): void => this.delivered(e, this.ackTime);
+
   constructor(readonly queue: SentQueue) {}
 
   /**
    * An ACK arrived (§6.2 steps 1 - 3): segments up to `ack` and those the
-   * scoreboard now covers are delivered. `echoMs`: the time (our clock, ms)
-   * the ACK's timestamp echo stands for (modulo 2³²), -1 without one — a retransmission
-   * cumulatively acknowledged by an ACK echoing a time before it was sent
-   * was the original's delivery (step 2). Only for the cumulative ACK: for
-   * SACKed data the peer echoes an older segment's (RFC 7323 §4.3).
+   * scoreboard now covers are delivered. `echoMs`: the time (our clock, ms,
+   * modulo 2³²) the ACK's timestamp echo stands for, -1 without one — a
+   * retransmission cumulatively acknowledged by an ACK echoing a time before
+   * it was sent was the original's delivery (step 2). Only for the
+   * cumulative ACK: for SACKed data the peer echoes an older segment's
+   * (RFC 7323 §4.3).
    */
   onAck(ack: number, board: SackScoreboard, now: number, echoMs = -1): void {
-    this.queue.acknowledge(ack, (e) => {
-      if (!(e.retransmitted && echoMs !== -1 && seqLt(echoMs, Math.floor(e.xmitTs) >>> 0)))
-        this.delivered(e, now);
-    });
-    this.queue.markSacked(board, (e) => this.delivered(e, now));
+    this.ackTime = now;
+    this.ackEchoMs = echoMs;
+    this.queue.acknowledge(ack, this.acknowledged);
+    this.queue.markSacked(board, this.sacked);
   }
 
   private delivered(e: SentSegment, now: number): void {
