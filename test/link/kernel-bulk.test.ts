@@ -117,10 +117,11 @@ describe('kernel link: bulk TCP over VXLAN', { concurrency: false }, () => {
     });
   }
 
-  // About 95 s from wirestack: loss-based congestion control's ceiling on this
-  // path (docs/links.md), so a longer limit than the others.
+  // From wirestack, 16 s to well over a minute (docs/links.md): with a round trip of
+  // 45 – 85 ms and a loss event every second or so, CUBIC's window stays small, and
+  // where the events fall decides the time. So a longer limit than the others.
   test("64 MiB each way under wirestack's own faults: delay 20 ms ± 5 ms, reorder 25 %, duplicate 1 %, corrupt 0.1 %", {
-    timeout: 300_000,
+    timeout: 260_000,
   }, async (t) => {
     const env = await withNet(t, 'wf', []);
     if (!env) return;
@@ -140,7 +141,7 @@ describe('kernel link: bulk TCP over VXLAN', { concurrency: false }, () => {
     ];
     const bytes = 64 * MiB;
     const started = Date.now();
-    await upload(t, env.net, 4, bytes, faults, 240_000);
+    await upload(t, env.net, 4, bytes, faults, 200_000);
     const up = Date.now() - started;
     await download(t, env.net, 4, payload(env.dir, bytes), faults, 40_000);
     t.diagnostic(`up ${up} ms, down ${Date.now() - started - up} ms`);

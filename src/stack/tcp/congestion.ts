@@ -28,7 +28,16 @@ export interface CongestionControl {
   undo(priorCwnd: number, priorSsthresh: number): void;
 }
 
-/** RFC 5681 §3.1 slow start with Appropriate Byte Counting (RFC 3465, L = 2 SMSS). */
-export function slowStartIncrease(cwnd: number, acked: number, smss: number): number {
-  return cwnd + Math.min(acked, 2 * smss);
+/**
+ * RFC 5681 §3.1 slow start, counting bytes (RFC 3465): the window grows by
+ * all that an ACK newly acknowledges (bytes), each byte counted once. RFC
+ * 3465's limit of 2 SMSS per ACK is left out, as Linux leaves it out: a
+ * receiver that answers a burst with one ACK (GRO on Linux, a burst taken
+ * whole here) would otherwise hold slow start to a crawl. The last increase
+ * may pass ssthresh (RFC 5681 §3.1 allows it; Linux stops at ssthresh —
+ * tried: at 10 % loss, where a window is a few segments, stopping there
+ * doubled the time and the timeouts).
+ */
+export function slowStartIncrease(cwnd: number, acked: number): number {
+  return cwnd + acked;
 }

@@ -42,7 +42,7 @@ export class Cubic implements CongestionControl {
 
   onAck(acked: number, now: number, srtt: number): void {
     if (this.cwnd < this.ssthresh) {
-      this.cwnd = slowStartIncrease(this.cwnd, acked, this.smss);
+      this.cwnd = slowStartIncrease(this.cwnd, acked);
       return;
     }
     const segments = this.cwnd / this.smss;

@@ -25,13 +25,15 @@ export class NewReno implements CongestionControl {
 
   onAck(acked: number): void {
     if (this.cwnd < this.ssthresh) {
-      this.cwnd = slowStartIncrease(this.cwnd, acked, this.smss);
+      this.cwnd = slowStartIncrease(this.cwnd, acked);
       return;
     }
+    // One SMSS per window acknowledged (RFC 5681 §3.1), however few ACKs it took.
     this.bytesAcked += acked;
     if (this.bytesAcked >= this.cwnd) {
-      this.bytesAcked -= this.cwnd;
-      this.cwnd += this.smss;
+      const windows = Math.floor(this.bytesAcked / this.cwnd);
+      this.bytesAcked -= windows * this.cwnd;
+      this.cwnd += windows * this.smss;
     }
   }
 
