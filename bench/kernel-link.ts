@@ -210,6 +210,10 @@ async function transfer(far: Far, direction: 'to-far' | 'from-far'): Promise<num
 
 /** Sets the far end up for `far`, runs `fn`, takes it down. */
 async function withFar<T>(far: Far, fn: () => Promise<T>): Promise<T> {
+  // A still holds the last far end's MAC (each far end has its own): without the
+  // flush its unicast probes go to a MAC nobody answers, and the first transfer
+  // waits — up to minutes — for the entry to fail and be resolved afresh.
+  ip(['-n', NS.a, 'neigh', 'flush', 'dev', 'wsb-vxa']);
   let relay: Proc | null = null;
   if (far === 'kernel') vxlan(NS.r, 'wsb-vxr', UNDER.rA, UNDER.a, 'wsb-r0', OVER.far);
   if (far === 'floor') {
