@@ -1027,7 +1027,11 @@ export class TcpConnection {
       } else {
         this.stats.outOfOrderReceived++;
         this.reassembly.insert(seq, data);
-        this.ackNow = true; // out of order: a duplicate ACK at once (RFC 5681 §4.2)
+        // Out of order: a duplicate ACK at once (RFC 5681 §4.2). With SACK, once the
+        // frames that arrived together are taken: one ACK whose blocks cover them all
+        // tells the sender what each would have (as Linux answers a GRO segment).
+        if (this.sackOk) this.delayedAckAt = now;
+        else this.ackNow = true;
       }
     } else if (head > 0 && seg.payload.length > 0) {
       this.ackNow = true; // all duplicate: ACK so the peer stops resending
