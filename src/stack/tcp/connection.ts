@@ -172,6 +172,9 @@ export class TcpConnection {
   ackNow = false;
   /** Bytes received since the last ACK (RFC 9293 §3.8.6.3: ACK at least every second full segment). */
   bytesSinceAck = 0;
+  /** SACK blocks begun by out-of-order data since the last ACK, and where the last such data ended. */
+  private newBlocksSinceAck = 0;
+  private outOfOrderEnd = -1;
 
   // ---- timers (absolute ms; Infinity when off) -----------------------------
   rtoAt = NEVER;
@@ -1029,8 +1032,12 @@ export class TcpConnection {
         this.reassembly.insert(seq, data);
         // Out of order: a duplicate ACK at once (RFC 5681 §4.2). With SACK, once the
         // frames that arrived together are taken: one ACK whose blocks cover them all
-        // tells the sender what each would have (as Linux answers a GRO segment).
-        if (this.sackOk) this.delayedAckAt = now;
+        // tells the sender what each would have (as Linux answers a GRO segment) — as
+        // long as one ACK holds every block begun since the last (3 beside timestamps).
+        if (seq !== this.outOfOrderEnd) this.newBlocksSinceAck++;
+        this.outOfOrderEnd = seqAdd(seq, data.length);
+        if (this.sackOk && this.newBlocksSinceAck < this.sackBlocksPerAck())
+          this.delayedAckAt = now;
         else this.ackNow = true;
       }
     } else if (head > 0 && seg.payload.length > 0) {
@@ -1250,10 +1257,15 @@ export class TcpConnection {
    */
   private segmentRoom(): number {
     if (!this.sackOk || (this.reassembly.empty && this.dsack === null)) return this.smss;
-    const max = this.tsOk ? 3 : 4;
+    const max = this.sackBlocksPerAck();
     const held = this.reassembly.blockCount();
     const blocks = Math.min(max, held + (this.dsack === null ? 0 : 1));
     return Math.max(1, this.smss - 4 - 8 * blocks);
+  }
+
+  /** The SACK blocks a segment's options hold: 3 beside timestamps, else 4 (RFC 2018 §3). */
+  private sackBlocksPerAck(): number {
+    return this.tsOk ? 3 : 4;
   }
 
   /** Payload bytes of a segment starting at `seq`, up to the segment room, `limit`, the data and the next SACKed range. */
@@ -1352,7 +1364,7 @@ export class TcpConnection {
       } else options.timestamps = undefined;
       options.sack = undefined;
       if (sack) {
-        const max = this.tsOk ? 3 : 4;
+        const max = this.sackBlocksPerAck();
         const blocks = this.reassembly.empty ? [] : this.reassembly.sackBlocks(max);
         // A D-SACK block goes first, once (RFC 2883 §4).
         if (this.dsack !== null) blocks.unshift(this.dsack);
@@ -1368,6 +1380,7 @@ export class TcpConnection {
       this.ackNow = false;
       this.delayedAckAt = NEVER;
       this.bytesSinceAck = 0;
+      this.newBlocksSinceAck = 0;
     }
   }
 
