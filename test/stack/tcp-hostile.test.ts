@@ -353,6 +353,31 @@ function concat(chunks: Uint8Array[]): Uint8Array {
   return out;
 }
 
+describe('answers to refused segments', () => {
+  test('refused pure ACKs are answered at most every 500 ms (no ACK loop); refused data every time', () => {
+    const r = rawPeer();
+    const beyond = seqAdd(r.iss + 1, 10_000_000); // far right of the window
+    const answers = () => r.seen.filter((f) => f.seg.flags === TCP_ACK).length;
+    const before = answers();
+    for (let i = 0; i < 3; i++) {
+      r.send({ flags: TCP_ACK, seq: beyond, ack: r.ack });
+      r.run(10);
+    }
+    assert.equal(answers() - before, 1, 'one answer for three refused ACKs');
+    assert.equal(r.p.b.stack.counter('tcp.refusedAckSkipped'), 2);
+    r.run(500);
+    r.send({ flags: TCP_ACK, seq: beyond, ack: r.ack });
+    r.run(10);
+    assert.equal(answers() - before, 2, 'answered again once the interval has passed');
+    for (let i = 0; i < 2; i++) {
+      r.send({ flags: TCP_ACK, seq: beyond, ack: r.ack }, new Uint8Array(10));
+      r.run(10);
+    }
+    assert.equal(answers() - before, 4, 'refused data: answered each time');
+    assert.equal(r.received.length, 0);
+  });
+});
+
 describe('overlapping segments with different bytes', () => {
   test('the first bytes received win, in order and out of order; the stream is never corrupted', () => {
     const r = rawPeer();

@@ -47,6 +47,12 @@ export interface TcpConfig {
   keepAliveProbes: number;
   /** Half-open (SYN-RECEIVED) connections a listener holds at once (tcp_max_syn_backlog: 256 at least). */
   synQueueLimit: number;
+  /**
+   * The least time between two ACKs a connection sends in reply to pure ACKs
+   * it refuses (out of the window, or old by PAWS), so two ends that disagree
+   * cannot ACK each other in a loop (ms; tcp_invalid_ratelimit: 500).
+   */
+  invalidAckIntervalMs: number;
   /** Challenge ACKs (RFC 5961 §7) sent per second by the whole layer (tcp_challenge_ack_limit: 1000). */
   challengeAckPerSecond: number;
 }
@@ -72,5 +78,6 @@ export const DEFAULT_TCP_CONFIG: TcpConfig = {
   keepAliveIntervalMs: 1000,
   keepAliveProbes: 10,
   synQueueLimit: 256,
+  invalidAckIntervalMs: 500,
   challengeAckPerSecond: 1000,
 };

@@ -172,6 +172,8 @@ export class TcpConnection {
   ackNow = false;
   /** Bytes received since the last ACK (RFC 9293 §3.8.6.3: ACK at least every second full segment). */
   bytesSinceAck = 0;
+  /** When an ACK last answered a refused pure ACK (ms; see `answerRefused`). */
+  private refusedAckAt = Number.NEGATIVE_INFINITY;
   /** SACK blocks begun by out-of-order data since the last ACK, and where the last such data ended. */
   private newBlocksSinceAck = 0;
   private outOfOrderEnd = -1;
@@ -544,6 +546,24 @@ export class TcpConnection {
     this.stats.srtt = this.rtt.srtt;
   }
 
+  /**
+   * A refused segment (out of the window, or old by PAWS) is answered with an
+   * ACK (§3.10.7.4, RFC 7323 §5.3) — for a pure ACK, at most once per
+   * `invalidAckIntervalMs`, as Linux (`tcp_oow_rate_limited`): two ends that
+   * each refuse the other's ACKs would otherwise answer each other forever.
+   * Data is always answered: its sender needs the ACK.
+   */
+  private answerRefused(seg: TcpSegment, now: number): void {
+    if (seg.payload.length === 0 && (seg.flags & (TCP_SYN | TCP_FIN)) === 0) {
+      if (now - this.refusedAckAt < this.host.config.invalidAckIntervalMs) {
+        this.host.count('tcp.refusedAckSkipped');
+        return;
+      }
+      this.refusedAckAt = now;
+    }
+    this.ackNow = true;
+  }
+
   /** An RTT sample from an echoed timestamp (RFC 7323 §4.1); false when it gives none. */
   private sampleTimestamp(echo: number, now: number): boolean {
     if (echo === 0) return false;
@@ -571,7 +591,7 @@ export class TcpConnection {
         const end = seqAdd(seg.seq, seg.payload.length);
         if (seg.payload.length > 0 && seqLt(seg.seq, this.rcvNxt))
           this.reportDuplicate(seg.seq, end);
-        this.ackNow = true;
+        this.answerRefused(seg, now);
         return;
       }
     }
@@ -582,7 +602,7 @@ export class TcpConnection {
           this.stats.duplicatesReceived++;
           this.reportDuplicate(seg.seq, seqAdd(seg.seq, seg.payload.length));
         }
-        this.ackNow = true;
+        this.answerRefused(seg, now);
       } else this.host.count('tcp.rstOutOfWindow');
       return;
     }
