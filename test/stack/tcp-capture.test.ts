@@ -497,4 +497,20 @@ describe('Nagle', () => {
   test('setNoDelay(true): each write leaves at once', () => {
     assert.deepEqual(smallWrites(true), [100, 10, 10, 10, 10, 10]);
   });
+
+  test("Minshall's form: a write's small tail leaves with its full segment (no small one is outstanding)", () => {
+    const s = session();
+    const mss = s.client.smss;
+    const start = s.client.sndNxt;
+    s.client.send(pattern(mss + mss / 2, 3), s.p.net.clock.now());
+    s.p.a.reschedule();
+    assert.ok(runUntil(s.p.net, () => s.receivedBytes() === mss + mss / 2, 5_000));
+    const sent = s.clientData().filter((f) => seqLe(start, f.seg.seq));
+    assert.deepEqual(
+      sent.map((f) => f.seg.payload.length),
+      [mss, mss / 2],
+    );
+    // Not held for the full segment's ACK, which the receiver delays (one segment: 40 ms).
+    assert.equal(sent[1]!.timeMs, sent[0]!.timeMs);
+  });
 });

@@ -112,6 +112,8 @@ function established(family: 4 | 6 = 4) {
       ),
       'data delivered',
     );
+    // The rest of the instant: the ACK owed for the last frames taken.
+    clock.runUntil(clock.now());
   };
   return { p, client, server: s, received, errors, fromServer, spoof, send, clock };
 }

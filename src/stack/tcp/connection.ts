@@ -172,6 +172,8 @@ export class TcpConnection {
   ackNow = false;
   /** Bytes received since the last ACK (RFC 9293 §3.8.6.3: ACK at least every second full segment). */
   bytesSinceAck = 0;
+  /** SND.SML: where the last small segment sent ended; -1 before one (Minshall's Nagle). */
+  private sndSml = -1;
   /** When an ACK last answered a refused pure ACK (ms; see `answerRefused`). */
   private refusedAckAt = Number.NEGATIVE_INFINITY;
   /** SACK blocks begun by out-of-order data since the last ACK, and where the last such data ended. */
@@ -1256,14 +1258,17 @@ export class TcpConnection {
           return false;
         len = usable;
       }
+      // Nagle, in Minshall's form as Linux has it: a small segment waits while an
+      // earlier small one is unacknowledged (not any data: the tail of a write just
+      // past a full segment leaves with it, instead of waiting for a delayed ACK).
       const tail = len === unsent;
-      if (tail && len < full && !this.noDelay && !finDue && this.sndNxt !== this.sndUna)
-        return false; // Nagle: a small segment waits for the outstanding data's ACK
+      if (tail && len < full && !this.noDelay && !finDue && this.smallOutstanding()) return false;
     }
     const withFin = finDue && len === unsent;
     if (len === 0 && !withFin) return false;
     this.transmitSegment(this.sndNxt, len, withFin, false, now);
     this.sndNxt = seqAdd(this.sndNxt, len + (withFin ? 1 : 0));
+    if (len < full) this.sndSml = this.sndNxt;
     if (withFin) this.finSent = true;
     if (seqGt(this.sndNxt, this.sndMax)) this.sndMax = this.sndNxt;
     return true;
@@ -1281,6 +1286,11 @@ export class TcpConnection {
     const held = this.reassembly.blockCount();
     const blocks = Math.min(max, held + (this.dsack === null ? 0 : 1));
     return Math.max(1, this.smss - 4 - 8 * blocks);
+  }
+
+  /** A small segment sent is not yet acknowledged (Minshall's Nagle test; Linux's tcp_minshall_check). */
+  private smallOutstanding(): boolean {
+    return this.sndSml !== -1 && seqGt(this.sndSml, this.sndUna) && seqLe(this.sndSml, this.sndNxt);
   }
 
   /** The SACK blocks a segment's options hold: 3 beside timestamps, else 4 (RFC 2018 §3). */
