@@ -380,6 +380,28 @@ describe('answers to refused segments', () => {
   });
 });
 
+describe('D-SACK above the cumulative ACK (RFC 2883 §4)', () => {
+  test('a segment that arrives again while it waits out of order is reported first, in a D-SACK block', () => {
+    const r = rawPeer();
+    const ackFrames = () => r.seen.filter((f) => f.seg.payload.length === 0);
+    const bytes = new Uint8Array(100).fill(7);
+    r.data(1000, bytes); // a hole before it: held out of order
+    r.run(5);
+    const before = ackFrames().length;
+    r.data(1000, bytes); // again
+    r.run(5);
+    const after = ackFrames().slice(before);
+    assert.equal(after.length, 1, 'answered at once');
+    const left = seqAdd(r.iss + 1, 1000);
+    assert.deepEqual(after[0]!.seg.options.sack, [
+      [left, seqAdd(left, 100)], // the D-SACK block: the duplicate
+      [left, seqAdd(left, 100)], // the block it lies in
+    ]);
+    assert.equal(after[0]!.seg.ack, seqAdd(r.iss, 1), 'still waiting for the hole');
+    assert.equal(r.server.stats.duplicatesReceived, 1);
+  });
+});
+
 describe('overlapping segments with different bytes', () => {
   test('the first bytes received win, in order and out of order; the stream is never corrupted', () => {
     const r = rawPeer();

@@ -63,9 +63,8 @@ describe('RACK-TLP', () => {
       // No loss: a retransmission is needless; the receiver reports most by D-SACK.
       // Most of RACK's come early, before the D-SACKs have widened its reordering
       // window, while slow start still doubles the window every round trip; and
-      // the recoveries are undone (all but one at most: a retransmission whose
-      // original arrives while data above it waits is not reported by D-SACK),
-      // so they cost little time.
+      // the recoveries are undone (all but one at most: one whose retransmissions
+      // are not all reported as duplicates stays), so they cost little time.
       assert.ok(c.rack <= c.segments / 8, `RACK: ${c.rack} of ${c.segments} segments resent`);
       assert.ok(c.dsacks <= c.rack, `${c.dsacks} D-SACKs for ${c.rack} retransmissions`);
       assert.ok(

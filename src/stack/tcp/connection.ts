@@ -1051,16 +1051,23 @@ export class TcpConnection {
           this.delayedAckAt = now + this.host.config.delayedAckMs;
       } else {
         this.stats.outOfOrderReceived++;
-        this.reassembly.insert(seq, data);
-        // Out of order: a duplicate ACK at once (RFC 5681 §4.2). With SACK, once the
-        // frames that arrived together are taken: one ACK whose blocks cover them all
-        // tells the sender what each would have (as Linux answers a GRO segment) — as
-        // long as one ACK holds every block begun since the last (3 beside timestamps).
-        if (seq !== this.outOfOrderEnd) this.newBlocksSinceAck++;
-        this.outOfOrderEnd = seqAdd(seq, data.length);
-        if (this.sackOk && this.newBlocksSinceAck < this.sackBlocksPerAck())
-          this.delayedAckAt = now;
-        else this.ackNow = true;
+        if (this.reassembly.insert(seq, data) === 0) {
+          // All of it already waits here: a D-SACK for it (RFC 2883 §4, a duplicate
+          // above the cumulative ACK), at once, so the sender can undo its resend.
+          this.stats.duplicatesReceived++;
+          if (this.sackOk) this.dsack = [seq, seqAdd(seq, data.length)];
+          this.ackNow = true;
+        } else {
+          // Out of order: a duplicate ACK at once (RFC 5681 §4.2). With SACK, once the
+          // frames that arrived together are taken: one ACK whose blocks cover them all
+          // tells the sender what each would have (as Linux answers a GRO segment) — as
+          // long as one ACK holds every block begun since the last (3 beside timestamps).
+          if (seq !== this.outOfOrderEnd) this.newBlocksSinceAck++;
+          this.outOfOrderEnd = seqAdd(seq, data.length);
+          if (this.sackOk && this.newBlocksSinceAck < this.sackBlocksPerAck())
+            this.delayedAckAt = now;
+          else this.ackNow = true;
+        }
       }
     } else if (head > 0 && seg.payload.length > 0) {
       this.ackNow = true; // all duplicate: ACK so the peer stops resending

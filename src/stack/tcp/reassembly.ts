@@ -25,9 +25,10 @@ export class Reassembly {
     return this.ranges.length === 0;
   }
 
-  /** Queues `data` (copied) starting at `seq`, minus bytes already held. */
-  insert(seq: number, data: Uint8Array): void {
-    if (data.length === 0) return;
+  /** Queues `data` (copied) starting at `seq`, minus bytes already held; returns the bytes it added. */
+  insert(seq: number, data: Uint8Array): number {
+    if (data.length === 0) return 0;
+    const before = this.bytes;
     this.lastSeq = seq;
     const end = seqAdd(seq, data.length);
     let i = 0;
@@ -48,6 +49,7 @@ export class Reassembly {
       at = seqAdd(next.seq, next.data.length);
       i++;
     }
+    return this.bytes - before;
   }
 
   /** Takes the data that now starts at or before `rcvNxt`, in order (trimmed to start at `rcvNxt`). */
