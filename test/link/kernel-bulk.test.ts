@@ -117,7 +117,7 @@ describe('kernel link: bulk TCP over VXLAN', { concurrency: false }, () => {
     });
   }
 
-  // From wirestack, 16 s to well over a minute (docs/links.md): with a round trip of
+  // From wirestack, 9 s to well over a minute (docs/links.md): with a round trip of
   // 45 – 85 ms and a loss event every second or so, CUBIC's window stays small, and
   // where the events fall decides the time. So a longer limit than the others.
   test("64 MiB each way under wirestack's own faults: delay 20 ms ± 5 ms, reorder 25 %, duplicate 1 %, corrupt 0.1 %", {
