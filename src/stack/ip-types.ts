@@ -1,6 +1,7 @@
 /**
  * The shapes of an IP send: its options, the callback that writes the
- * upper-layer payload, and the route chosen for it.
+ * upper-layer payload, and the route chosen for it; and whether the writer
+ * leaves its checksum to the interface.
  */
 import type { IpAddr } from './address.js';
 import type { NetInterface } from './interface.js';
@@ -40,6 +41,19 @@ export type PayloadWriter = (
   dst: IpAddr,
   checksumLeft: boolean,
 ) => void;
+
+/**
+ * Whether the datagram's writer leaves its checksum (`checksumLeft`): it
+ * asked to, and the interface offloads checksums — never for a copy this
+ * host loops back to itself (multicast, broadcast), which is delivered apart.
+ */
+export function leavesChecksum(
+  options: IpSendOptions,
+  route: ResolvedRoute,
+  loopCopy: boolean,
+): boolean {
+  return options.checksumOffload === true && route.iface.checksumOffload && !loopCopy;
+}
 
 /** Where a datagram goes: interface, link-layer next hop, source. */
 export interface ResolvedRoute {

@@ -52,7 +52,12 @@ import { allocFrame } from './frames.js';
 import type { NetInterface } from './interface.js';
 import { IpLayer } from './ip-layer.js';
 import type { IpLayerHost, TcpIcmpErrorCode } from './ip-layer-host.js';
-import type { IpSendOptions, PayloadWriter, ResolvedRoute } from './ip-types.js';
+import {
+  type IpSendOptions,
+  leavesChecksum,
+  type PayloadWriter,
+  type ResolvedRoute,
+} from './ip-types.js';
 import type { TcpIcmpError } from './tcp/layer.js';
 
 /** Destination Unreachable codes Linux treats as hard errors for UDP, and their errno (icmp_err_convert). */
@@ -330,7 +335,7 @@ export class Ipv4Layer extends IpLayer {
       ((multicast && options.multicastLoop !== false && route.iface.hasGroup(dst)) ||
         route.broadcast);
     if (headerLength + payloadLength <= mtu) {
-      const left = options.checksumOffload === true && route.iface.checksumOffload && !loopCopy;
+      const left = leavesChecksum(options, route, loopCopy);
       const frame = allocFrame(ETHERNET_HEADER_LEN + headerLength + payloadLength, left);
       write(frame, ETHERNET_HEADER_LEN + headerLength, src, dst, left);
       // Like Linux with path-MTU discovery: DF on whatever leaves unfragmented,

@@ -67,7 +67,12 @@ import { allocFrame } from './frames.js';
 import type { NetInterface } from './interface.js';
 import { IpLayer } from './ip-layer.js';
 import type { IpLayerHost, TcpIcmpErrorCode } from './ip-layer-host.js';
-import type { IpSendOptions, PayloadWriter, ResolvedRoute } from './ip-types.js';
+import {
+  type IpSendOptions,
+  leavesChecksum,
+  type PayloadWriter,
+  type ResolvedRoute,
+} from './ip-types.js';
 import type { TcpIcmpError } from './tcp/layer.js';
 
 /** Destination Unreachable codes → errno, as Linux's icmpv6_err_convert (all are hard errors). */
@@ -408,8 +413,8 @@ export class Ipv6Layer extends IpLayer {
       payloadLength: 0,
     };
     if (IPV6_HEADER_LEN + hbh + payloadLength <= mtu) {
-      const left =
-        options.checksumOffload === true && route.iface.checksumOffload && !loopCopy && hbh === 0;
+      // A hop-by-hop header would sit where `withChecksums` looks for TCP's.
+      const left = hbh === 0 && leavesChecksum(options, route, loopCopy);
       const frame = allocFrame(ETHERNET_HEADER_LEN + IPV6_HEADER_LEN + hbh + payloadLength, left);
       write(frame, ETHERNET_HEADER_LEN + IPV6_HEADER_LEN + hbh, src, dst, left);
       if (hbh > 0) emitIpv6RouterAlert(frame, ETHERNET_HEADER_LEN + IPV6_HEADER_LEN, protocol);

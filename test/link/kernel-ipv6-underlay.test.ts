@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import {
+  assertKernelPingsWirestack,
   KERNEL_V4,
   KERNEL_V6,
   type KernelLinkKind,
@@ -22,8 +23,6 @@ import {
   makeKernelNet,
   requireKernelNet,
   runWirestack,
-  WIRESTACK_V4,
-  WIRESTACK_V6,
 } from './kernel-net.js';
 import { download, payload, upload } from './kernel-transfer.js';
 
@@ -65,10 +64,7 @@ for (const kind of ['vxlan', 'udp'] as KernelLinkKind[]) {
       const server = runWirestack(net, [], 'link-app.cjs', ['serve']);
       t.after(() => server.stop());
       await server.line(/^ready$/);
-      for (const address of [WIRESTACK_V4, WIRESTACK_V6]) {
-        const out = net.kernel('ping', ['-c', '3', '-i', '0.2', '-W', '2', address]);
-        assert.match(out, /3 packets transmitted, 3 received/, out);
-      }
+      assertKernelPingsWirestack(net);
       await server.stop();
       await download(t, net, 4, payload(dir, 4 * MiB), [], 30_000);
       await download(t, net, 6, payload(dir, 4 * MiB), [], 30_000);

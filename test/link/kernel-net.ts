@@ -17,6 +17,7 @@
  * Needs root and iproute2 (and ethtool, socat, ... per test); elsewhere than
  * CI a test without them is skipped with the reason, in CI it fails.
  */
+import assert from 'node:assert/strict';
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -403,4 +404,12 @@ export function runWirestack(
     ]),
     { ...process.env, WIRESTACK_DIST: DIST, WIRESTACK_TRANSPORT: '', ...env },
   );
+}
+
+/** The kernel pings wirestack's IPv4 and IPv6 addresses, three times each, and every ping is answered. */
+export function assertKernelPingsWirestack(net: KernelNet): void {
+  for (const address of [WIRESTACK_V4, WIRESTACK_V6]) {
+    const out = net.kernel('ping', ['-c', '3', '-i', '0.2', '-W', '2', address]);
+    assert.match(out, /3 packets transmitted, 3 received/, out);
+  }
 }

@@ -8,6 +8,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import {
+  assertKernelPingsWirestack,
   KERNEL_V4,
   KERNEL_V6,
   type KernelLinkKind,
@@ -32,10 +33,7 @@ for (const kind of ['vxlan', 'udp'] as KernelLinkKind[]) {
       await server.line(/^ready$/);
 
       // The kernel pings wirestack (the first request waits for ARP / NDP).
-      for (const address of [WIRESTACK_V4, WIRESTACK_V6]) {
-        const out = net.kernel('ping', ['-c', '3', '-i', '0.2', '-W', '2', address]);
-        assert.match(out, /3 packets transmitted, 3 received/, out);
-      }
+      assertKernelPingsWirestack(net);
 
       // UDP: the kernel to wirestack's echo, then wirestack to a kernel echo.
       for (const address of [WIRESTACK_V4, `[${WIRESTACK_V6}]`]) {

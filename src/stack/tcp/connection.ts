@@ -590,9 +590,8 @@ export class TcpConnection {
         this.host.count('tcp.paws');
         // An old duplicate (the original of a needless resend, say) is still reported
         // in a D-SACK block (RFC 2883), as Linux does: the sender learns it resent in vain.
-        const end = seqAdd(seg.seq, seg.payload.length);
         if (seg.payload.length > 0 && seqLt(seg.seq, this.rcvNxt))
-          this.reportDuplicate(seg.seq, end);
+          this.reportDuplicate(seg.seq, seqAdd(seg.seq, seg.payload.length));
         this.answerRefused(seg, now);
         return;
       }
@@ -1055,7 +1054,7 @@ export class TcpConnection {
           // All of it already waits here: a D-SACK for it (RFC 2883 §4, a duplicate
           // above the cumulative ACK), at once, so the sender can undo its resend.
           this.stats.duplicatesReceived++;
-          if (this.sackOk) this.dsack = [seq, seqAdd(seq, data.length)];
+          this.reportDuplicate(seq, seqAdd(seq, data.length));
           this.ackNow = true;
         } else {
           // Out of order: a duplicate ACK at once (RFC 5681 §4.2). With SACK, once the
@@ -1373,12 +1372,14 @@ export class TcpConnection {
 
   /**
    * Bytes [from, to) arrived again: the next ACK reports them in a D-SACK
-   * block (RFC 2883 §4), clipped to what was already received, so the sender
-   * can tell a needless retransmission from a loss.
+   * block (RFC 2883 §4), so the sender can tell a needless retransmission
+   * from a loss. Below RCV.NXT, clipped to what was already received; above
+   * it, [from, to) is all held out of order.
    */
   private reportDuplicate(from: number, to: number): void {
     if (!this.sackOk) return;
-    this.dsack = [from, seqLt(this.rcvNxt, to) ? this.rcvNxt : to];
+    const straddles = seqLt(from, this.rcvNxt) && seqLt(this.rcvNxt, to);
+    this.dsack = [from, straddles ? this.rcvNxt : to];
   }
 
   /** An ACK with no data (the window, SACK blocks and timestamps it carries are current). */

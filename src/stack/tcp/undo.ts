@@ -26,8 +26,6 @@ import { seqGe, seqGt, seqLe, seqLt } from './seq.js';
 /** Ranges kept for matching D-SACK blocks; an episode that resends more is never undone by D-SACK. */
 const MAX_RANGES = 64;
 
-export type UndoCause = 'dsack' | 'eifel';
-
 export class CongestionUndo {
   /** The window and threshold before the episode's reduction (bytes). */
   priorCwnd = 0;
